@@ -1,0 +1,64 @@
+"""FEEL's value kinds that Python has no type for.
+
+The closed set of FEEL values as Python holds them:
+null -> None; number -> Decimal (34 digits); string -> str; boolean -> bool; date -> datetime.date;
+time -> datetime.time (tzinfo None, a fixed offset, or a ZoneInfo); date and time -> datetime.datetime;
+days and time duration -> datetime.timedelta; years and months duration -> YearsMonths;
+list -> list; context -> dict (str keys, insertion ordered); range -> Range; function -> FeelFunction.
+"""
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+# FEEL numbers: IEEE 754-2008 Decimal128, 34 significant digits, round half even.
+FEEL_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
+                               Emax=6144, Emin=-6143, traps=[decimal.InvalidOperation,
+                                                             decimal.DivisionByZero,
+                                                             decimal.Overflow])
+
+
+@dataclass(frozen=True, slots=True)
+class YearsMonths:
+    """A years and months duration, held as a signed count of months."""
+    months: int
+
+    @property
+    def years(self) -> int:
+        return int(self.months / 12)
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A FEEL range. A bound of None is open-ended (the ranges `< 5`, `>= x` give one)."""
+    start: Any
+    end: Any
+    start_included: bool
+    end_included: bool
+
+
+class FeelFunction:
+    """Anything FEEL can invoke: built-ins, user-defined functions, BKMs, decision services.
+
+    `params` are the parameter names (named invocation binds by them). `invoke` receives the
+    already-evaluated positional arguments, or the named ones, and the calling scope (for messages).
+    """
+    params: Sequence[str] = ()
+    name: str = "anonymous function"
+
+    def invoke(self, args: list | None, named: dict | None, scope) -> Any:  # pragma: no cover
+        raise NotImplementedError
+
+
+@dataclass(slots=True)
+class PyFunction(FeelFunction):
+    """A Python callable exposed to FEEL with fixed parameter names."""
+    fn: Callable[..., Any]
+    params: Sequence[str]
+    name: str = "function"
+
+    def invoke(self, args, named, scope):
+        if named is not None:
+            args = [named.get(p) for p in self.params]
+        return self.fn(*args)
