@@ -1,0 +1,150 @@
+"""Engine benchmark: pydmn against pyDMNrules and SpiffWorkflow, single core, same logic.
+
+Every engine must give the same answers on the benchmark inputs before it is timed.
+"""
+from __future__ import annotations
+
+import gc
+import itertools
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+from bench.tables import AGE_BANDS, SCORE_BANDS, fifty_rules, tck_0004, to_dmn, to_workbook
+
+TCK = Path(os.environ.get("DMN_TCK", "/work/shared/dmn-tck/TestCases"))
+TCK_0004 = TCK / "compliance-level-2/0004-simpletable-U/0004-simpletable-U.dmn"
+DATA = Path(__file__).parent / "data"
+
+
+def _inputs_0004():
+    return [{"Age": a, "RiskCategory": r, "isAffordable": f}
+            for a, r, f in itertools.product((10, 17, 18, 35, 70), ("High", "Low", "Medium"), (True, False))]
+
+
+def _inputs_50():
+    return [{"Age": a_lo + 3, "Score": s_lo + 7, "Member": m}
+            for (a_lo, _), (s_lo, _), m in itertools.product(AGE_BANDS, SCORE_BANDS, (True, False))]
+
+
+class Pydmn:
+    name = "pydmn"
+
+    def __init__(self, source, decision):
+        import pydmn
+        self.model = pydmn.load(source)
+        self.decision = decision
+
+    def __call__(self, inputs):
+        return self.model.evaluate(inputs).decisions[self.decision].value
+
+
+class Spiff:
+    name = "SpiffWorkflow"
+
+    def __init__(self, xml, decision):
+        from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+        from SpiffWorkflow.dmn.parser.BpmnDmnParser import BpmnDmnParser
+        parser = BpmnDmnParser()
+        parser.add_dmn_str(xml.encode())
+        self.engine = parser.get_engine("decision", None)
+        self.workflow = SimpleNamespace(script_engine=PythonScriptEngine())
+        self.decision = decision
+
+    def __call__(self, inputs):
+        # Spiff evaluates against a task; a task is its data plus the workflow's script engine.
+        task = SimpleNamespace(data=dict(inputs), workflow=self.workflow)
+        return self.engine.result(task).get(self.decision)
+
+
+class PyDMNrules:
+    name = "pyDMNrules"
+
+    def __init__(self, workbook, decision):
+        import pyDMNrules
+        self.dmn = pyDMNrules.DMN()
+        status = self.dmn.use(workbook)
+        if status.get("errors"):
+            raise RuntimeError(f"pyDMNrules rejected the workbook: {status['errors']}")
+        self.decision = decision
+
+    def __call__(self, inputs):
+        status, result = self.dmn.decide(inputs)
+        if status.get("errors"):
+            raise RuntimeError(f"pyDMNrules: {status['errors']}")
+        return result["Result"].get(self.decision)
+
+
+def _time_load(make):
+    t0 = time.perf_counter()
+    engine = make()
+    return engine, time.perf_counter() - t0
+
+
+def _rate(engine, inputs, seconds):
+    """Evaluations per second over a bounded wall time, cycling through the inputs."""
+    n, t0 = 0, time.perf_counter()
+    deadline = t0 + seconds
+    gc.disable()
+    try:
+        while True:
+            for case in inputs:
+                engine(case)
+            n += len(inputs)
+            if time.perf_counter() >= deadline:
+                break
+    finally:
+        gc.enable()
+    return n / (time.perf_counter() - t0)
+
+
+def bench_table(label, table, pydmn_source, seconds):
+    xml_py = to_dmn(table, "python")
+    (DATA / f"{label}.spiff.dmn").write_text(xml_py)
+    inputs = _inputs_0004() if label == "0004" else _inputs_50()
+    makers = [lambda: Pydmn(pydmn_source, table.name),
+              lambda: PyDMNrules(to_workbook(table), table.name),
+              lambda: Spiff(xml_py, table.name)]
+    rows, expected = [], None
+    for make in makers:
+        engine, load_s = _time_load(make)
+        answers = [engine(case) for case in inputs]
+        if expected is None:
+            expected = answers
+        elif answers != expected:
+            bad = next(i for i, (a, b) in enumerate(zip(answers, expected)) if a != b)
+            raise SystemExit(f"{engine.name} disagrees with pydmn on {label} input {inputs[bad]}: "
+                             f"{answers[bad]!r} != {expected[bad]!r}")
+        rows.append({"table": label, "engine": engine.name, "load_ms": load_s * 1000,
+                     "evals_per_s": _rate(engine, inputs, seconds), "cases": len(inputs)})
+    return rows
+
+
+def run(seconds=3.0):
+    DATA.mkdir(exist_ok=True)
+    logging.getLogger("spiff").setLevel(logging.ERROR)
+    fifty = fifty_rules()
+    (DATA / "fifty.dmn").write_text(to_dmn(fifty, "feel"))
+    rows = bench_table("0004", tck_0004(), TCK_0004, seconds)
+    rows += bench_table("50-rule", fifty, DATA / "fifty.dmn", seconds)
+    return rows
+
+
+def tck_run():
+    cmd = [sys.executable, "-m", "pydmn.tck", str(TCK)]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
+                          cwd=Path(__file__).resolve().parent.parent)
+    # The runner ends with one summary line per compliance level.
+    tail = "; ".join(l for l in proc.stdout.splitlines() if " passed, " in l and " failed" in l)
+    return {"command": " ".join(["python", "-m", "pydmn.tck", str(TCK)]),
+            "seconds": time.perf_counter() - t0, "exit": proc.returncode, "summary": tail}
+
+
+if __name__ == "__main__":
+    for row in run(1.0):
+        print(row)

@@ -1,0 +1,136 @@
+"""Service benchmark: wrk against POST /api/v1/car-t/determinations under gunicorn (audit store on,
+SQLite in a temp dir), beside a bare Flask echo of the same JSON on the same gunicorn settings."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+WRK = shutil.which("wrk") or "/usr/bin/wrk"
+ROUTE = "/api/v1/car-t/determinations"
+
+
+def car_t_body() -> dict:
+    """A complete request that meets every criterion: the scenarios' base case."""
+    scenarios = yaml.safe_load((ROOT / "decisions/car-t-candidate-selection.scenarios.yaml").read_text())
+    return scenarios["base_inputs"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(app: str, tmp: Path, workers: int):
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CAR_T_API_KEYS"}
+    env.update(PORT=str(port), HOST="127.0.0.1", CAR_T_VAR_DIR=str(tmp / "var"),
+               DATABASE_URL=f"sqlite:///{tmp / 'var' / 'audit.sqlite3'}", WEB_CONCURRENCY=str(workers),
+               LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
+    # Same server settings for both apps: the service's own gunicorn configuration.
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp/gunicorn_conf.py"), app],
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True, start_new_session=True)
+    key = None
+    for line in proc.stdout:
+        if line.startswith("API key: "):
+            key = line.split(": ", 1)[1].strip()
+            break
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break           # the bare app has no /healthz: a 404 means it is up
+        except OSError:
+            time.sleep(0.1)
+    return proc, base, key
+
+
+def _stop(proc):
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _check(base, path, key, body):
+    req = urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST",
+                                 headers={"Content-Type": "application/json",
+                                          **({"Authorization": f"Bearer {key}"} if key else {})})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return r.status, json.load(r)
+
+
+def _wrk(url, body_file, key, seconds, threads, connections):
+    env = dict(os.environ, BENCH_BODY=str(body_file), BENCH_KEY=key or "")
+    out = subprocess.run([WRK, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency",
+                          "-s", str(HERE / "post.lua"), url], capture_output=True, text=True, env=env,
+                         timeout=seconds + 60).stdout
+    m = re.search(r"BENCH requests=(\d+) seconds=([\d.]+) p50_us=(\d+) p99_us=(\d+) errors=(\d+) non2xx=(\d+)", out)
+    if not m:
+        raise RuntimeError(f"wrk gave no summary:\n{out}")
+    n, secs, p50, p99, errors, non2xx = m.groups()
+    return {"requests": int(n), "rps": int(n) / float(secs), "p50_ms": int(p50) / 1000,
+            "p99_ms": int(p99) / 1000, "errors": int(errors), "non2xx": int(non2xx)}
+
+
+def run(seconds=10, workers=None, connections=8):
+    workers = workers or (os.cpu_count() or 1) * 2
+    body = car_t_body()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        body_file = tmp / "body.json"
+        body_file.write_text(json.dumps(body))
+        for label, app, path in (("service", "webapp.wsgi:app", ROUTE), ("bare Flask echo", "bench.bare_app:app", "/echo")):
+            proc, base, key = _start(app, tmp, workers)
+            try:
+                status, answer = _check(base, path, key if label == "service" else None, body)
+                if label == "service" and "determination" not in answer:
+                    raise RuntimeError(f"service answered without a determination: {answer}")
+                row = _wrk(base + path, body_file, key if label == "service" else None, seconds,
+                           threads=2, connections=connections)
+                if label == "service":
+                    row["determination"] = answer["determination"]
+                    row["audit_records"] = _count_audit(tmp / "var" / "audit.sqlite3")
+                rows.append({"endpoint": label, "path": path, "workers": workers,
+                             "connections": connections, "seconds": seconds, **row})
+            finally:
+                _stop(proc)
+    return rows
+
+
+def _count_audit(db: Path):
+    import sqlite3
+    if not db.exists():
+        return None
+    con = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+if __name__ == "__main__":
+    for row in run(seconds=int(os.environ.get("BENCH_SECONDS", 5))):
+        print(row)

@@ -1,0 +1,1 @@
+"""Evaluation of a loaded model: requirements graph, boxed expressions, decision tables, results."""

@@ -1,0 +1,209 @@
+"""Decision tables: every cell parsed once at load; evaluation applies the hit policy.
+
+Hit policies per DMN 1.5 §8.2.10-8.2.11. PRIORITY and OUTPUT ORDER rank outputs by their position
+in the output values list, output by output. A table without matches yields its default outputs
+(null where an output has none).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from pydmn.errors import FeelSyntaxError, Message, ModelError
+from pydmn.feel import Scope, compile_expression, compile_unary_tests
+from pydmn.model import elements as el
+from pydmn.model.types import ANY, coerce
+
+
+@dataclass(frozen=True, slots=True)
+class MatchedRule:
+    rule_id: str | None
+    index: int
+    annotations: dict
+
+
+def _always(scope, value):
+    return True
+
+
+class CompiledTable:
+    """Callable as a boxed expression; `run` also returns the matched rules for the trace."""
+
+    def __init__(self, table: el.DecisionTable, compiler):
+        self.table = table
+        self.id = table.id
+        self.hit = table.hit_policy
+        self.aggregation = table.aggregation
+        names = compiler.names
+        self.file = compiler.file
+
+        def tests(text, eid, line):
+            if text is None or not text.strip() or text.strip() == "-":
+                return None
+            try:
+                return compile_unary_tests(text, names)
+            except FeelSyntaxError as exc:
+                return compiler.reject(ModelError(f"FEEL syntax error in unary tests: {exc}",
+                                                  file=self.file, line=line, element_id=eid),
+                                       unary=True)
+            except Exception as exc:     # a compiler defect must still surface as a load error
+                return compiler.reject(ModelError(f"FEEL compiler failed on unary tests "
+                                                  f"{text!r}: {type(exc).__name__}: {exc}",
+                                                  file=self.file, line=line, element_id=eid),
+                                       unary=True)
+
+        self.inputs = []
+        for clause in table.inputs:
+            self.inputs.append((compiler.feel(clause.text, clause.id, clause.line) if
+                                clause.text.strip() else (lambda s: None),
+                                tests(clause.input_values, clause.id, clause.line),
+                                clause.text, compiler.type_of(clause.type_ref, clause.id)))
+        self.outputs = []
+        for out in table.outputs:
+            self.outputs.append((out.name, tests(out.output_values, out.id, out.line),
+                                 compiler.type_of(out.type_ref, out.id), out.id))
+        self.output_names = [o.name for o in table.outputs]
+        self.priorities = [self._priority_list(o.output_values, compiler) for o in table.outputs]
+        self.defaults = [compiler.feel(o.default_output, o.id, o.line)
+                         if o.default_output and o.default_output.strip() else None
+                         for o in table.outputs]
+        self.rules = []
+        for rule in table.rules:
+            checks = []
+            for pos, text in enumerate(rule.input_entries):
+                test = tests(text, rule.id, rule.line)
+                if test is not None:
+                    checks.append((pos, test))
+            outs = [compiler.feel(t, rule.id, rule.line) if t.strip() else (lambda s: None)
+                    for t in rule.output_entries]
+            annotations = dict(zip(table.annotations, rule.annotation_entries))
+            self.rules.append((checks, outs, MatchedRule(rule.id, rule.index, annotations)))
+        for n, (name, tests_, dtype, oid) in enumerate(self.outputs):
+            # Without output values the type's allowed values give the priority order.
+            if self.priorities[n] is None and dtype.allowed_values is not None:
+                self.priorities[n] = list(dtype.allowed_values)
+
+    @staticmethod
+    def _priority_list(text, compiler):
+        if not text or not text.strip():
+            return None
+        try:
+            fn = compile_expression("[" + text + "]", names=compiler.names)
+        except FeelSyntaxError:
+            return None
+        values = fn(Scope({}))
+        return values if isinstance(values, list) else None
+
+    def __call__(self, scope):
+        return self.run(scope)[0]
+
+    def run(self, scope):
+        values = []
+        for fn, allowed, text, dtype in self.inputs:
+            # The input expression's typeRef is documentation only: modelers (Camunda) often
+            # write "string" on numeric inputs, and nulling those would change decisions.
+            value = fn(scope)
+            if allowed is not None and value is not None and allowed(scope, value) is not True:
+                scope.messages.append(Message("error", "input-value",
+                                              f"input {text!r} is not among its input values",
+                                              self.id))
+                return None, []
+            values.append(value)
+        matched = []
+        for checks, outs, info in self.rules:
+            for pos, test in checks:
+                if test(scope, values[pos]) is not True:
+                    break
+            else:
+                matched.append((outs, info))
+                if self.hit == "FIRST":
+                    break
+        if not matched:
+            return self._default(scope), []
+        rows = []
+        for outs, info in matched:
+            row = []
+            for fn, (name, allowed, dtype, oid) in zip(outs, self.outputs):
+                value = fn(scope)
+                if dtype is not ANY:
+                    value = coerce(value, dtype, scope, oid)
+                if allowed is not None and value is not None and allowed(scope, value) is not True:
+                    scope.messages.append(Message("error", "output-value",
+                                                  f"output {name or ''!r} value is not among "
+                                                  f"its output values", oid))
+                    value = None
+                row.append(value)
+            rows.append(row)
+        return self._apply(scope, rows, matched)
+
+    def _shape(self, row):
+        if len(self.outputs) == 1:
+            return row[0]
+        return dict(zip(self.output_names, row))
+
+    def _default(self, scope):
+        if all(d is None for d in self.defaults):
+            return None      # DMN 1.5 §8.2.10: no match and no default output -> null
+        row = [d(scope) if d is not None else None for d in self.defaults]
+        return self._shape(row)
+
+    def _rank(self, row):
+        key = []
+        for value, prio in zip(row, self.priorities):
+            if prio is None:
+                continue
+            try:
+                key.append(prio.index(value))
+            except ValueError:
+                key.append(len(prio))
+        return key
+
+    def _apply(self, scope, rows, matched):
+        infos = [info for _, info in matched]
+        hit = self.hit
+        if hit == "UNIQUE":
+            if len(rows) > 1:
+                scope.messages.append(Message(
+                    "error", "hit-policy", f"UNIQUE hit policy but rules "
+                    f"{', '.join(str(i.index) for i in infos)} match", self.id))
+                return None, infos
+            return self._shape(rows[0]), infos
+        if hit == "FIRST":
+            return self._shape(rows[0]), infos[:1]
+        if hit == "ANY":
+            if any(r != rows[0] for r in rows[1:]):
+                scope.messages.append(Message(
+                    "error", "hit-policy", "ANY hit policy but matching rules give different "
+                    "outputs", self.id))
+                return None, infos
+            return self._shape(rows[0]), infos
+        if hit == "PRIORITY":
+            best = min(range(len(rows)), key=lambda i: self._rank(rows[i]))
+            return self._shape(rows[best]), [infos[best]]
+        if hit == "OUTPUT ORDER":
+            order = sorted(range(len(rows)), key=lambda i: self._rank(rows[i]))
+            return [self._shape(rows[i]) for i in order], [infos[i] for i in order]
+        if hit == "RULE ORDER" or self.aggregation is None:
+            return [self._shape(r) for r in rows], infos
+        return self._aggregate(scope, [r[0] for r in rows]), infos
+
+    def _aggregate(self, scope, values):
+        agg = self.aggregation
+        if agg == "COUNT":
+            return Decimal(len(values))
+        present = [v for v in values if v is not None]
+        if not present:
+            return None
+        try:
+            if agg == "SUM":
+                if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in present):
+                    raise TypeError("SUM of non-numbers")
+                total = Decimal(0)
+                for v in present:
+                    total += v
+                return total
+            return min(present) if agg == "MIN" else max(present)
+        except TypeError as exc:
+            scope.messages.append(Message("error", "invalid-type",
+                                          f"cannot aggregate with {agg}: {exc}", self.id))
+            return None

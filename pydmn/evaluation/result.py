@@ -1,0 +1,41 @@
+"""What an evaluation returns: a value per decision, its status, messages and matched rules."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydmn.errors import Message
+from pydmn.evaluation.decision_table import MatchedRule
+
+__all__ = ["Result", "DecisionResult", "MatchedRule"]
+
+STATUSES = ("succeeded", "failed", "skipped")
+
+
+@dataclass(slots=True)
+class DecisionResult:
+    name: str
+    id: str | None
+    value: Any = None
+    status: str = "skipped"          # succeeded | failed | skipped (not needed for the request)
+    messages: list[Message] = field(default_factory=list)
+    matched_rules: list[MatchedRule] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Result:
+    decisions: dict[str, DecisionResult] = field(default_factory=dict)
+    messages: list[Message] = field(default_factory=list)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.decisions[name].value
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.decisions
+
+    def values(self) -> dict[str, Any]:
+        return {n: d.value for n, d in self.decisions.items() if d.status != "skipped"}
+
+    @property
+    def succeeded(self) -> bool:
+        return all(d.status != "failed" for d in self.decisions.values())

@@ -1,0 +1,433 @@
+"""FEEL text -> AST (ast.py), with Lark's LALR parser over feel.lark and our own lexer.
+
+The lexer is ours because FEEL names may contain spaces, keywords and `'./-+*?`: the parser
+cannot know where `Applicant's age` or `date and time` ends without the names in scope. At each
+name start the lexer takes the longest known name (the caller's names, built-in function and
+type names, and keys this very text defines in contexts); otherwise a plain word. The grammar
+then joins adjacent words (`Monthly Salary`) into one name, since FEEL never juxtaposes two
+expressions.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken
+from lark.lexer import Lexer
+
+from pydmn.errors import FeelSyntaxError
+from pydmn.feel import ast
+
+MAX_TEXT = 200_000          # characters of one expression
+MAX_DEPTH = 150             # nesting of the AST (evaluation recurses once per level)
+
+KEYWORDS = {
+    "for": "_FOR", "in": "_IN", "return": "_RETURN", "if": "_IF", "then": "_THEN",
+    "else": "_ELSE", "some": "SOME", "every": "EVERY", "satisfies": "_SATISFIES",
+    "and": "_AND", "or": "_OR", "between": "_BETWEEN", "instance": "_INSTANCE", "of": "_OF",
+    "null": "_NULL", "true": "_TRUE", "false": "_FALSE", "function": "_FUNCTION",
+    "external": "_EXTERNAL",
+}
+
+PUNCTUATION = {
+    "(": "_LPAR", ")": "_RPAR", "[": "_LSQB", "]": "_RSQB", "{": "_LBRACE", "}": "_RBRACE",
+    ",": "_COMMA", ":": "_COLON", ".": "_DOT", "..": "_DOTDOT", "->": "_ARROW",
+    "+": "PLUS", "-": "MINUS", "*": "STAR", "/": "SLASH", "**": "POW", "=": "EQ", "!=": "NE",
+    "<": "LT", "<=": "LE", ">": "GT", ">=": "GE",
+}
+
+# Multi-word names every expression knows: built-in functions and type names.
+ALWAYS_KNOWN = frozenset({
+    "date and time", "days and time duration", "years and months duration", "string length",
+    "upper case", "lower case", "substring before", "substring after", "string join",
+    "list contains", "list replace", "insert before", "index of", "distinct values",
+    "get value", "get entries", "context put", "context merge", "day of year", "day of week",
+    "month of year", "week of year", "round up", "round down", "round half up",
+    "round half down", "starts with", "ends with", "met by", "overlaps before",
+    "overlaps after", "finished by", "started by", "is defined", "time offset",
+    "start included", "end included",
+})
+
+_SPACE = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)+", re.S)
+_NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_DIGITS = "0123456789"
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+# Name start and part characters (rules 25-30): letters, `_`, `?`, and the astral planes.
+_WORD = re.compile("(?:[^\\W\\d]|[\U00010000-\U000EFFFF])(?:\\w|[\u00B7\u0300-\u036F\u203F"
+                   "\u2040\U00010000-\U000EFFFF])*|\\?")
+_PUNCT = re.compile(r"\*\*|\.\.|->|!=|<=|>=|[()\[\]{},:.+\-*/=<>]")
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{6}|.)", re.S)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\"}
+# Keys with characters a plain word cannot hold, defined by this text: `{Is Affordable?: x}`.
+_KEY = re.compile(r"(?:[{,]|function\s*\()\s*([^\W\d][\w'?./+*\- ]*?)\s*:(?!=)")
+_SPECIAL = re.compile(r"[\s'?./+*\-]")
+
+
+def unescape(body: str, text: str, pos: int) -> str:
+    """FEEL string escapes, including \\uXXXX surrogate pairs and \\UXXXXXX."""
+    def one(m):
+        esc = m.group(1)
+        if esc[0] in "uU" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        # Other escapes stay as written: regular expressions (`\\d`) pass through.
+        return _SIMPLE_ESCAPES.get(esc, "\\" + esc)
+    if "\\" not in body:
+        return body
+    out = _ESCAPE.sub(one, body)
+    # \uD83D\uDE00 arrives as two surrogates; join them into one code point.
+    return out.encode("utf-16", "surrogatepass").decode("utf-16")
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(names: frozenset):
+    """One regex alternation of the multi-word names, longest first so the longest wins."""
+    multi = sorted((n for n in names if _SPECIAL.search(n) or n in KEYWORDS),
+                   key=len, reverse=True)
+    if not multi:
+        return None, {}, frozenset()
+    alts, canon, firsts = [], {}, set()
+    for n in multi:
+        first = _WORD.match(n)
+        firsts.add(first.group() if first else n[0])
+        parts = [re.escape(p) for p in n.split()]
+        body = r"\s+".join(parts)
+        tail = r"(?!\w)" if re.match(r"\w", n[-1]) else ""
+        alts.append(f"(?:{body}){tail}")
+        canon[" ".join(n.split())] = n
+    return re.compile("|".join(alts)), canon, frozenset(firsts)
+
+
+_state = threading.local()
+_ENDS_VALUE = {"NAME", "NUMBER", "STRING", "AT_STRING", "_RPAR", "_RSQB", "_RBRACE", "_TRUE",
+               "_FALSE", "_NULL"}
+
+
+class FeelLexer(Lexer):
+    """Yields Lark tokens for `text`, merging the names known in `_state.names`."""
+
+    def __init__(self, lexer_conf):
+        pass
+
+    def lex(self, text: str):
+        pattern, canon, firsts = _names_pattern(_state.names)
+        pos, n = 0, len(text)
+        prev = None
+        while pos < n:
+            m = _SPACE.match(text, pos)
+            if m:
+                pos = m.end()
+                continue
+            c = text[pos]
+            if c == '"':
+                m = _STRING.match(text, pos)
+                if not m:
+                    raise FeelSyntaxError("unterminated string", text, pos)
+                prev = "STRING"
+                yield Token("STRING", unescape(m.group()[1:-1], text, pos), pos)
+                pos = m.end()
+                continue
+            if c == "@":
+                m = _STRING.match(text, pos + 1)
+                if not m:
+                    raise FeelSyntaxError("@ must be followed by a string", text, pos)
+                prev = "AT_STRING"
+                yield Token("AT_STRING", unescape(m.group()[1:-1], text, pos), pos)
+                pos = m.end()
+                continue
+            if c in _DIGITS or (c == "." and text[pos + 1:pos + 2] in _DIGITS
+                                and text[pos + 1:pos + 2] and text[pos - 1:pos] != "."):
+                m = _NUMBER.match(text, pos)
+                prev = "NUMBER"
+                yield Token("NUMBER", m.group(), pos)
+                pos = m.end()
+                continue
+            word = _WORD.match(text, pos)
+            if word is not None and word.group() in firsts:
+                m = pattern.match(text, pos)
+                if m:
+                    if m.end() > word.end():
+                        prev = "NAME"
+                        yield Token("NAME", canon[" ".join(m.group().split())], pos)
+                        pos = m.end()
+                        continue
+            if word is not None:
+                prev = KEYWORDS.get(word.group(), "NAME")
+                yield Token(prev, word.group(), pos)
+                pos = word.end()
+                continue
+            m = _PUNCT.match(text, pos)
+            if m:
+                kind = PUNCTUATION[m.group()]
+                # `]` opens an interval (`]1..5]`) unless it can close something here.
+                if kind == "_RSQB" and prev not in _ENDS_VALUE and prev != "_LSQB":
+                    kind = "_RSQB_OPEN"
+                prev = kind
+                yield Token(kind, m.group(), pos)
+                pos = m.end()
+                continue
+            raise FeelSyntaxError(f"unexpected character {c!r}", text, pos)
+
+
+def _tok(t: Token) -> str:
+    return str(t)
+
+
+@v_args(inline=True)
+class _Builder(Transformer):
+    """Lark parse tree -> ast nodes (runs inline during LALR reductions)."""
+
+    def expression_start(self, e):
+        return e
+
+    def unary_tests(self, *tests):
+        return ast.UnaryTests(tuple(tests))
+
+    def unary_cmp(self, op, operand):
+        return ast.UnaryComparison(str(op), operand)
+
+    def function_def(self, *items):
+        *params, body = items
+        return ast.FunctionDef(tuple(p for p in params if p is not None), body, False)
+
+    def external_def(self, *items):
+        *params, body = items
+        return ast.FunctionDef(tuple(p for p in params if p is not None), body, True)
+
+    def formal_param(self, name, type_=None):
+        return (name.name, type_)
+
+    def for_expr(self, *items):
+        *contexts, body = items
+        return ast.For(tuple(contexts), body)
+
+    def iteration_context(self, name, source, end=None):
+        return (name.name, source, end)
+
+    def if_expr(self, cond, then, other):
+        return ast.If(cond, then, other)
+
+    def quantified(self, kind, *items):
+        *pairs, cond = items
+        contexts = tuple((pairs[i].name, pairs[i + 1]) for i in range(0, len(pairs), 2))
+        return ast.Quantified(str(kind), contexts, cond)
+
+    def or_(self, a, b):
+        return ast.Or(a, b)
+
+    def and_(self, a, b):
+        return ast.And(a, b)
+
+    def compare(self, a, op, b):
+        return ast.Comparison(str(op), a, b)
+
+    def between(self, v, lo, hi):
+        return ast.Between(v, lo, hi)
+
+    def in_(self, v, test):
+        return ast.In(v, (test,))
+
+    def in_list(self, v, tests):
+        return ast.In(v, tests)
+
+    def in_single(self, op, operand):
+        return (ast.UnaryComparison(str(op), operand),)
+
+    def in_items(self, *tests):
+        return tuple(tests)
+
+    def instance_of(self, value, type_):
+        return ast.InstanceOf(value, type_)
+
+    def type_name(self, qname):
+        return ast.TypeNode("name", (qname,))
+
+    def type_generic(self, kind, _lt, inner, _gt):
+        return ast.TypeNode(str(kind), (inner,))
+
+    def type_context(self, kind, _lt, *items):
+        return ast.TypeNode(str(kind), tuple(items[:-1]))
+
+    def type_function(self, _lt, *items):
+        *params, _gt, result = items
+        return ast.TypeNode("function", (tuple(p for p in params if p is not None), result))
+
+    def type_field(self, name, type_):
+        return (name.name, type_)
+
+    def qualified_name(self, *names):
+        return ".".join(n.name for n in names)
+
+    def arith(self, a, op, b):
+        return ast.Arithmetic(str(op), a, b)
+
+    def neg(self, _minus, operand):
+        if isinstance(operand, ast.Literal) and isinstance(operand.value, Decimal):
+            return ast.Literal(-operand.value)
+        return ast.Negation(operand)
+
+    def path(self, source, name):
+        return ast.Path(source, name.name)
+
+    def filter(self, source, cond):
+        return ast.Filter(source, cond)
+
+    def invoke(self, callee, args=None):
+        if args is None:
+            return ast.Invocation(callee, (), None)
+        kind, items = args
+        if kind == "named":
+            return ast.Invocation(callee, (), items)
+        return ast.Invocation(callee, items, None)
+
+    def positional(self, *items):
+        return ("positional", tuple(items))
+
+    def named(self, *items):
+        return ("named", tuple(items))
+
+    def named_arg(self, name, value):
+        return (name.name, value)
+
+    def var(self, name):
+        return name
+
+    def number(self, t):
+        return ast.Literal(Decimal(str(t)))
+
+    def string(self, t):
+        return ast.Literal(str(t))
+
+    def temporal(self, t):
+        return ast.TemporalLiteral(str(t))
+
+    def true(self):
+        return ast.Literal(True)
+
+    def false(self):
+        return ast.Literal(False)
+
+    def null(self):
+        return ast.Literal(None)
+
+    def name(self, *tokens):
+        return ast.Name(" ".join(str(t) for t in tokens), tokens[0].start_pos)
+
+    def list(self, *items):
+        return ast.ListExpr(tuple(i for i in items if i is not None))
+
+    def context(self, *entries):
+        return ast.ContextExpr(tuple(e for e in entries if e is not None))
+
+    def context_entry(self, key, value):
+        return (key.name if isinstance(key, ast.Name) else str(key), value)
+
+    def closed_start(self, start, end, end_included):
+        return ast.RangeExpr(start, end, True, end_included)
+
+    def open_start(self, start, end, end_included):
+        return ast.RangeExpr(start, end, False, end_included)
+
+    def closed_end(self):
+        return True
+
+    def open_end(self):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _lark() -> Lark:
+    grammar = resources.files("pydmn.feel").joinpath("feel.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", lexer=FeelLexer,
+                start=["expression_start", "unary_tests"], transformer=_Builder(),
+                maybe_placeholders=True, cache=True)
+
+
+def _known(text: str, names) -> frozenset:
+    found = {m.group(1).strip() for m in _KEY.finditer(text)}
+    found = {k for k in found if _SPECIAL.search(k)}
+    base = ALWAYS_KNOWN | names if names else ALWAYS_KNOWN
+    return base | found if found else base
+
+
+def _parse(text: str, start: str, names) -> ast.Node:
+    if len(text) > MAX_TEXT:
+        raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters", text[:80])
+    _state.names = _known(text, frozenset(names) if names else frozenset())
+    try:
+        tree = _lark().parse(text, start=start)
+    except FeelSyntaxError:
+        raise
+    except UnexpectedInput as exc:
+        pos = getattr(exc, "pos_in_stream", None)
+        token = getattr(exc, "token", None)
+        if isinstance(exc, UnexpectedToken) and token is not None:
+            what = "end of text" if token.type == "$END" else repr(str(token))
+            raise FeelSyntaxError(f"unexpected {what}", text, pos) from None
+        raise FeelSyntaxError("syntax error", text, pos) from None
+    except LarkError as exc:
+        raise FeelSyntaxError(f"syntax error: {exc}", text) from None
+    except RecursionError:
+        raise FeelSyntaxError("expression nested too deeply", text[:80]) from None
+    _check_depth(tree, text)
+    return tree
+
+
+def _check_depth(tree: ast.Node, text: str) -> None:
+    """Evaluation recurses once per AST level; refuse trees that would exhaust the stack."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH}", text[:80])
+        if isinstance(node, (tuple, list)):
+            stack.extend((c, depth) for c in node)
+        elif isinstance(node, ast.Node):
+            for slot in type(node).__slots__:
+                child = getattr(node, slot)
+                if isinstance(child, (ast.Node, tuple)):
+                    stack.append((child, depth + 1))
+
+
+def parse_expression(text: str, names=None) -> ast.Node:
+    """Parse one FEEL expression; raises FeelSyntaxError."""
+    if not text or not text.strip():
+        raise FeelSyntaxError("empty expression", text, 0)
+    return _parse(text, "expression_start", names)
+
+
+_NOT = re.compile(r"\s*not\s*\(", re.S)
+
+
+def parse_unary_tests(text: str, names=None) -> ast.Node:
+    """Parse unary tests (decision table input entries, allowed values); raises FeelSyntaxError."""
+    stripped = text.strip() if text else ""
+    if stripped in ("", "-"):
+        return ast.AnyInput()
+    m = _NOT.match(text)
+    if m and stripped.endswith(")") and _closes_at_end(stripped, stripped.index("(")):
+        inner = _parse(stripped[stripped.index("(") + 1:-1], "unary_tests", names)
+        return ast.UnaryTests(inner.tests, negated=True)
+    return _parse(text, "unary_tests", names)
+
+
+def _closes_at_end(text: str, open_at: int) -> bool:
+    """Whether the parenthesis at `open_at` is closed by the last character (`not(a) or b`)."""
+    depth, i, n = 0, open_at, len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            m = _STRING.match(text, i)
+            i = m.end() if m else n
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i == n - 1
+        i += 1
+    return False

@@ -1,0 +1,241 @@
+"""The DMN model as plain data: what the XML says, before anything is compiled.
+
+Other layers (the web service, governance exports) read these dataclasses, so their fields follow
+docs/design.md exactly. Expressions keep their FEEL text; compiled forms live in pydmn.evaluation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class Element:
+    id: str | None = None
+    name: str | None = None
+    label: str | None = None
+    description: str | None = None
+    line: int | None = None
+
+
+# ---- item definitions -------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class ItemDefinition(Element):
+    type_ref: str | None = None
+    is_collection: bool = False
+    allowed_values: str | None = None          # unary tests text
+    type_constraint: str | None = None         # DMN 1.5: unary tests on each item
+    components: list["ItemDefinition"] = field(default_factory=list)
+    function_item: "FunctionItem | None" = None
+    type_language: str | None = None
+
+
+@dataclass(slots=True)
+class FunctionItem:
+    parameters: list["InformationItem"] = field(default_factory=list)
+    output_type_ref: str | None = None
+
+
+@dataclass(slots=True)
+class InformationItem(Element):
+    type_ref: str | None = None
+
+
+# ---- boxed expressions ------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Expression(Element):
+    type_ref: str | None = None
+
+
+@dataclass(slots=True)
+class LiteralExpression(Expression):
+    text: str = ""
+    expression_language: str | None = None
+
+
+@dataclass(slots=True)
+class ContextEntry:
+    variable: InformationItem | None      # None: the final result entry
+    value: Expression | None
+
+
+@dataclass(slots=True)
+class Context(Expression):
+    entries: list[ContextEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Binding:
+    parameter: InformationItem
+    value: Expression | None
+
+
+@dataclass(slots=True)
+class Invocation(Expression):
+    callee: Expression | None = None
+    bindings: list[Binding] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ListExpression(Expression):
+    items: list[Expression] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Relation(Expression):
+    columns: list[InformationItem] = field(default_factory=list)
+    rows: list[list[Expression]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FunctionDefinition(Expression):
+    kind: str = "FEEL"
+    parameters: list[InformationItem] = field(default_factory=list)
+    body: Expression | None = None
+
+
+@dataclass(slots=True)
+class Conditional(Expression):
+    if_: Expression | None = None
+    then: Expression | None = None
+    else_: Expression | None = None
+
+
+@dataclass(slots=True)
+class Filter(Expression):
+    in_: Expression | None = None
+    match: Expression | None = None
+
+
+@dataclass(slots=True)
+class Iteration(Expression):
+    """for / some / every: `kind` is "for", "some" or "every"."""
+    kind: str = "for"
+    iterator_variable: str = ""
+    in_: Expression | None = None
+    body: Expression | None = None       # return (for) or satisfies (some/every)
+
+
+@dataclass(slots=True)
+class InputClause(Element):
+    text: str = ""
+    type_ref: str | None = None
+    input_values: str | None = None
+
+
+@dataclass(slots=True)
+class OutputClause(Element):
+    type_ref: str | None = None
+    output_values: str | None = None
+    default_output: str | None = None
+
+
+@dataclass(slots=True)
+class Rule(Element):
+    index: int = 0
+    input_entries: list[str] = field(default_factory=list)
+    output_entries: list[str] = field(default_factory=list)
+    annotation_entries: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DecisionTable(Expression):
+    hit_policy: str = "UNIQUE"
+    aggregation: str | None = None
+    inputs: list[InputClause] = field(default_factory=list)
+    outputs: list[OutputClause] = field(default_factory=list)
+    annotations: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    output_label: str | None = None
+
+
+# ---- DRG elements -----------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class InputData(Element):
+    type_ref: str | None = None
+    namespace: str | None = None          # the model it belongs to (imports keep their own)
+
+
+@dataclass(slots=True)
+class Decision(Element):
+    question: str | None = None
+    allowed_answers: str | None = None
+    type_ref: str | None = None
+    required_decisions: list[str] = field(default_factory=list)
+    required_inputs: list[str] = field(default_factory=list)
+    required_knowledge: list[str] = field(default_factory=list)
+    authority: list[str] = field(default_factory=list)
+    expression: Expression | None = None
+    namespace: str | None = None
+    # The raw hrefs behind required_* (names there; `prefix.Name` once imports are resolved).
+    requirement_hrefs: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class BusinessKnowledgeModel(Element):
+    type_ref: str | None = None
+    encapsulated_logic: FunctionDefinition | None = None
+    required_knowledge: list[str] = field(default_factory=list)
+    authority: list[str] = field(default_factory=list)
+    namespace: str | None = None
+    requirement_hrefs: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class DecisionService(Element):
+    type_ref: str | None = None
+    output_decisions: list[str] = field(default_factory=list)
+    encapsulated_decisions: list[str] = field(default_factory=list)
+    input_decisions: list[str] = field(default_factory=list)
+    input_data: list[str] = field(default_factory=list)
+    namespace: str | None = None
+
+
+@dataclass(slots=True)
+class KnowledgeSource(Element):
+    type: str | None = None
+    owner: str | None = None
+    uri: str | None = None
+    authority: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(slots=True)
+class Diagram:
+    name: str | None = None
+    shapes: dict[str, Bounds] = field(default_factory=dict)
+    edges: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Import:
+    namespace: str
+    name: str
+    import_type: str | None = None
+    location: str | None = None
+
+
+@dataclass(slots=True)
+class Definitions(Element):
+    namespace: str = ""
+    dmn_version: str = ""
+    expression_language: str | None = None
+    imports: list[Import] = field(default_factory=list)
+    item_definitions: dict[str, ItemDefinition] = field(default_factory=dict)
+    input_data: dict[str, InputData] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    bkms: dict[str, BusinessKnowledgeModel] = field(default_factory=dict)
+    decision_services: dict[str, DecisionService] = field(default_factory=dict)
+    knowledge_sources: dict[str, KnowledgeSource] = field(default_factory=dict)
+    diagram: Diagram | None = None
+    by_id: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,407 @@
+"""DMN XML (1.1 to 1.6) -> `Definitions`.
+
+Parsing is safe by construction: no entity expansion, no DTD, no network, a size ceiling. Foreign
+extension elements and attributes (camunda:, zeebe:, kie:, ...) are skipped because only elements
+in the DMN namespace of the document are read. Any structural problem raises ModelError with the
+file, line and element id, so a caller never receives a half-loaded model.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from pydmn.errors import ModelError
+from pydmn.model import elements as el
+
+MAX_BYTES = 20 * 1024 * 1024
+
+DMN_NAMESPACES = {
+    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "1.1",
+    "http://www.omg.org/spec/DMN/20180521/MODEL/": "1.2",
+    "https://www.omg.org/spec/DMN/20191111/MODEL/": "1.3",
+    "https://www.omg.org/spec/DMN/20211108/MODEL/": "1.4",
+    "https://www.omg.org/spec/DMN/20230324/MODEL/": "1.5",
+    "https://www.omg.org/spec/DMN/20240513/MODEL/": "1.6",
+}
+
+EXPRESSION_TAGS = frozenset({"literalExpression", "context", "decisionTable", "invocation",
+                             "relation", "list", "functionDefinition", "conditional", "filter",
+                             "for", "some", "every"})
+
+HIT_POLICIES = {"UNIQUE", "ANY", "PRIORITY", "FIRST", "RULE ORDER", "OUTPUT ORDER", "COLLECT"}
+AGGREGATIONS = {"SUM", "MIN", "MAX", "COUNT"}
+
+
+def read_source(source) -> tuple[bytes, str | None]:
+    """Accept a path, bytes or XML text; return the bytes and a file name for messages."""
+    if isinstance(source, bytes):
+        return source, None
+    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("<")):
+        path = Path(source)
+        try:
+            if path.stat().st_size > MAX_BYTES:
+                raise ModelError(f"file larger than {MAX_BYTES} bytes", file=str(path))
+            return path.read_bytes(), str(path)
+        except OSError as exc:
+            raise ModelError(f"cannot read model: {exc.strerror or exc}", file=str(path)) from None
+    if isinstance(source, str):
+        return source.encode("utf-8"), None
+    raise ModelError(f"cannot load a model from {type(source).__name__}")
+
+
+def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
+    if len(data) > MAX_BYTES:
+        raise ModelError(f"model larger than {MAX_BYTES} bytes", file=file)
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise ModelError(f"not well-formed XML: {exc.msg}", file=file,
+                         line=exc.lineno) from None
+    return _Reader(file).definitions(root)
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+class _Reader:
+    def __init__(self, file: str | None):
+        self.file = file
+        self.ns = ""
+        self.by_id: dict = {}
+
+    # -- helpers ------------------------------------------------------------------------------
+    def fail(self, node, message: str):
+        raise ModelError(message, file=self.file, line=getattr(node, "sourceline", None),
+                         element_id=node.get("id") if node is not None else None)
+
+    def kids(self, node, name: str | None = None):
+        for child in node:
+            if not isinstance(child.tag, str) or etree.QName(child).namespace != self.ns:
+                continue
+            if name is None or _local(child.tag) == name:
+                yield child
+
+    def kid(self, node, name: str):
+        return next(self.kids(node, name), None)
+
+    def text_of(self, node, name: str = "text") -> str | None:
+        child = self.kid(node, name) if node is not None else None
+        if child is None:
+            return None
+        return child.text or ""
+
+    def base(self, node, cls, **extra):
+        label = node.get("label")
+        desc = self.text_of(node, "description")
+        obj = cls(id=node.get("id"), name=node.get("name"), label=label, description=desc,
+                  line=node.sourceline, **extra)
+        if obj.id:
+            self.by_id[obj.id] = obj
+        return obj
+
+    @staticmethod
+    def type_ref(value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        # DMN 1.1 writes QNames (feel:number, tns:tType); later versions plain names.
+        if ":" in value and " " not in value.split(":", 1)[0]:
+            value = value.split(":", 1)[1]
+        return value or None
+
+    def variable_type(self, node) -> str | None:
+        var = self.kid(node, "variable")
+        ref = var.get("typeRef") if var is not None else None
+        return self.type_ref(ref)
+
+    def href(self, node) -> str:
+        ref = node.get("href")
+        if not ref:
+            self.fail(node, f"{_local(node.tag)} without href")
+        return ref
+
+    # -- definitions --------------------------------------------------------------------------
+    def definitions(self, root) -> el.Definitions:
+        ns = etree.QName(root).namespace
+        if ns not in DMN_NAMESPACES or _local(root.tag) != "definitions":
+            raise ModelError(f"not a DMN definitions document (root {root.tag!r})",
+                             file=self.file, line=root.sourceline)
+        self.ns = ns
+        name = root.get("name")
+        defs = el.Definitions(id=root.get("id"), name=name, label=root.get("label"),
+                              description=self.text_of(root, "description"),
+                              line=root.sourceline, namespace=root.get("namespace") or "",
+                              dmn_version=DMN_NAMESPACES[ns],
+                              expression_language=root.get("expressionLanguage"))
+        for node in self.kids(root):
+            tag = _local(node.tag)
+            if tag == "import":
+                defs.imports.append(el.Import(namespace=node.get("namespace") or "",
+                                              name=node.get("name") or "",
+                                              import_type=node.get("importType"),
+                                              location=node.get("locationURI")))
+            elif tag == "itemDefinition":
+                self.add(defs.item_definitions, self.item_definition(node), node)
+            elif tag == "inputData":
+                item = self.base(node, el.InputData, type_ref=self.variable_type(node),
+                                 namespace=defs.namespace)
+                self.add(defs.input_data, item, node)
+            elif tag == "decision":
+                self.add(defs.decisions, self.decision(node, defs.namespace), node)
+            elif tag == "businessKnowledgeModel":
+                self.add(defs.bkms, self.bkm(node, defs.namespace), node)
+            elif tag == "decisionService":
+                self.add(defs.decision_services, self.decision_service(node, defs.namespace), node)
+            elif tag == "knowledgeSource":
+                ks = self.base(node, el.KnowledgeSource, type=self.text_of(node, "type"),
+                               uri=node.get("locationURI"))
+                owner = self.kid(node, "owner")
+                ks.owner = owner.get("href") if owner is not None else None
+                ks.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
+                                for r in a]
+                self.add(defs.knowledge_sources, ks, node)
+        defs.diagram = self.diagram(root)
+        defs.by_id = self.by_id
+        self.name_requirements(defs)
+        return defs
+
+    def name_requirements(self, defs: el.Definitions):
+        """Same-model hrefs become element names; other models' stay hrefs until import."""
+        def name_of(href):
+            ns, _, ident = href.partition("#")
+            target = self.by_id.get(ident) if ns in ("", defs.namespace) else None
+            return target.name if target is not None and target.name else href
+        for item in [*defs.decisions.values(), *defs.bkms.values()]:
+            for attr in ("required_decisions", "required_inputs", "required_knowledge"):
+                hrefs = getattr(item, attr, None)
+                if hrefs is None:
+                    continue
+                item.requirement_hrefs[attr] = list(hrefs)
+                setattr(item, attr, [name_of(h) for h in hrefs])
+            item.authority = [name_of(h) for h in item.authority]
+
+    def add(self, table: dict, item, node):
+        if not item.name:
+            self.fail(node, f"{_local(node.tag)} without a name")
+        if item.name in table:
+            self.fail(node, f"duplicate {_local(node.tag)} name {item.name!r}")
+        table[item.name] = item
+
+    def item_definition(self, node) -> el.ItemDefinition:
+        item = self.base(node, el.ItemDefinition,
+                         type_ref=self.type_ref(self.text_of(node, "typeRef")),
+                         is_collection=node.get("isCollection") == "true",
+                         type_language=node.get("typeLanguage"))
+        allowed = self.kid(node, "allowedValues")
+        if allowed is not None:
+            item.allowed_values = self.text_of(allowed) or None
+        constraint = self.kid(node, "typeConstraint")
+        if constraint is not None:
+            item.type_constraint = self.text_of(constraint) or None
+        item.components = [self.item_definition(c) for c in self.kids(node, "itemComponent")]
+        fn = self.kid(node, "functionItem")
+        if fn is not None:
+            item.function_item = el.FunctionItem(
+                parameters=[self.information_item(p) for p in self.kids(fn, "parameters")],
+                output_type_ref=self.type_ref(fn.get("outputTypeRef")))
+        return item
+
+    def information_item(self, node) -> el.InformationItem:
+        return self.base(node, el.InformationItem, type_ref=self.type_ref(node.get("typeRef")))
+
+    def requirements(self, node, req: str, ref: str) -> list[str]:
+        return [self.href(r) for r in (self.kid(n, ref) for n in self.kids(node, req))
+                if r is not None]
+
+    def decision(self, node, namespace) -> el.Decision:
+        d = self.base(node, el.Decision, question=self.text_of(node, "question"),
+                      allowed_answers=self.text_of(node, "allowedAnswers"),
+                      type_ref=self.variable_type(node), namespace=namespace)
+        d.required_decisions = self.requirements(node, "informationRequirement", "requiredDecision")
+        d.required_inputs = self.requirements(node, "informationRequirement", "requiredInput")
+        d.required_knowledge = self.requirements(node, "knowledgeRequirement", "requiredKnowledge")
+        d.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
+                       for r in self.kids(a)]
+        d.expression = self.expression_child(node)
+        return d
+
+    def bkm(self, node, namespace) -> el.BusinessKnowledgeModel:
+        b = self.base(node, el.BusinessKnowledgeModel, type_ref=self.variable_type(node),
+                      namespace=namespace)
+        logic = self.kid(node, "encapsulatedLogic")
+        if logic is not None:
+            b.encapsulated_logic = self.function_definition(logic)
+        b.required_knowledge = self.requirements(node, "knowledgeRequirement", "requiredKnowledge")
+        b.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
+                       for r in self.kids(a)]
+        return b
+
+    def decision_service(self, node, namespace) -> el.DecisionService:
+        s = self.base(node, el.DecisionService, type_ref=self.variable_type(node),
+                      namespace=namespace)
+        s.output_decisions = [self.href(n) for n in self.kids(node, "outputDecision")]
+        s.encapsulated_decisions = [self.href(n) for n in self.kids(node, "encapsulatedDecision")]
+        s.input_decisions = [self.href(n) for n in self.kids(node, "inputDecision")]
+        s.input_data = [self.href(n) for n in self.kids(node, "inputData")]
+        return s
+
+    # -- boxed expressions --------------------------------------------------------------------
+    def expression_child(self, node) -> el.Expression | None:
+        for child in self.kids(node):
+            if _local(child.tag) in EXPRESSION_TAGS:
+                return self.expression(child)
+        return None
+
+    def expression(self, node) -> el.Expression:
+        tag = _local(node.tag)
+        tref = self.type_ref(node.get("typeRef"))
+        if tag == "literalExpression":
+            text = self.text_of(node)
+            return self.base(node, el.LiteralExpression, type_ref=tref, text=text or "",
+                             expression_language=node.get("expressionLanguage"))
+        if tag == "context":
+            ctx = self.base(node, el.Context, type_ref=tref)
+            for entry in self.kids(node, "contextEntry"):
+                var = self.kid(entry, "variable")
+                ctx.entries.append(el.ContextEntry(
+                    variable=self.information_item(var) if var is not None else None,
+                    value=self.expression_child(entry)))
+            return ctx
+        if tag == "decisionTable":
+            return self.decision_table(node, tref)
+        if tag == "invocation":
+            inv = self.base(node, el.Invocation, type_ref=tref)
+            inv.callee = self.expression_child(node)
+            for binding in self.kids(node, "binding"):
+                param = self.kid(binding, "parameter")
+                if param is None:
+                    self.fail(binding, "binding without parameter")
+                inv.bindings.append(el.Binding(self.information_item(param),
+                                               self.expression_child(binding)))
+            return inv
+        if tag == "relation":
+            rel = self.base(node, el.Relation, type_ref=tref)
+            rel.columns = [self.information_item(c) for c in self.kids(node, "column")]
+            for row in self.kids(node, "row"):
+                cells = [self.expression(c) for c in self.kids(row)
+                         if _local(c.tag) in EXPRESSION_TAGS]
+                if len(cells) != len(rel.columns):
+                    self.fail(row, f"relation row has {len(cells)} cells for "
+                                   f"{len(rel.columns)} columns")
+                rel.rows.append(cells)
+            return rel
+        if tag == "list":
+            lst = self.base(node, el.ListExpression, type_ref=tref)
+            lst.items = [self.expression(c) for c in self.kids(node)
+                         if _local(c.tag) in EXPRESSION_TAGS]
+            return lst
+        if tag == "functionDefinition":
+            return self.function_definition(node)
+        if tag == "conditional":
+            cond = self.base(node, el.Conditional, type_ref=tref)
+            cond.if_ = self.wrapped(node, "if")
+            cond.then = self.wrapped(node, "then")
+            cond.else_ = self.wrapped(node, "else")
+            return cond
+        if tag == "filter":
+            flt = self.base(node, el.Filter, type_ref=tref)
+            flt.in_ = self.wrapped(node, "in")
+            flt.match = self.wrapped(node, "match")
+            return flt
+        # for / some / every
+        it = self.base(node, el.Iteration, type_ref=tref, kind=tag,
+                       iterator_variable=node.get("iteratorVariable") or "")
+        it.in_ = self.wrapped(node, "in")
+        it.body = self.wrapped(node, "return" if tag == "for" else "satisfies")
+        return it
+
+    def wrapped(self, node, name: str):
+        child = self.kid(node, name)
+        if child is None:
+            self.fail(node, f"{_local(node.tag)} without <{name}>")
+        return self.expression_child(child)
+
+    def function_definition(self, node) -> el.FunctionDefinition:
+        fd = self.base(node, el.FunctionDefinition, type_ref=self.type_ref(node.get("typeRef")),
+                       kind=node.get("kind") or "FEEL")
+        fd.parameters = [self.information_item(p) for p in self.kids(node, "formalParameter")]
+        fd.body = self.expression_child(node)
+        return fd
+
+    def decision_table(self, node, tref) -> el.DecisionTable:
+        hit = (node.get("hitPolicy") or "UNIQUE").replace("_", " ")
+        if hit not in HIT_POLICIES:
+            self.fail(node, f"unknown hit policy {hit!r}")
+        agg = node.get("aggregation")
+        if agg is not None and agg not in AGGREGATIONS:
+            self.fail(node, f"unknown aggregation {agg!r}")
+        dt = self.base(node, el.DecisionTable, type_ref=tref, hit_policy=hit, aggregation=agg,
+                       output_label=node.get("outputLabel"))
+        for inp in self.kids(node, "input"):
+            expr = self.kid(inp, "inputExpression")
+            if expr is None:
+                self.fail(inp, "input without inputExpression")
+            values = self.kid(inp, "inputValues")
+            clause = self.base(inp, el.InputClause, text=self.text_of(expr) or "",
+                               type_ref=self.type_ref(expr.get("typeRef")),
+                               input_values=self.text_of(values) if values is not None else None)
+            if expr.get("id"):
+                self.by_id[expr.get("id")] = clause
+            dt.inputs.append(clause)
+        for out in self.kids(node, "output"):
+            values = self.kid(out, "outputValues")
+            default = self.kid(out, "defaultOutputEntry")
+            dt.outputs.append(self.base(
+                out, el.OutputClause, type_ref=self.type_ref(out.get("typeRef")),
+                output_values=self.text_of(values) if values is not None else None,
+                default_output=self.text_of(default) if default is not None else None))
+        if not dt.outputs:
+            self.fail(node, "decision table without output")
+        dt.annotations = [a.get("name") or "" for a in self.kids(node, "annotation")]
+        for index, rule in enumerate(self.kids(node, "rule"), start=1):
+            r = self.base(rule, el.Rule, index=index)
+            r.input_entries = [self.text_of(e) or "" for e in self.kids(rule, "inputEntry")]
+            r.output_entries = [self.text_of(e) or "" for e in self.kids(rule, "outputEntry")]
+            r.annotation_entries = [self.text_of(e) or ""
+                                    for e in self.kids(rule, "annotationEntry")]
+            if len(r.input_entries) != len(dt.inputs):
+                self.fail(rule, f"rule {index} has {len(r.input_entries)} input entries for "
+                                f"{len(dt.inputs)} inputs")
+            if len(r.output_entries) != len(dt.outputs):
+                self.fail(rule, f"rule {index} has {len(r.output_entries)} output entries for "
+                                f"{len(dt.outputs)} outputs")
+            dt.rules.append(r)
+        return dt
+
+    # -- DMNDI ------------------------------------------------------------------------------
+    def diagram(self, root) -> el.Diagram | None:
+        diagram = None
+        for node in root.iter():
+            if not isinstance(node.tag, str):
+                continue
+            tag = _local(node.tag)
+            if tag == "DMNDiagram" and diagram is None:
+                diagram = el.Diagram(name=node.get("name"))
+            elif tag == "DMNShape" and diagram is not None:
+                ref = (node.get("dmnElementRef") or "").split(":")[-1]
+                bounds = next((b for b in node if _local(b.tag) == "Bounds"), None)
+                if ref and bounds is not None:
+                    try:
+                        diagram.shapes[ref] = el.Bounds(*(float(bounds.get(k, 0)) for k in
+                                                          ("x", "y", "width", "height")))
+                    except ValueError:
+                        self.fail(bounds, "non-numeric shape bounds")
+            elif tag == "DMNEdge" and diagram is not None:
+                ref = (node.get("dmnElementRef") or "").split(":")[-1]
+                try:
+                    points = [(float(w.get("x", 0)), float(w.get("y", 0)))
+                              for w in node if _local(w.tag) == "waypoint"]
+                except ValueError:
+                    self.fail(node, "non-numeric edge waypoint")
+                if ref:
+                    diagram.edges[ref] = points
+        return diagram

@@ -1,0 +1,100 @@
+"""Rule-level diff of two versions."""
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from pydmn.analysis.diff import diff_files
+from webapp.governance_cli import diff_command
+
+DATA = Path(__file__).parent / "data"
+BASE = (DATA / "seeded-defects.dmn").read_text()
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_identical_models_have_no_changes(tmp_path):
+    assert diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", BASE)).empty
+
+
+def test_one_cell_change_is_named_exactly(tmp_path):
+    new = write(tmp_path, "b.dmn", BASE.replace("<text>[18..65]</text>", "<text>[18..70]</text>"))
+    diff = diff_files(DATA / "seeded-defects.dmn", new)
+    [change] = diff.changes
+    assert (change.kind, change.decision, change.rule_id, change.column, change.old, change.new) == \
+        ("cell", "Discount", "r_adult", "Age", "[18..65]", "[18..70]")
+
+
+def test_rules_matched_by_content_when_ids_change(tmp_path):
+    text = BASE.replace('id="r_north"', 'id="r_north_v2"').replace('id="r_south"', 'id="x_south"')
+    diff = diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", text))
+    assert diff.empty
+
+
+def test_added_removed_moved_hit_policy_and_annotations(tmp_path):
+    text = (BASE.replace('hitPolicy="ANY"', 'hitPolicy="FIRST"')
+            .replace("<text>1.3</text>", "<text>1.3 (rev. 2)</text>")
+            .replace('<rule id="r_any2"><inputEntry id="c24"><text>-</text></inputEntry><outputEntry id="c25"><text>false</text></outputEntry></rule>', ""))
+    text = text.replace('<rule id="r_masked">', '<rule id="r_new"><inputEntry id="n1"><text>"west"</text></inputEntry>'
+                        '<inputEntry id="n2"><text>-</text></inputEntry><outputEntry id="n3"><text>"W"</text></outputEntry></rule>'
+                        '<rule id="r_masked">')
+    south = '<rule id="r_south"><inputEntry id="c16"><text>"south"</text></inputEntry><inputEntry id="c17"><text>-</text></inputEntry><outputEntry id="c18"><text>"B"</text></outputEntry></rule>'
+    text = text.replace(south, "").replace('<rule id="r_north">', south + '<rule id="r_north">')
+    diff = diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", text))
+    kinds = sorted(c.kind for c in diff.changes)
+    assert kinds == ["annotation", "hit-policy", "rule-added", "rule-moved", "rule-moved", "rule-removed"]
+    assert diff.of_kind("hit-policy")[0].new == "FIRST"
+    assert diff.of_kind("annotation")[0].new == "1.3 (rev. 2)"
+    assert diff.of_kind("rule-added")[0].rule_id == "r_new"
+
+
+def test_cli_text_and_html(tmp_path):
+    new = write(tmp_path, "b.dmn", BASE.replace('typeRef="tRegion"/>', 'typeRef="string"/>'))
+    result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new)])
+    assert result.exit_code == 0 and "[type] input data 'Region' type tRegion -> string" in result.output
+    out = tmp_path / "diff.html"
+    result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new),
+                                               "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0
+    html = out.read_text()
+    assert "tRegion" in html and 'class="change type"' in html
+
+
+def test_every_single_cell_edit_is_named_exactly(tmp_path):
+    from lxml import etree
+    from pydmn.analysis.semantics import tables_of
+    from pydmn.model.reader import parse_definitions
+    defs = parse_definitions(BASE.encode())
+    for name, _, table in tables_of(defs):
+        for rule in table.rules:
+            for kind, entries, columns in (("inputEntry", rule.input_entries, table.inputs),
+                                           ("outputEntry", rule.output_entries, table.outputs)):
+                for c in range(len(entries)):
+                    root = etree.fromstring(BASE.encode())
+                    node = root.xpath("//*[@id=$id]", id=rule.id)[0]
+                    cell = [e for e in node if etree.QName(e).localname == kind][c][0]
+                    cell.text = "99"
+                    path = tmp_path / "edit.dmn"
+                    path.write_bytes(etree.tostring(root))
+                    [change] = diff_files(DATA / "seeded-defects.dmn", path).changes
+                    column = columns[c]
+                    assert (change.decision, change.rule_id, change.new) == (name, rule.id, "99")
+                    assert change.column == (getattr(column, "name", None) or column.label or column.text)
+
+
+def test_scenarios_whose_results_change(tmp_path):
+    import json
+    new = write(tmp_path, "b.dmn", BASE.replace("<text>[18..65]</text>", "<text>[18..70]</text>"))
+    scenarios = write(tmp_path, "s.json", json.dumps([
+        {"name": "67 non-member", "inputs": {"Age": 67, "Member": False, "Region": "south"}},
+        {"name": "30 member", "inputs": {"Age": 30, "Member": True, "Region": "north"}}]))
+    result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new),
+                                               "--scenarios", str(scenarios), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    changed = json.loads(result.output)["scenarios"]
+    # 67 now falls in [18..70] and in ">= 60, false": two matches under UNIQUE give null
+    assert [(c["column"], c["decision"], c["old"], c["new"]) for c in changed] == \
+        [("67 non-member", "Discount", "'senior'", "None")]

@@ -1,0 +1,145 @@
+"""The XML reader: versions, structure, diagram, foreign extensions, and refusal of bad input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pydmn.errors import ModelError
+from pydmn.model.reader import DMN_NAMESPACES, parse_definitions, read_source
+
+NS15 = "https://www.omg.org/spec/DMN/20230324/MODEL/"
+TCK = Path(__file__).resolve().parents[3] / "shared" / "dmn-tck" / "TestCases"
+
+
+def dmn(body: str, ns: str = NS15, extra: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<definitions xmlns="{ns}" '
+            f'xmlns:dmndi="https://www.omg.org/spec/DMN/20191111/DMNDI/" '
+            f'xmlns:dc="http://www.omg.org/spec/DMN/20180521/DC/" '
+            f'xmlns:di="http://www.omg.org/spec/DMN/20180521/DI/" '
+            f'xmlns:camunda="http://camunda.org/schema/1.0/dmn" {extra} '
+            f'id="defs" name="Test model" namespace="http://example.com/test">\n{body}\n'
+            f'</definitions>')
+
+
+TABLE = """
+<inputData id="in_age" name="Applicant Age"><variable name="Applicant Age" typeRef="number"/></inputData>
+<decision id="d_risk" name="Risk" camunda:historyTimeToLive="30">
+  <question>How risky?</question>
+  <variable name="Risk" typeRef="string"/>
+  <informationRequirement id="ir1"><requiredInput href="#in_age"/></informationRequirement>
+  <decisionTable id="dt" hitPolicy="COLLECT" aggregation="COUNT">
+    <input id="i1" label="Age"><inputExpression id="ie1" typeRef="number"><text>Applicant Age</text></inputExpression>
+      <inputValues><text>[0..150]</text></inputValues></input>
+    <output id="o1" name="risk" typeRef="string"><outputValues><text>"low","high"</text></outputValues>
+      <defaultOutputEntry><text>"low"</text></defaultOutputEntry></output>
+    <annotation name="Why"/>
+    <rule id="r1"><description>old</description><inputEntry><text>&gt;= 60</text></inputEntry>
+      <outputEntry><text>"high"</text></outputEntry><annotationEntry><text>age</text></annotationEntry></rule>
+    <rule id="r2"><inputEntry><text>-</text></inputEntry><outputEntry><text>"low"</text></outputEntry>
+      <annotationEntry><text/></annotationEntry></rule>
+  </decisionTable>
+</decision>
+<dmndi:DMNDI><dmndi:DMNDiagram name="main">
+  <dmndi:DMNShape dmnElementRef="d_risk"><dc:Bounds x="10" y="20" width="180" height="80"/></dmndi:DMNShape>
+  <dmndi:DMNEdge dmnElementRef="ir1"><di:waypoint x="1" y="2"/><di:waypoint x="3.5" y="4"/></dmndi:DMNEdge>
+</dmndi:DMNDiagram></dmndi:DMNDI>
+"""
+
+
+def test_reads_decision_table_with_ids_annotations_and_policies():
+    defs = parse_definitions(dmn(TABLE).encode())
+    assert defs.dmn_version == "1.5" and defs.name == "Test model"
+    d = defs.decisions["Risk"]
+    assert (d.id, d.question, d.type_ref, d.required_inputs) == ("d_risk", "How risky?", "string",
+                                                                  ["Applicant Age"])
+    assert d.requirement_hrefs["required_inputs"] == ["#in_age"]
+    dt = d.expression
+    assert (dt.hit_policy, dt.aggregation, dt.annotations) == ("COLLECT", "COUNT", ["Why"])
+    assert [(i.id, i.label, i.text, i.type_ref, i.input_values) for i in dt.inputs] == [
+        ("i1", "Age", "Applicant Age", "number", "[0..150]")]
+    out = dt.outputs[0]
+    assert (out.name, out.output_values, out.default_output) == ("risk", '"low","high"', '"low"')
+    assert [(r.id, r.index, r.input_entries, r.output_entries, r.annotation_entries)
+            for r in dt.rules] == [("r1", 1, [">= 60"], ['"high"'], ["age"]),
+                                   ("r2", 2, ["-"], ['"low"'], [""])]
+    assert dt.rules[0].description == "old"
+
+
+def test_keeps_diagram_shapes_and_edges_by_element_ref():
+    diagram = parse_definitions(dmn(TABLE).encode()).diagram
+    assert diagram.shapes["d_risk"].width == 180.0
+    assert diagram.edges["ir1"] == [(1.0, 2.0), (3.5, 4.0)]
+
+
+@pytest.mark.parametrize("ns,version", sorted(DMN_NAMESPACES.items()))
+def test_accepts_every_dmn_namespace(ns, version):
+    body = '<inputData id="x" name="X"><variable name="X" typeRef="feel:string"/></inputData>'
+    defs = parse_definitions(dmn(body, ns, 'xmlns:feel="http://www.omg.org/spec/FEEL/20140401"')
+                             .encode())
+    assert defs.dmn_version == version
+    assert defs.input_data["X"].type_ref == "string"    # DMN 1.1 QName typeRefs lose the prefix
+
+
+def test_foreign_extension_elements_are_ignored():
+    body = ('<extensionElements><camunda:properties/></extensionElements>'
+            '<camunda:whatever name="zz"/>' + TABLE)
+    defs = parse_definitions(dmn(body).encode())
+    assert list(defs.decisions) == ["Risk"]
+
+
+def test_loads_from_path_bytes_and_text(tmp_path):
+    path = tmp_path / "m.dmn"
+    path.write_text(dmn(TABLE))
+    for source in (path, str(path), path.read_bytes(), path.read_text()):
+        data, file = read_source(source)
+        assert parse_definitions(data, file).decisions["Risk"].id == "d_risk"
+
+
+def test_not_well_formed_names_file_and_line(tmp_path):
+    path = tmp_path / "bad.dmn"
+    path.write_text(dmn("<decision id='a' name='A'>\n<oops></decision>"))
+    with pytest.raises(ModelError) as err:
+        parse_definitions(*read_source(path))
+    assert err.value.file == str(path) and err.value.line is not None
+
+
+def test_entities_are_not_expanded():
+    doc = ('<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+           + dmn('<inputData id="i" name="&x;"/>').split("?>", 1)[1])
+    try:
+        defs = parse_definitions(doc.encode())
+    except ModelError:
+        return
+    assert "root:" not in "".join(defs.input_data)
+
+
+@pytest.mark.parametrize("body,problem,element", [
+    ('<decision id="a" name="A"/><decision id="b" name="A"/>', "duplicate", "b"),
+    ('<decision id="a"/>', "without a name", "a"),
+    (TABLE.replace('hitPolicy="COLLECT"', 'hitPolicy="SOMETIMES"'), "hit policy", "dt"),
+    (TABLE.replace('<inputEntry><text>-</text></inputEntry>', ''), "input entries", "r2"),
+])
+def test_invalid_dmn_names_element_and_problem(body, problem, element):
+    with pytest.raises(ModelError) as err:
+        parse_definitions(dmn(body).encode(), "x.dmn")
+    assert problem in str(err.value) and err.value.element_id == element
+    assert err.value.file == "x.dmn"
+
+
+def test_not_dmn_root_is_refused():
+    with pytest.raises(ModelError, match="not a DMN"):
+        parse_definitions(b"<html/>")
+
+
+def test_size_limit():
+    with pytest.raises(ModelError, match="larger"):
+        parse_definitions(b" " * (20 * 1024 * 1024 + 1))
+
+
+@pytest.mark.skipif(not TCK.is_dir(), reason="TCK not present")
+def test_every_tck_model_parses():
+    files = sorted(TCK.glob("*/*/*.dmn"))
+    assert len(files) > 100
+    for f in files:
+        parse_definitions(*read_source(f))

@@ -1,0 +1,107 @@
+"""/api/v1/car-t/determinations: the CAR-T policy's own endpoint (one case, or up to 1,000 in order)."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+from webapp.api.common import json_body, model_entry, valid_inputs
+from webapp.auth import require
+from webapp.errors import ApiError
+from webapp.evaluation import audit_row, determination_answer, record
+from webapp.jsonvalues import to_json
+
+bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t")
+
+_RESPONSES = """
+        400: {content: {application/json: {schema: ErrorSchema}}}
+        401: {content: {application/json: {schema: ErrorSchema}}}
+        403: {content: {application/json: {schema: ErrorSchema}}}
+        404: {content: {application/json: {schema: ErrorSchema}}}
+        413: {content: {application/json: {schema: ErrorSchema}}}
+        422: {content: {application/json: {schema: ErrorSchema}}}
+        503: {content: {application/json: {schema: ErrorSchema}}}
+"""
+
+
+def _policy():
+    config = current_app.config
+    entry = model_entry(config["CAR_T_MODEL"])
+    decision = config["CAR_T_DECISION"]
+    if decision not in entry.model.definitions.decisions:
+        raise ApiError(503, f"the CAR-T model has no decision {decision!r}")
+    return entry, decision
+
+
+def _determine(entry, decision, inputs):
+    result = entry.model.evaluate(inputs)
+    return determination_answer(entry, result, decision)
+
+
+def _outputs(answer) -> dict:
+    return {k: answer[k] for k in ("determination", "failed_criteria", "missing_documentation", "reasons")}
+
+
+@bp.post("/determinations")
+@require("evaluate")
+def determination():
+    entry, decision = _policy()
+    inputs = valid_inputs(entry, json_body(), required=True, where="body")
+    answer = _determine(entry, decision, inputs)
+    record([audit_row(answer, to_json(inputs), "car_t.determination", _outputs(answer))])
+    return jsonify(answer)
+
+
+determination.__doc__ = """Determine one CAR-T request.
+    ---
+    post:
+      tags: [car-t]
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: CarTInputs}}
+      responses:
+        200: {content: {application/json: {schema: DeterminationSchema}}}
+""" + _RESPONSES
+
+
+@bp.post("/determinations:batch")
+@require("evaluate")
+def batch():
+    entry, decision = _policy()
+    body = json_body()
+    cases = body.get("cases") if isinstance(body, dict) else body
+    if not isinstance(cases, list):
+        raise ApiError(422, "the body must be {\"cases\": [...]}", {"cases": ["not a list"]})
+    limit = current_app.config["BATCH_LIMIT"]
+    if len(cases) > limit:
+        raise ApiError(422, f"at most {limit} cases per batch", {"cases": [f"{len(cases)} given"]})
+    loaded, errors = [], {}
+    for index, case in enumerate(cases):
+        try:
+            loaded.append(valid_inputs(entry, case, required=True, where=str(index)))
+        except ApiError as exc:
+            errors.update(exc.errors)
+    if errors:
+        # All or nothing: a batch with any invalid case is rejected whole, naming each bad case.
+        raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
+    answers = [_determine(entry, decision, inputs) for inputs in loaded]
+    record([audit_row(a, to_json(i), "car_t.batch", _outputs(a)) for a, i in zip(answers, loaded)])
+    return jsonify({"results": answers})
+
+
+batch.__doc__ = """Determine up to 1,000 CAR-T requests, answered in order.
+    ---
+    post:
+      tags: [car-t]
+      security: [{bearer: []}]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [cases]
+              properties:
+                cases: {type: array, maxItems: 1000, items: CarTInputs}
+      responses:
+        200: {content: {application/json: {schema: BatchResponseSchema}}}
+""" + _RESPONSES

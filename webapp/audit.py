@@ -1,0 +1,172 @@
+"""The audit store: one append-only row per determination, written before the answer is sent.
+
+SQLite (default, in var/) runs in WAL mode with synchronous=FULL: with NORMAL a commit
+acknowledged just before a power loss may vanish, and an answered determination must never lose
+its record. PostgreSQL is used when DATABASE_URL names it. The API offers no update or delete,
+and on SQLite triggers refuse them outright.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from pathlib import Path
+
+from sqlalchemy import (Column, DateTime, Index, MetaData, String, Table, Text, UniqueConstraint,
+                        create_engine, event, insert, select, text)
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+metadata = MetaData()
+
+evaluations = Table(
+    "evaluations", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("model_id", String(200), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("endpoint", String(60), nullable=False),
+    Column("caller", String(64), nullable=False),
+    Column("inputs", Text, nullable=False),
+    Column("outputs", Text, nullable=False),
+    Column("matched_rules", Text, nullable=False),
+    Index("ix_evaluations_model_time", "model_id", "created_at"),
+)
+
+model_versions = Table(
+    "model_versions", metadata,
+    Column("model_id", String(200), nullable=False),
+    Column("version", String(64), nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False),
+    Column("loaded_by", String(64), nullable=False),
+    UniqueConstraint("model_id", "version"),
+)
+
+APPEND_ONLY = [
+    "CREATE TRIGGER IF NOT EXISTS evaluations_no_update BEFORE UPDATE ON evaluations "
+    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+    "CREATE TRIGGER IF NOT EXISTS evaluations_no_delete BEFORE DELETE ON evaluations "
+    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
+]
+
+
+class AuditUnavailable(Exception):
+    """The store cannot be written or read; the caller answers 503."""
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, separators=(",", ":"), default=str)
+
+
+class AuditStore:
+    def __init__(self, url: str):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite and ":///" in url and not url.endswith(":memory:"):
+            Path(url.split(":///", 1)[1]).parent.mkdir(parents=True, exist_ok=True)
+        kwargs = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
+        self.engine = create_engine(url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", self._sqlite_pragmas)
+        try:
+            metadata.create_all(self.engine)
+            if self.is_sqlite:
+                with self.engine.begin() as conn:
+                    for statement in APPEND_ONLY:
+                        conn.execute(text(statement))
+        except SQLAlchemyError as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
+
+    @staticmethod
+    def _sqlite_pragmas(dbapi_conn, _record):
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    def record(self, rows: list[dict]) -> None:
+        """Insert determinations (one statement, one transaction); raises AuditUnavailable."""
+        stamp = now()
+        values = [{"id": r["id"], "created_at": stamp, "model_id": r["model_id"],
+                   "model_version": r["model_version"], "endpoint": r["endpoint"],
+                   "caller": r["caller"], "inputs": _dumps(r["inputs"]),
+                   "outputs": _dumps(r["outputs"]), "matched_rules": _dumps(r["matched_rules"])}
+                  for r in rows]
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(evaluations), values)
+        except SQLAlchemyError as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
+        for row in rows:
+            row["created_at"] = stamp
+
+    def get(self, evaluation_id: str) -> dict | None:
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(select(evaluations).where(evaluations.c.id == evaluation_id)).first()
+        except SQLAlchemyError as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
+        return _record(row) if row else None
+
+    def list(self, model=None, start=None, end=None, limit=100, offset=0) -> tuple[int, list[dict]]:
+        query = select(evaluations)
+        if model:
+            query = query.where(evaluations.c.model_id == model)
+        if start:
+            query = query.where(evaluations.c.created_at >= start)
+        if end:
+            query = query.where(evaluations.c.created_at < end)
+        from sqlalchemy import func
+        try:
+            with self.engine.connect() as conn:
+                total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+                rows = conn.execute(query.order_by(evaluations.c.created_at, evaluations.c.id)
+                                    .limit(limit).offset(offset)).all()
+        except SQLAlchemyError as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
+        return total, [_record(r) for r in rows]
+
+    def note_version(self, model_id: str, version: str, loaded_by: str) -> None:
+        """Remember that this version was loaded, once (workers race: the first one wins)."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(model_versions).values(model_id=model_id, version=version,
+                                                           loaded_at=now(), loaded_by=loaded_by))
+        except IntegrityError:
+            pass
+
+    def versions(self, model_id: str) -> list[dict]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(model_versions).where(model_versions.c.model_id == model_id)
+                                .order_by(model_versions.c.loaded_at)).all()
+        return [{"version": r.version, "loaded_at": _iso(r.loaded_at), "loaded_by": r.loaded_by}
+                for r in rows]
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+
+def _iso(stamp: dt.datetime) -> str:
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    return stamp.isoformat()
+
+
+def _record(row) -> dict:
+    return {"id": row.id, "created_at": _iso(row.created_at), "model_id": row.model_id,
+            "model_version": row.model_version, "endpoint": row.endpoint, "caller": row.caller,
+            "inputs": json.loads(row.inputs), "outputs": json.loads(row.outputs),
+            "matched_rules": json.loads(row.matched_rules)}

@@ -1,0 +1,29 @@
+"""Service settings: defaults, overridden by environment variables, overridden by create_app(config)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    var = Path(os.environ.get("CAR_T_VAR_DIR", ROOT / "var"))
+    config = {
+        "MODELS_DIR": os.environ.get("CAR_T_MODELS_DIR", str(ROOT / "decisions")),
+        "VAR_DIR": str(var),
+        "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{var / 'audit.sqlite3'}"),
+        # "hash:role,role;hash:role" - sha256 hex of each key, never the key itself.
+        "API_KEYS": os.environ.get("CAR_T_API_KEYS", ""),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CAR_T_MAX_BODY", 2 * 1024 * 1024)),
+        "BATCH_LIMIT": 1000,
+        "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
+        "CAR_T_DECISION": "Determination",
+        "PAGE_SIZE": 100,
+        # Under gunicorn a reload must reach every worker: the worker that took the request
+        # asks the master (SIGHUP) to restart them all; each loads the directory anew.
+        "SIGNAL_MASTER_ON_RELOAD": os.environ.get("CAR_T_SIGNAL_MASTER") == "1",
+    }
+    if overrides:
+        config.update(overrides)
+    return config

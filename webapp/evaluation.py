@@ -1,0 +1,104 @@
+"""Running a model for a request and shaping the answer: decisions, CAR-T determination, audit rows."""
+from __future__ import annotations
+
+from flask import current_app, g
+
+from webapp.audit import AuditUnavailable, new_id
+from webapp.errors import ApiError
+from webapp.jsonvalues import to_json
+
+
+def message_json(m) -> dict:
+    return {"severity": getattr(m, "severity", None), "kind": getattr(m, "kind", None),
+            "text": getattr(m, "text", str(m)), "element_id": getattr(m, "element_id", None)}
+
+
+def decision_json(d) -> dict:
+    return {"name": d.name, "value": to_json(d.value), "status": d.status,
+            "messages": [message_json(m) for m in d.messages],
+            "matched_rules": [{"rule_id": r.rule_id, "index": r.index,
+                               "annotations": {k: to_json(v) for k, v in (r.annotations or {}).items()}}
+                              for r in d.matched_rules]}
+
+
+def run(entry, inputs: dict, decisions=None):
+    """Evaluate; unknown decision names are 404."""
+    wanted = decisions or None
+    if wanted:
+        unknown = [n for n in wanted if n not in entry.model.definitions.decisions]
+        if unknown:
+            raise ApiError(404, "unknown decision", {"decisions": [f"no decision named {n!r}" for n in unknown]})
+    return entry.model.evaluate(inputs, decision=wanted)
+
+
+def evaluation_answer(entry, result, wanted) -> dict:
+    names = wanted or list(result.decisions)
+    return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
+            "decisions": {n: decision_json(result.decisions[n]) for n in names},
+            "messages": [message_json(m) for m in result.messages]}
+
+
+_SECTION_KEYS = ("policy section", "policy_section", "section", "policysection", "policy")
+_TEXT_KEYS = ("reason", "reasons", "text", "explanation", "description", "plain language")
+
+
+def _pick(annotations: dict, keys) -> str | None:
+    lowered = {k.lower().strip(): v for k, v in annotations.items()}
+    for key in keys:
+        if lowered.get(key):
+            return str(lowered[key])
+    for name, value in lowered.items():
+        if value and any(key in name for key in keys):
+            return str(value)
+    return None
+
+
+def reasons_of(trace: dict) -> list[dict]:
+    """Policy section + plain-language text from the annotations of every matched rule."""
+    reasons = []
+    for name, decision in trace.items():
+        for rule in decision["matched_rules"]:
+            annotations = rule["annotations"]
+            if not annotations:
+                continue
+            section, text = _pick(annotations, _SECTION_KEYS), _pick(annotations, _TEXT_KEYS)
+            if section is None and text is None:
+                continue
+            reasons.append({"decision": name, "rule_index": rule["index"],
+                            "policy_section": section, "text": text})
+    return reasons
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def determination_answer(entry, result, decision_name: str) -> dict:
+    trace = {n: decision_json(d) for n, d in result.decisions.items()}
+    value = trace.get(decision_name, {}).get("value")
+    context = value if isinstance(value, dict) else {"determination": value}
+    return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
+            "determination": context.get("determination"),
+            "failed_criteria": _as_list(context.get("failed_criteria")),
+            "missing_documentation": _as_list(context.get("missing_documentation")),
+            "reasons": reasons_of(trace), "trace": trace}
+
+
+def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:
+    trace = answer.get("trace") or answer.get("decisions") or {}
+    return {"id": answer["evaluation_id"], "model_id": answer["model_id"],
+            "model_version": answer["model_version"], "endpoint": endpoint,
+            "caller": getattr(g, "caller", "anonymous"), "inputs": inputs,
+            "outputs": outputs if outputs is not None else {n: d["value"] for n, d in trace.items()},
+            "matched_rules": {n: d["matched_rules"] for n, d in trace.items() if d["matched_rules"]}}
+
+
+def record(rows: list[dict]) -> None:
+    """Write before answering: no answer without its record."""
+    try:
+        current_app.extensions["audit"].record(rows)
+    except AuditUnavailable as exc:
+        raise ApiError(503, "the audit store cannot be written; no determination was given",
+                       {"audit": [str(exc)]}) from exc

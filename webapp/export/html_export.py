@@ -1,0 +1,21 @@
+"""The model document and version diffs rendered as self-contained, printable HTML (Jinja2)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+_env = Environment(loader=FileSystemLoader(str(TEMPLATES)),
+                   autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+
+
+def render_html(doc: dict) -> str:
+    return _env.get_template("model.html.j2").render(doc=doc)
+
+
+def render_diff_html(diff, scenarios=None, old_version: str = "", new_version: str = "") -> str:
+    """`diff` is a pydmn.analysis.diff.ModelDiff; `scenarios` a list of scenario Changes or None."""
+    return _env.get_template("diff.html.j2").render(diff=diff, scenarios=scenarios,
+                                                   old_version=old_version, new_version=new_version)

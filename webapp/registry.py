@@ -1,0 +1,141 @@
+"""The loaded models, by id (file stem), with versions (sha256 of the file) and safe reload.
+
+A model that fails to load, or whose scenarios fail, is rejected and the last good version keeps
+serving. The last good file is kept in var/last-good/ so a fresh process (a gunicorn worker
+restarted by SIGHUP) also falls back to it instead of dropping the model.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pydmn
+from pydmn.errors import DMNError
+
+from webapp.schemas import inputs_schema
+
+log = logging.getLogger("webapp.registry")
+
+# check(model_id, model, path) -> list of error texts; empty when the model's scenarios pass.
+ScenarioCheck = Callable[[str, object, Path], list]
+
+
+@dataclass
+class Entry:
+    id: str
+    model: object
+    version: str
+    loaded_at: str
+    path: str
+    source: bytes
+    from_last_good: bool = False
+    _schemas: dict = field(default_factory=dict)
+
+    def schema(self, required: bool):
+        """Input schema, built once per loaded version (the hot path only looks it up)."""
+        if required not in self._schemas:
+            self._schemas[required] = inputs_schema(
+                self.model, required, f"{_title(self.id)}{'Strict' if required else ''}Inputs")
+        return self._schemas[required]
+
+    def summary(self) -> dict:
+        defs = self.model.definitions
+        return {"id": self.id, "name": self.model.name, "namespace": self.model.namespace,
+                "version": self.version, "loaded_at": self.loaded_at,
+                "decisions": list(defs.decisions), "input_data": list(defs.input_data),
+                "decision_services": list(defs.decision_services)}
+
+
+def _title(text: str) -> str:
+    return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum()) or "Model"
+
+
+class ModelRegistry:
+    def __init__(self, directory, var_dir, scenario_check: ScenarioCheck | None = None,
+                 on_version: Callable[[str, str, str], None] | None = None):
+        self.directory = Path(directory)
+        self.last_good = Path(var_dir) / "last-good"
+        self.scenario_check = scenario_check
+        self.on_version = on_version
+        self.entries: dict[str, Entry] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model_id: str) -> Entry | None:
+        return self.entries.get(model_id)
+
+    def __iter__(self):
+        return iter(list(self.entries.values()))
+
+    def _load_one(self, path: Path) -> tuple[Entry | None, list[str]]:
+        source = path.read_bytes()
+        version = hashlib.sha256(source).hexdigest()
+        current = self.entries.get(path.stem)
+        if current is not None and current.version == version:
+            return current, []
+        try:
+            model = pydmn.load(source)
+        except DMNError as exc:
+            return None, [str(exc)]
+        except Exception as exc:   # a reader bug must not take the service down
+            return None, [f"{type(exc).__name__}: {exc}"]
+        if self.scenario_check is not None:
+            failures = list(self.scenario_check(path.stem, model, path) or [])
+            if failures:
+                return None, failures
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat()
+        return Entry(path.stem, model, version, stamp, str(path), source), []
+
+    def reload(self, by: str = "startup") -> dict:
+        """Load the directory anew; returns {"loaded": [...], "rejected": {id: errors}, "removed": [...]}."""
+        with self._lock:
+            fresh: dict[str, Entry] = {}
+            rejected: dict[str, list] = {}
+            paths = sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
+            for path in paths:
+                entry, errors = self._load_one(path)
+                if entry is None:
+                    rejected[path.stem] = errors
+                    keep = self.entries.get(path.stem) or self._from_last_good(path.stem)
+                    if keep is not None:
+                        fresh[path.stem] = keep
+                    log.warning("model %s rejected (%d errors); %s", path.stem, len(errors),
+                                "last good version keeps serving" if keep else "not served")
+                    continue
+                fresh[path.stem] = entry
+                if not entry.from_last_good:
+                    self._keep_good(entry)
+                    if self.on_version:
+                        self.on_version(entry.id, entry.version, by)
+            removed = sorted(set(self.entries) - set(fresh))
+            self.entries = fresh
+        return {"loaded": [{"id": e.id, "version": e.version} for e in fresh.values()],
+                "rejected": rejected, "removed": removed}
+
+    def _keep_good(self, entry: Entry) -> None:
+        try:
+            self.last_good.mkdir(parents=True, exist_ok=True)
+            target = self.last_good / f"{entry.id}.dmn"
+            if not target.exists() or target.read_bytes() != entry.source:
+                tmp = target.with_suffix(".tmp")
+                tmp.write_bytes(entry.source)
+                tmp.replace(target)
+        except OSError:
+            log.warning("cannot keep last good copy of %s", entry.id)
+
+    def _from_last_good(self, model_id: str) -> Entry | None:
+        path = self.last_good / f"{model_id}.dmn"
+        if not path.is_file():
+            return None
+        source = path.read_bytes()
+        try:
+            model = pydmn.load(source)
+        except Exception:
+            return None
+        return Entry(model_id, model, hashlib.sha256(source).hexdigest(),
+                     dt.datetime.now(dt.timezone.utc).isoformat(), str(path), source,
+                     from_last_good=True)

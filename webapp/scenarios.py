@@ -1,0 +1,130 @@
+"""Policy scenarios that travel with a DMN model: load, run, and report rule coverage.
+
+A scenario file (``*.scenarios.yaml`` beside the model) names its model, a complete set of
+``base_inputs`` and a list of scenarios that override only the facts they are about, so an analyst
+reads each scenario as "the complete request, except ...".
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import yaml
+
+import pydmn
+
+LIST_FIELDS = ("failed_criteria", "missing_documentation")
+
+
+@dataclass
+class Outcome:
+    title: str
+    section: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    model_path: Path
+    outcomes: list[Outcome]
+    unexercised: dict[str, list[str]]   # decision name -> rule ids no scenario matched
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _typed(value, data_type):
+    """YAML keeps dates as text (analysts quote them); the model's item definitions say which are dates."""
+    if value is None or data_type is None:
+        return value
+    if data_type.base == "date" and isinstance(value, str):
+        return datetime.date.fromisoformat(value)
+    if data_type.fields and isinstance(value, dict):
+        return {k: _typed(v, data_type.fields.get(k)) for k, v in value.items()}
+    return value
+
+
+def scenario_files(path: Path) -> list[Path]:
+    path = Path(path)
+    return sorted(path.glob("*.scenarios.yaml")) if path.is_dir() else [path]
+
+
+def run_file(path: Path) -> Report:
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    model_path = Path(path).parent / spec["model"]
+    model = pydmn.load(model_path)
+    decision = spec.get("decision", "Determination")
+    matched: set[str] = set()
+    outcomes = []
+    for scenario in spec["scenarios"]:
+        raw = _merge(spec.get("base_inputs", {}), scenario.get("inputs", {}))
+        inputs = {name: _typed(value, model.data_type(name)) for name, value in raw.items()}
+        result = model.evaluate(inputs)
+        for decision_result in result.decisions.values():
+            matched.update(m.rule_id for m in decision_result.matched_rules)
+        outcomes.append(_compare(scenario, result[decision]))
+    return Report(model_path, outcomes, _unexercised(model, matched))
+
+
+def _compare(scenario: dict, actual) -> Outcome:
+    problems = []
+    actual = actual or {}
+    for key, expected in scenario.get("expected", {}).items():
+        got = actual.get(key)
+        if key in LIST_FIELDS:
+            same = sorted(got or []) == sorted(expected or [])
+        else:
+            same = got == expected
+        if not same:
+            problems.append(f"{key}: expected {expected!r}, got {got!r}")
+    return Outcome(scenario["title"], scenario.get("section", ""), not problems, problems)
+
+
+def _unexercised(model, matched: set[str]) -> dict[str, list[str]]:
+    missing = {}
+    for name, decision in model.definitions.decisions.items():
+        rules = getattr(decision.expression, "rules", None)
+        if rules:
+            ids = [r.id for r in rules if r.id not in matched]
+            if ids:
+                missing[name] = ids
+    return missing
+
+
+@click.command("test")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=Path("decisions"))
+def test_command(path: Path) -> None:
+    """Run the scenarios in PATH (a folder or a .scenarios.yaml file) and report unexercised rules."""
+    ok = True
+    for file in scenario_files(path):
+        report = run_file(file)
+        passed = len(report.outcomes) - len(report.failed)
+        click.echo(f"{file}: {passed}/{len(report.outcomes)} scenarios pass")
+        for outcome in report.failed:
+            ok = False
+            click.echo(f"  FAIL {outcome.title} [{outcome.section}]")
+            for problem in outcome.problems:
+                click.echo(f"       {problem}")
+        if report.unexercised:
+            ok = False
+            click.echo("  rules no scenario exercised:")
+            for table, ids in report.unexercised.items():
+                click.echo(f"    {table}: {', '.join(ids)}")
+        else:
+            click.echo("  every rule is exercised by some scenario")
+    raise SystemExit(0 if ok else 1)

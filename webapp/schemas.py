@@ -1,0 +1,191 @@
+"""marshmallow schemas derived from a model's item definitions, so a change to the model's data
+types changes the API without code. Every field is nullable (DMN inputs may be null); allowed
+values that are a finite list of literals become OneOf; structures reject unknown fields."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
+
+_DURATION = re.compile(r"^-?P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@[\w/+-]+)?$")
+_DATETIME = re.compile(r"^-?\d{4,9}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@[\w/+-]+)?)?$")
+
+
+class ExactNumber(fields.Decimal):
+    """A JSON number kept exact; booleans are not numbers (Python would say they are)."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or isinstance(value, str):
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+def _plain(value):
+    return value
+
+
+def _field_for(dtype, model, required: bool, depth: int = 0) -> fields.Field:
+    kwargs = {"allow_none": True, "required": required}
+    if dtype.allowed_values:
+        kwargs["validate"] = validate.OneOf([_plain(v) for v in dtype.allowed_values])
+    if dtype.is_collection:
+        element = dtype.element or _element_of(dtype)
+        inner = _field_for(element, model, False, depth + 1) if element else fields.Raw(allow_none=True)
+        kwargs.pop("validate", None)
+        return fields.List(inner, **kwargs)
+    base = dtype.base
+    if dtype.fields and depth < 20:
+        return fields.Nested(schema_class(dtype, model, required, depth + 1), **kwargs)
+    if base == "number":
+        return ExactNumber(allow_nan=False, **kwargs)
+    if base == "string":
+        return fields.String(**kwargs)
+    if base == "boolean":
+        return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+    if base == "date":
+        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
+            r"^-?\d{4,9}-\d{2}-\d{2}$", error="not a date (YYYY-MM-DD)")), **kwargs)
+    if base == "date and time":
+        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
+            _DATETIME, error="not a date and time (ISO 8601)")), **kwargs)
+    if base == "time":
+        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
+            _TIME, error="not a time (hh:mm:ss)")), **kwargs)
+    if "duration" in base:
+        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
+            _DURATION, error="not an ISO 8601 duration")), **kwargs)
+    if base == "context":
+        return fields.Dict(**kwargs)
+    return fields.Raw(**kwargs)
+
+
+def _element_of(dtype):
+    from copy import copy
+    element = copy(dtype)
+    element.is_collection = False
+    return element
+
+
+def _join(first, second):
+    return [v for v in (first, second) if v is not None]
+
+
+def schema_class(dtype, model, required: bool, depth: int = 0) -> type[Schema]:
+    attrs = {name: _field_for(sub, model, required, depth) for name, sub in dtype.fields.items()}
+    attrs["Meta"] = type("Meta", (), {"unknown": RAISE})
+    name = re.sub(r"\W", "", (dtype.name or "Structure").title()) or "Structure"
+    return type(name, (Schema,), attrs)
+
+
+def inputs_schema(model, required: bool, title: str) -> Schema:
+    """The schema of a model's input data (one field per input data element)."""
+    attrs = {}
+    for name in model.definitions.input_data:
+        attrs[name] = _field_for(model.data_type(name), model, required)
+    attrs["Meta"] = type("Meta", (), {"unknown": RAISE})
+    return type(title, (Schema,), attrs)()
+
+
+def validate_inputs(schema: Schema, data) -> tuple[dict | None, dict | None]:
+    try:
+        return schema.load(data), None
+    except ValidationError as exc:
+        return None, exc.messages
+
+
+class EvaluateRequest(Schema):
+    class Meta:
+        unknown = RAISE
+    inputs = fields.Dict(keys=fields.String(), load_default=dict)
+    decisions = fields.List(fields.String(), load_default=None, allow_none=True)
+
+
+# -- response shapes (for the OpenAPI document) ------------------------------------------------
+class MessageSchema(Schema):
+    severity = fields.String()
+    kind = fields.String()
+    text = fields.String()
+    element_id = fields.String(allow_none=True)
+
+
+class MatchedRuleSchema(Schema):
+    rule_id = fields.String()
+    index = fields.Integer()
+    annotations = fields.Dict(keys=fields.String(), values=fields.Raw())
+
+
+class DecisionResultSchema(Schema):
+    name = fields.String()
+    value = fields.Raw(allow_none=True)
+    status = fields.String()
+    messages = fields.List(fields.Nested(MessageSchema))
+    matched_rules = fields.List(fields.Nested(MatchedRuleSchema))
+
+
+class EvaluationSchema(Schema):
+    evaluation_id = fields.String()
+    model_id = fields.String()
+    model_version = fields.String()
+    decisions = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema))
+    messages = fields.List(fields.Nested(MessageSchema))
+
+
+class ReasonSchema(Schema):
+    policy_section = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    decision = fields.String()
+    rule_index = fields.Integer()
+
+
+class DeterminationSchema(Schema):
+    evaluation_id = fields.String()
+    model_id = fields.String()
+    model_version = fields.String()
+    determination = fields.Raw(allow_none=True)
+    failed_criteria = fields.List(fields.Raw())
+    missing_documentation = fields.List(fields.Raw())
+    reasons = fields.List(fields.Nested(ReasonSchema))
+    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema))
+
+
+class BatchResponseSchema(Schema):
+    results = fields.List(fields.Nested(DeterminationSchema))
+
+
+class ErrorSchema(Schema):
+    code = fields.String()
+    status = fields.Integer()
+    message = fields.String()
+    errors = fields.Raw()
+
+
+class ModelSummarySchema(Schema):
+    id = fields.String()
+    name = fields.String()
+    namespace = fields.String()
+    version = fields.String()
+    loaded_at = fields.String()
+    decisions = fields.List(fields.String())
+    input_data = fields.List(fields.String())
+    decision_services = fields.List(fields.String())
+
+
+class AuditRecordSchema(Schema):
+    id = fields.String()
+    created_at = fields.String()
+    model_id = fields.String()
+    model_version = fields.String()
+    endpoint = fields.String()
+    caller = fields.String()
+    inputs = fields.Raw()
+    outputs = fields.Raw()
+    matched_rules = fields.Raw()
+
+
+class AuditPageSchema(Schema):
+    total = fields.Integer()
+    limit = fields.Integer()
+    offset = fields.Integer()
+    items = fields.List(fields.Nested(AuditRecordSchema))
