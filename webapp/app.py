@@ -14,17 +14,9 @@ from webapp.audit import AuditStore
 from webapp.auth import parse_keys
 from webapp.config import load_config
 from webapp.registry import ModelRegistry
+from webapp.scenarios import check_model
 
 log = logging.getLogger("webapp.access")
-
-
-def _scenario_check():
-    """The policy-model engineer's scenario runner, when present (webapp.scenarios.check_model)."""
-    try:
-        from webapp.scenarios import check_model
-    except ImportError:
-        return None
-    return check_model
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -35,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     audit = AuditStore(app.config["DATABASE_URL"])
     app.extensions["audit"] = audit
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"],
-                             scenario_check=app.config.get("SCENARIO_CHECK", _scenario_check()),
+                             scenario_check=app.config.get("SCENARIO_CHECK", check_model),
                              on_version=audit.note_version)
     app.extensions["model_registry"] = registry
     outcome = registry.reload(by="startup")
@@ -43,24 +35,13 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning("model %s rejected at start: %s", model_id, "; ".join(map(str, problems))[:500])
 
     errors.register(app)
-    from webapp.api import car_t, evaluations, health, models
+    from webapp.api import car_t, evaluations, export, health, models
     from webapp import openapi
-    for module in (health, models, car_t, evaluations, openapi):
+    for module in (health, models, car_t, evaluations, export, openapi):
         app.register_blueprint(module.bp)
-    _register_optional(app)
     _access_log(app)
     _sighup(app)
     return app
-
-
-def _register_optional(app: Flask) -> None:
-    # Blueprints of other parts of the project; the lead wires them (see report).
-    try:
-        from webapp.api.export import bp as export_bp
-    except ImportError as exc:
-        log.warning("export blueprint not registered: %s", exc)
-        return
-    app.register_blueprint(export_bp)
 
 
 def _access_log(app: Flask) -> None:

@@ -14,7 +14,7 @@ bp = Blueprint("openapi", __name__)
 
 _RESPONSE_SCHEMAS = ["ErrorSchema", "EvaluateRequest", "EvaluationSchema", "DeterminationSchema",
                      "BatchResponseSchema", "ModelSummarySchema", "AuditRecordSchema",
-                     "AuditPageSchema"]
+                     "AuditPageSchema", "ValidationReportSchema"]
 
 
 def _spec(entry_for_car_t=None) -> APISpec:

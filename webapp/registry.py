@@ -1,6 +1,7 @@
 """The loaded models, by id (file stem), with versions (sha256 of the file) and safe reload.
 
-A model that fails to load, or whose scenarios fail, is rejected and the last good version keeps
+A model that fails to load, has validation errors (pydmn.analysis: schema, semantics, table
+analysis; warnings only shown), or whose scenarios fail, is rejected and the last good version keeps
 serving. The last good file is kept in var/last-good/ so a fresh process (a gunicorn worker
 restarted by SIGHUP) also falls back to it instead of dropping the model.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 import pydmn
+from pydmn.analysis import validate
 from pydmn.errors import DMNError
 
 from webapp.schemas import inputs_schema
@@ -51,6 +53,20 @@ class Entry:
                 "decision_services": list(defs.decision_services)}
 
 
+def _findings(path: Path) -> tuple[list[str], list[str]]:
+    """Validation findings of a model file as (errors, warnings); notes are left out."""
+    try:
+        findings = validate(path)
+    except Exception as exc:   # an analysis bug must reject the model, not take the service down
+        return [f"validation failed: {type(exc).__name__}: {exc}"], []
+    texts = {"error": [], "warning": []}
+    for f in findings:
+        if f.severity in texts:
+            where = f" ({f.element_id})" if f.element_id else ""
+            texts[f.severity].append(f"{f.severity} {f.code}{where}: {f.message}")
+    return texts["error"], texts["warning"]
+
+
 def _title(text: str) -> str:
     return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum()) or "Model"
 
@@ -71,33 +87,41 @@ class ModelRegistry:
     def __iter__(self):
         return iter(list(self.entries.values()))
 
-    def _load_one(self, path: Path) -> tuple[Entry | None, list[str]]:
+    def _load_one(self, path: Path) -> tuple[Entry | None, list[str], list[str]]:
+        """(entry or None, blocking errors, warnings to show)."""
         source = path.read_bytes()
         version = hashlib.sha256(source).hexdigest()
         current = self.entries.get(path.stem)
         if current is not None and current.version == version:
-            return current, []
+            return current, [], []
+        errors, warnings = _findings(path)
+        if errors:
+            return None, errors, warnings
         try:
             model = pydmn.load(source)
         except DMNError as exc:
-            return None, [str(exc)]
+            return None, [str(exc)], warnings
         except Exception as exc:   # a reader bug must not take the service down
-            return None, [f"{type(exc).__name__}: {exc}"]
+            return None, [f"{type(exc).__name__}: {exc}"], warnings
         if self.scenario_check is not None:
             failures = list(self.scenario_check(path.stem, model, path) or [])
             if failures:
-                return None, failures
+                return None, failures, warnings
         stamp = dt.datetime.now(dt.timezone.utc).isoformat()
-        return Entry(path.stem, model, version, stamp, str(path), source), []
+        return Entry(path.stem, model, version, stamp, str(path), source), [], warnings
 
     def reload(self, by: str = "startup") -> dict:
-        """Load the directory anew; returns {"loaded": [...], "rejected": {id: errors}, "removed": [...]}."""
+        """Load the directory anew; returns {"loaded": [...], "rejected": {id: errors},
+        "warnings": {id: texts}, "removed": [...]}."""
         with self._lock:
             fresh: dict[str, Entry] = {}
             rejected: dict[str, list] = {}
+            warned: dict[str, list] = {}
             paths = sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
             for path in paths:
-                entry, errors = self._load_one(path)
+                entry, errors, warnings = self._load_one(path)
+                if warnings:
+                    warned[path.stem] = warnings
                 if entry is None:
                     rejected[path.stem] = errors
                     keep = self.entries.get(path.stem) or self._from_last_good(path.stem)
@@ -114,7 +138,7 @@ class ModelRegistry:
             removed = sorted(set(self.entries) - set(fresh))
             self.entries = fresh
         return {"loaded": [{"id": e.id, "version": e.version} for e in fresh.values()],
-                "rejected": rejected, "removed": removed}
+                "rejected": rejected, "warnings": warned, "removed": removed}
 
     def _keep_good(self, entry: Entry) -> None:
         try:

@@ -67,7 +67,33 @@ def scenario_files(path: Path) -> list[Path]:
 def run_file(path: Path) -> Report:
     spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     model_path = Path(path).parent / spec["model"]
-    model = pydmn.load(model_path)
+    return run_spec(spec, pydmn.load(model_path), model_path)
+
+
+def scenario_file_of(model_path: Path) -> Path:
+    """Scenarios travel beside their model: decisions/<stem>.scenarios.yaml."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.scenarios.yaml")
+
+
+def check_model(model_id: str, model, path: Path) -> list[str]:
+    """The service's reload gate: one text per failing scenario; [] when all pass or there are none.
+
+    Runs the scenarios on the model object being loaded (not on the file again), so what is
+    checked is exactly what will serve.
+    """
+    file = scenario_file_of(path)
+    if not file.is_file():
+        return []
+    try:
+        spec = yaml.safe_load(file.read_text(encoding="utf-8"))
+        report = run_spec(spec, model, Path(path))
+    except Exception as exc:    # a broken scenario file must reject the model, not crash the reload
+        return [f"{file.name}: cannot run scenarios ({type(exc).__name__}: {exc})"]
+    return [f"scenario {o.title!r} [{o.section}]: {'; '.join(o.problems)}" for o in report.failed]
+
+
+def run_spec(spec: dict, model, model_path: Path) -> Report:
     decision = spec.get("decision", "Determination")
     matched: set[str] = set()
     outcomes = []

@@ -189,3 +189,19 @@ class AuditPageSchema(Schema):
     limit = fields.Integer()
     offset = fields.Integer()
     items = fields.List(fields.Nested(AuditRecordSchema))
+
+
+class FindingSchema(Schema):
+    severity = fields.String()
+    code = fields.String()
+    message = fields.String()
+    element_id = fields.String(allow_none=True)
+    rule_ids = fields.List(fields.String())
+    line = fields.Integer(allow_none=True)
+    example = fields.Dict(allow_none=True)
+
+
+class ValidationReportSchema(Schema):
+    valid = fields.Boolean()
+    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
+    findings = fields.List(fields.Nested(FindingSchema))

@@ -15,23 +15,10 @@ from pydmn.evaluation.graph import Graph, check_cycles
 from pydmn.evaluation.result import DecisionResult, Result
 from pydmn.evaluation.services import DecisionServiceFunction, null_function
 from pydmn.feel import Scope, compile_unary_tests
+from pydmn.feel.operators import to_feel as _to_feel
 from pydmn.model import elements as el
 from pydmn.model.reader import parse_definitions, read_source
 from pydmn.model.types import DataType, TypeSystem, coerce
-
-
-_converter = None
-
-
-def _to_feel(value):
-    global _converter
-    if _converter is None:      # the FEEL operators module loads after the model layer
-        try:
-            from pydmn.feel.operators import to_feel
-        except ImportError:     # TEMP while pydmn.feel.operators is being written
-            from pydmn.feel._shim_operators import to_feel
-        _converter = to_feel
-    return _converter(value)
 
 
 def collect_names(defs: el.Definitions) -> set[str]:

@@ -92,9 +92,6 @@ def evaluate(text: str, variables=None):
 
 def unary_test(text: str, value, variables=None):
     """Whether `value` satisfies the unary tests `text`."""
-    try:
-        from pydmn.feel.operators import to_feel
-    except ImportError:  # TEMP until operators.py lands
-        from pydmn.feel._shim_operators import to_feel
+    from pydmn.feel.operators import to_feel
     scope = Scope(dict(variables or {}))
     return compile_unary_tests(text, _multi_word(variables))(scope, to_feel(value))

@@ -11,10 +11,7 @@ from decimal import Decimal
 
 from pydmn.errors import FeelSyntaxError, Message
 from pydmn.feel import ast
-try:
-    from pydmn.feel import operators as ops
-except ImportError:  # TEMP until operators.py lands
-    from pydmn.feel import _shim_operators as ops
+from pydmn.feel import operators as ops
 from pydmn.feel.properties import get_property
 from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import instance_check
@@ -51,10 +48,7 @@ def _temporal(node: ast.TemporalLiteral):
     # message), like the equivalent `date("...")` call, rather than a model that cannot load.
     text = node.text
     try:
-        try:
-            from pydmn.feel.builtins.temporal_parse import parse_temporal
-        except ImportError:  # TEMP until builtins/temporal_parse.py lands
-            from pydmn.feel._shim_temporal import parse_temporal
+        from pydmn.feel.builtins.temporal_parse import parse_temporal
         value = parse_temporal(text)
     except (ValueError, KeyError, OverflowError):
         value = None
@@ -482,7 +476,8 @@ def _unary_comparison_expr(node: ast.UnaryComparison):
             return Range(v, None, False, False)
         if op == ">=":
             return Range(v, None, True, False)
-        return Range(v, v, True, True) if op == "=" else None
+        # `= x` and `!= x` are tests, not ranges (TCK 0068 range_010).
+        return _warn(scope, "invalid-type", f"`{op} x` is a unary test, not a value")
     return run
 
 

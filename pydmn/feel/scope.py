@@ -71,10 +71,7 @@ _TO_FEEL = None
 def _to_feel():
     global _TO_FEEL
     if _TO_FEEL is None:
-        try:
-            from pydmn.feel.operators import to_feel
-        except ImportError:  # TEMP until operators.py lands
-            from pydmn.feel._shim_operators import to_feel
+        from pydmn.feel.operators import to_feel
         _TO_FEEL = to_feel
     return _TO_FEEL
 
@@ -82,9 +79,6 @@ def _to_feel():
 def _builtins() -> dict:
     global _BUILTINS
     if _BUILTINS is None:
-        try:
-            from pydmn.feel.builtins import BUILTINS
-        except ImportError:       # the registry is built in parallel; until then none
-            return {}
+        from pydmn.feel.builtins import BUILTINS
         _BUILTINS = BUILTINS
     return _BUILTINS

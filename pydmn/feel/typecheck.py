@@ -2,7 +2,7 @@
 
 Types are ast.TypeNode trees (`number`, `list<number>`, `context<a: number>`,
 `function<number> -> string`, `range<date>`). Item definitions of a model are not known at
-this layer: other qualified names are handed to operators.conforms.
+this layer: another type name is not a type here, so nothing is an instance of it.
 """
 from __future__ import annotations
 
@@ -51,9 +51,7 @@ def instance_check(value, type_: ast.TypeNode, scope=None) -> bool:
         test = BASE.get(args[0])
         if test is not None:
             return test(value)
-        from pydmn.feel import operators
-        conforms = getattr(operators, "conforms", None)
-        return bool(conforms(value, args[0])) if conforms is not None else False
+        return False
     if kind == "list":
         return isinstance(value, list) and all(instance_check(v, args[0]) for v in value
                                                if v is not None)

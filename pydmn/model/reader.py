@@ -45,6 +45,8 @@ def read_source(source) -> tuple[bytes, str | None]:
             return path.read_bytes(), str(path)
         except OSError as exc:
             raise ModelError(f"cannot read model: {exc.strerror or exc}", file=str(path)) from None
+        except ValueError:      # text with NUL or other characters no path can hold
+            raise ModelError("not a model file name nor DMN XML text") from None
     if isinstance(source, str):
         return source.encode("utf-8"), None
     raise ModelError(f"cannot load a model from {type(source).__name__}")

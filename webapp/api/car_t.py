@@ -33,7 +33,30 @@ def _policy():
 
 def _determine(entry, decision, inputs):
     result = entry.model.evaluate(inputs)
-    return determination_answer(entry, result, decision)
+    answer = determination_answer(entry, result, decision)
+    answer["reasons"] = _reported_reasons(answer)
+    return answer
+
+
+def _finding(trace: dict, reason: dict):
+    """The finding a matched rule produced: a COLLECT table lists one finding per matched rule, in rule order."""
+    table = trace.get(reason["decision"]) or {}
+    findings = table.get("value")
+    indexes = [rule["index"] for rule in table.get("matched_rules", [])]
+    if not isinstance(findings, list) or len(findings) != len(indexes) or reason["rule_index"] not in indexes:
+        return None
+    finding = findings[indexes.index(reason["rule_index"])]
+    return finding if isinstance(finding, dict) else None
+
+
+def _reported_reasons(answer: dict) -> list[dict]:
+    """Only rules whose finding the determination reports become reasons (docs/policy-interpretation.md, 1).
+
+    So a request the policy does not apply to is explained by its gates alone, not by clinical rules
+    that also matched, and a rule that produced no finding id never reaches the caller.
+    """
+    reported = {i for i in answer["failed_criteria"] + answer["missing_documentation"] if isinstance(i, str)}
+    return [r for r in answer["reasons"] if (_finding(answer["trace"], r) or {}).get("id") in reported]
 
 
 def _outputs(answer) -> dict:

@@ -4,52 +4,60 @@
     GET  /api/v1/models/<model>/validation
     POST /api/v1/validation            (body: DMN XML)  -> findings, 200 even when it has errors
 
-The loaded model comes from the service's registry through `_model_source` only.
+Errors use the API's one envelope (webapp.errors), like every other endpoint.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from pydmn.analysis import has_errors, validate
+from webapp.api.common import model_entry
+from webapp.errors import ApiError
 from webapp.export import FORMATS, export_model
 from webapp.export.pdf import PdfUnavailable
 
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1")
 
-MAX_UPLOAD = 5 * 1024 * 1024
-
-
-def _model_source(name: str) -> bytes:
-    """The file bytes of the model the service has loaded under `name` (404 when none)."""
-    registry = current_app.extensions.get("model_registry")
-    if registry is None:
-        abort(404, description="no model registry")
-    entry = registry.get(name)          # webapp.registry.ModelRegistry.get -> Entry | None
-    if entry is None:
-        abort(404, description=f"no model named {name!r}")
-    return entry.source
-
-
-def _problem(status: int, title: str, detail: str):
-    response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail})
-    response.status_code = status
-    response.mimetype = "application/problem+json"
-    return response
+_ERRORS = """
+        404: {content: {application/json: {schema: ErrorSchema}}}
+"""
 
 
 @bp.get("/models/<model>/export")
 def export(model: str):
     fmt = request.args.get("format", "html")
     if fmt not in FORMATS:
-        return _problem(400, "Bad Request", f"format must be one of {', '.join(FORMATS)}")
-    source = _model_source(model)
+        raise ApiError(422, "bad query parameter", {"format": [f"must be one of {', '.join(FORMATS)}"]})
+    entry = model_entry(model)
     try:
-        content, media_type, file_name = export_model(source, fmt, name_hint=model)
+        content, media_type, file_name = export_model(entry.source, fmt, name_hint=model)
     except PdfUnavailable as exc:
-        return _problem(503, "Service Unavailable", str(exc))
+        raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
-    return Response(content, mimetype=media_type.split(";")[0], content_type=media_type,
-                    headers={"Content-Disposition": f'{disposition}; filename="{file_name}"'})
+    return Response(content, content_type=media_type,
+                    headers={"Content-Disposition": f'{disposition}; filename="{file_name}"',
+                             "X-Model-Version": entry.version})
+
+
+export.__doc__ = f"""The decision logic of a loaded model as a document for reviewers.
+    ---
+    get:
+      tags: [governance]
+      parameters:
+        - {{in: path, name: model, required: true, schema: {{type: string}}}}
+        - {{in: query, name: format, schema: {{type: string, enum: [{', '.join(FORMATS)}], default: html}}}}
+      responses:
+        200:
+          description: the export (HTML and PDF inline, the others as attachments)
+          content:
+            text/html: {{schema: {{type: string}}}}
+            text/markdown: {{schema: {{type: string}}}}
+            application/zip: {{schema: {{type: string, format: binary}}}}
+            application/pdf: {{schema: {{type: string, format: binary}}}}
+            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {{schema: {{type: string, format: binary}}}}
+        422: {{content: {{application/json: {{schema: ErrorSchema}}}}}}
+        503: {{content: {{application/json: {{schema: ErrorSchema}}}}}}
+""" + _ERRORS
 
 
 def _report(findings) -> dict:
@@ -60,14 +68,34 @@ def _report(findings) -> dict:
 
 @bp.get("/models/<model>/validation")
 def model_validation(model: str):
-    return jsonify(_report(validate(_model_source(model))))
+    """Validation findings of a loaded model (schema, semantics, decision table analysis).
+    ---
+    get:
+      tags: [governance]
+      parameters:
+        - {in: path, name: model, required: true, schema: {type: string}}
+      responses:
+        200: {content: {application/json: {schema: ValidationReportSchema}}}
+        404: {content: {application/json: {schema: ErrorSchema}}}
+    """
+    return jsonify(_report(validate(model_entry(model).source)))
 
 
 @bp.post("/validation")
 def upload_validation():
+    """Validation findings of an uploaded DMN file (200 even when it has errors).
+    ---
+    post:
+      tags: [governance]
+      requestBody:
+        required: true
+        content: {application/xml: {schema: {type: string}}}
+      responses:
+        200: {content: {application/json: {schema: ValidationReportSchema}}}
+        400: {content: {application/json: {schema: ErrorSchema}}}
+        413: {content: {application/json: {schema: ErrorSchema}}}
+    """
     data = request.get_data(cache=False)
     if not data:
-        return _problem(400, "Bad Request", "send the DMN XML as the request body")
-    if len(data) > MAX_UPLOAD:
-        return _problem(413, "Payload Too Large", f"models are limited to {MAX_UPLOAD} bytes")
+        raise ApiError(400, "send the DMN XML as the request body")
     return jsonify(_report(validate(data)))

@@ -1,0 +1,317 @@
+"""List and boolean built-ins (DMN 1.5 10.3.4.4 and 10.3.4.2 `not`).
+
+Positions are 1-based and may count from the end (-1 is the last item). Aggregates (`min`,
+`sum`, `mean`, ...) take one list or the items themselves; an empty list yields null except
+where the spec defines a value (`all`, `any`, `mode`).
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+from pydmn.feel.builtins.registry import BUILTINS, BuiltinFunction, Invalid, Overload, builtin
+from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
+
+try:
+    from pydmn.feel import operators as ops
+except ImportError:  # TEMP until operators.py lands
+    from pydmn.feel import _shim_operators as ops
+
+
+class _TailOverload(Overload):
+    """An overload whose last parameter takes all remaining arguments (`append(list, item...)`).
+
+    The registry's `variadic` folds a lone list argument into the item list, which would make
+    `concatenate([[1], [2]])` and `concatenate([1], [2])` indistinguishable.
+    """
+    __slots__ = ()
+
+    def accepts_count(self, n: int) -> bool:
+        return n >= self.required
+
+
+def _tail_builtin(name: str, *params: str, required: int):
+    def register(fn):
+        entry = BUILTINS.setdefault(name, BuiltinFunction(name))
+        entry.overloads.append(_TailOverload(fn, params, required, False, False))
+        return fn
+    return register
+
+
+# ---- argument checks ----------------------------------------------------------------------------
+
+def _list(value, what: str = "list") -> list:
+    # A single non-null value where a list is wanted is a singleton list (DMN 1.5 10.3.2.9.4).
+    if value is None:
+        raise Invalid(f"{what} must be a list, not null")
+    return value if isinstance(value, list) else [value]
+
+
+def _numbers(items) -> list[Decimal]:
+    for item in _list(items):
+        if not _is_number(item):
+            raise Invalid(f"expected numbers, found {ops.kind_of(item)}")
+    return items
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Decimal)
+
+
+def _non_empty(items) -> list:
+    if not items:
+        raise Invalid("the list is empty")
+    return items
+
+
+def _integer(value, what: str) -> int:
+    # Fractions are truncated toward zero, as the TCK expects (1155: position 2.5 is 2).
+    if not _is_number(value):
+        raise Invalid(f"{what} must be a number, not {ops.kind_of(value)}")
+    return int(value)
+
+
+def _index(items: list, position, what: str = "position") -> int:
+    """The 0-based index of a 1-based FEEL position (negative counts from the end)."""
+    pos = _integer(position, what)
+    if pos == 0 or abs(pos) > len(items):
+        raise Invalid(f"{what} {pos} is outside a list of {len(items)} items")
+    return pos - 1 if pos > 0 else len(items) + pos
+
+
+def _contains(items: list, value) -> bool:
+    return any(ops.eq(item, value) is True for item in items)
+
+
+def _distinct(items) -> list:
+    result: list = []
+    for item in items:
+        if not _contains(result, item):
+            result.append(item)
+    return result
+
+
+# ---- membership and shape ----------------------------------------------------------------------
+
+@builtin("list contains")
+def list_contains(list, element):
+    return _contains(_list(list), element)
+
+
+@builtin("count")
+def count(list):
+    return Decimal(len(_list(list)))
+
+
+@builtin("sublist")
+def sublist(list, start_position, length=None):
+    start = _index(_list(list), start_position, "start position")
+    if length is None:
+        return list[start:]
+    n = _integer(length, "length")
+    if n < 0 or start + n > len(list):
+        raise Invalid(f"length {n} runs past the end of the list")
+    return list[start:start + n]
+
+
+@_tail_builtin("append", "list", "item", required=1)
+def append(list, *item):
+    return _list(list) + [*item]
+
+
+@_tail_builtin("concatenate", "list", required=1)
+def concatenate(*lists):
+    return [item for each in lists for item in _list(each)]
+
+
+@builtin("insert before")
+def insert_before(list, position, newItem):
+    items = _list(list)
+    at = _index(items, position)
+    return items[:at] + [newItem] + items[at:]
+
+
+@builtin("remove")
+def remove(list, position):
+    items = _list(list)
+    at = _index(items, position)
+    return items[:at] + items[at + 1:]
+
+
+@builtin("reverse")
+def reverse(list):
+    return _list(list)[::-1]
+
+
+@builtin("index of")
+def index_of(list, match):
+    return [Decimal(i) for i, item in enumerate(_list(list), 1) if ops.eq(item, match) is True]
+
+
+@_tail_builtin("union", "list", required=1)
+def union(*lists):
+    return _distinct(item for each in lists for item in _list(each))
+
+
+@builtin("distinct values")
+def distinct_values(list):
+    return _distinct(_list(list))
+
+
+@builtin("flatten")
+def flatten(list):
+    return _flatten(_list(list))
+
+
+def _flatten(items: list) -> list:
+    result = []
+    for item in items:
+        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    return result
+
+
+@builtin("list replace", "list", "position", "newItem", needs_scope=True)
+def list_replace(scope, list, position, newItem):
+    # Positionally the second argument is a position or a match function; by name they differ.
+    if isinstance(position, FeelFunction):
+        return list_replace_matching(scope, list, position, newItem)
+    items = _list(list)
+    at = _index(items, position)
+    return items[:at] + [newItem] + items[at + 1:]
+
+
+@builtin("list replace", "list", "match", "newItem", needs_scope=True)
+def list_replace_matching(scope, list, match, newItem):
+    if not isinstance(match, FeelFunction):
+        raise Invalid("match must be a function")
+    return [newItem if _test(match, [item, newItem], scope) else item for item in _list(list)]
+
+
+def _test(fn: FeelFunction, args: list, scope) -> bool:
+    result = fn.invoke(args, None, scope)
+    if not isinstance(result, bool):
+        raise Invalid(f"the function returned {ops.kind_of(result)}, not a boolean")
+    return result
+
+
+# ---- sorting and ordering ----------------------------------------------------------------------
+
+@builtin("sort", needs_scope=True)
+def sort(scope, list, precedes=None):
+    items = _list(list)
+    if precedes is None:
+        return sorted(items, key=functools.cmp_to_key(_compare))
+    if not isinstance(precedes, FeelFunction):
+        raise Invalid("precedes must be a function")
+
+    def by_precedes(a, b):
+        if _test(precedes, [a, b], scope):
+            return -1
+        return 1 if _test(precedes, [b, a], scope) else 0
+    return sorted(items, key=functools.cmp_to_key(by_precedes))
+
+
+def _compare(a, b) -> int:
+    result = ops.compare(a, b)
+    if result is None:
+        raise Invalid(f"cannot compare {ops.kind_of(a)} with {ops.kind_of(b)}")
+    return result
+
+
+@builtin("min", variadic=True)
+def min_(list):
+    return _extreme(list, -1)
+
+
+@builtin("max", variadic=True)
+def max_(list):
+    return _extreme(list, 1)
+
+
+def _extreme(items, sign: int):
+    best, *rest = _non_empty(_list(items))
+    if not rest:
+        _compare(best, best)   # a lone item must still be of an ordered kind
+    for item in rest:
+        if _compare(item, best) == sign:
+            best = item
+    return best
+
+
+# ---- arithmetic aggregates ---------------------------------------------------------------------
+
+@builtin("sum", variadic=True)
+def sum_(list):
+    return _sum(_non_empty(_numbers(list)))
+
+
+def _sum(numbers) -> Decimal:
+    return functools.reduce(FEEL_CONTEXT.add, numbers, Decimal(0))
+
+
+@builtin("mean", variadic=True)
+def mean(list):
+    numbers = _non_empty(_numbers(list))
+    return FEEL_CONTEXT.divide(_sum(numbers), Decimal(len(numbers)))
+
+
+@builtin("product", variadic=True)
+def product(list):
+    return functools.reduce(FEEL_CONTEXT.multiply, _non_empty(_numbers(list)), Decimal(1))
+
+
+@builtin("median", variadic=True)
+def median(list):
+    numbers = sorted(_non_empty(_numbers(list)))
+    middle = len(numbers) // 2
+    if len(numbers) % 2:
+        return numbers[middle]
+    return FEEL_CONTEXT.divide(FEEL_CONTEXT.add(numbers[middle - 1], numbers[middle]),
+                               Decimal(2))
+
+
+@builtin("stddev", variadic=True)
+def stddev(list):
+    numbers = _numbers(list)
+    if len(numbers) < 2:
+        raise Invalid("the sample standard deviation needs at least two numbers")
+    mean_ = FEEL_CONTEXT.divide(_sum(numbers), Decimal(len(numbers)))
+    squares = _sum(_square(FEEL_CONTEXT.subtract(n, mean_)) for n in numbers)
+    return FEEL_CONTEXT.sqrt(FEEL_CONTEXT.divide(squares, Decimal(len(numbers) - 1)))
+
+
+def _square(n: Decimal) -> Decimal:
+    return FEEL_CONTEXT.multiply(n, n)
+
+
+@builtin("mode", variadic=True)
+def mode(list):
+    numbers = _numbers(list)
+    counts: dict[Decimal, int] = {}
+    for n in numbers:
+        counts[n] = counts.get(n, 0) + 1
+    top = max(counts.values(), default=0)
+    return sorted(n for n, c in counts.items() if c == top)
+
+
+# ---- boolean -----------------------------------------------------------------------------------
+
+@builtin("all", variadic=True)
+def all_(list):
+    items = _list(list)
+    if any(item is False for item in items):
+        return False
+    return True if all(item is True for item in items) else None
+
+
+@builtin("any", variadic=True)
+def any_(list):
+    items = _list(list)
+    if any(item is True for item in items):
+        return True
+    return False if all(item is False for item in items) else None
+
+
+@builtin("not")
+def not_(negand):
+    return (not negand) if isinstance(negand, bool) else None

@@ -1,0 +1,134 @@
+"""The lexical forms of FEEL's temporal values (DMN 1.5 10.3.4.1, XML Schema Part 2): the text
+`date("...")`, `time("...")`, `date and time("...")`, `duration("...")` and `@"..."` accept.
+
+Every parser returns the FEEL value, or None when the text is not of that form. Validation is
+strict (`2012-1-1`, month 13, `P`, `PT` are no values), because a lenient parse would turn a typo
+in a model into a plausible but wrong date. Forms valid in XML Schema that Python's datetime cannot
+hold (negative years, years past 9999) also give None: the caller reports them as invalid.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_EVEN, Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydmn.feel.values import YearsMonths
+
+# XML Schema: a year has four digits, or more without a leading zero.
+_DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
+_CLOCK = r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
+_ZONE = r"(Z|[+-]\d{2}:\d{2}|@[^@\s]+)?"
+_DATE_RE = re.compile(_DATE)
+_TIME_RE = re.compile(_CLOCK + _ZONE)
+_DATE_TIME_RE = re.compile(_DATE + "T" + _CLOCK + _ZONE)
+_DURATION_RE = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
+                          r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?")
+_MAX_OFFSET = dt.timedelta(hours=14)
+_MICRO = Decimal("0.000001")
+
+
+def parse_date(text: str) -> dt.date | None:
+    m = _DATE_RE.fullmatch(text)
+    return _date(*m.groups()) if m else None
+
+
+def parse_time(text: str) -> dt.time | None:
+    """`hh:mm:ss(.s+)?` with an optional zone; `24:00:00` is midnight (XML Schema 1.1)."""
+    m = _TIME_RE.fullmatch(text)
+    if not m:
+        return None
+    clock = _clock(*m.groups()[:4])
+    tz = _zone(m.group(5))
+    if clock is None or tz is False:
+        return None
+    return clock[0].replace(tzinfo=tz)
+
+
+def parse_date_and_time(text: str) -> dt.datetime | None:
+    """`dateTtime`; a date alone is that day's midnight (DMN 1.5 `date and time(from)`)."""
+    m = _DATE_TIME_RE.fullmatch(text)
+    if not m:
+        day = parse_date(text)
+        return dt.datetime.combine(day, dt.time()) if day is not None else None
+    day = _date(*m.groups()[:3])
+    clock = _clock(*m.groups()[3:7])
+    tz = _zone(m.group(8))
+    if day is None or clock is None or tz is False:
+        return None
+    time, next_day = clock
+    try:
+        value = dt.datetime.combine(day, time.replace(tzinfo=tz))
+        return value + dt.timedelta(days=1) if next_day else value
+    except OverflowError:
+        return None
+
+
+def parse_duration(text: str) -> dt.timedelta | YearsMonths | None:
+    """`PnYnM` is a years and months duration, `PnDTnHnMnS` a days and time duration; a
+    duration mixing both halves has no FEEL kind, so it is None."""
+    m = _DURATION_RE.fullmatch(text)
+    if not m or text.endswith(("P", "T")):
+        return None
+    sign, years, months, days, hours, minutes, seconds = m.groups()
+    has_ym = years is not None or months is not None
+    has_dt = any(g is not None for g in (days, hours, minutes, seconds))
+    if has_ym and has_dt:
+        return None
+    if has_ym:
+        total = int(years or 0) * 12 + int(months or 0)
+        return YearsMonths(-total if sign else total)
+    micros = Decimal(seconds or 0).quantize(_MICRO, rounding=ROUND_HALF_EVEN).scaleb(6)
+    try:
+        value = dt.timedelta(days=int(days or 0), hours=int(hours or 0),
+                             minutes=int(minutes or 0), microseconds=int(micros))
+    except OverflowError:
+        return None
+    return -value if sign else value
+
+
+def parse_temporal(text: str):
+    """Any temporal value, for `@"..."` literals: None when the text is none of them."""
+    if text.lstrip("-").startswith("P"):
+        return parse_duration(text)
+    if "T" in text:
+        return parse_date_and_time(text)
+    return parse_date(text) or parse_time(text)
+
+
+def _date(year: str, month: str, day: str) -> dt.date | None:
+    try:
+        return dt.date(int(year), int(month), int(day))
+    except ValueError:      # out of range for the calendar, or for Python (years 1..9999)
+        return None
+
+
+def _clock(hour: str, minute: str, second: str, fraction: str | None):
+    """(time without zone, whether it is the `24:00:00` of the next day's midnight) or None."""
+    h, mi, s = int(hour), int(minute), int(second)
+    micro = int((fraction or "0")[:6].ljust(6, "0"))   # truncated, as XML Schema tools do
+    if h == 24:
+        if mi or s or int(fraction or "0"):
+            return None
+        return dt.time(), True
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return dt.time(h, mi, s, micro), False
+
+
+def _zone(text: str | None):
+    """The tzinfo for a zone suffix: None for no zone, False for an invalid one."""
+    if not text:
+        return None
+    if text == "Z":
+        return dt.timezone.utc
+    if text[0] == "@":
+        try:
+            return ZoneInfo(text[1:])
+        except (ZoneInfoNotFoundError, ValueError, OSError):   # unknown, malformed, a folder
+            return False
+    hours, minutes = int(text[1:3]), int(text[4:6])
+    offset = dt.timedelta(hours=hours, minutes=minutes)
+    if minutes > 59 or offset > _MAX_OFFSET:
+        return False
+    return dt.timezone(-offset if text[0] == "-" else offset)

@@ -1,0 +1,1 @@
+"""The API blueprints: health, models, car_t, evaluations, export."""
