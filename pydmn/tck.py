@@ -26,7 +26,7 @@ from pydmn.feel.values import YearsMonths
 
 TC_NS = "http://www.omg.org/spec/DMN/20160719/testcase"
 XSI = "{http://www.w3.org/2001/XMLSchema-instance}"
-TOLERANCE = Decimal("1e-10")
+TOLERANCE = Decimal("1e-8")
 
 
 @dataclass

@@ -108,9 +108,15 @@ def run_spec(spec: dict, model, model_path: Path) -> Report:
 
 
 def _compare(scenario: dict, actual) -> Outcome:
+    expected_all = scenario.get("expected", {})
+    if not isinstance(expected_all, dict):
+        # A decision with a plain value (not a context): `expected` is that value.
+        same = actual == expected_all
+        problems = [] if same else [f"expected {expected_all!r}, got {actual!r}"]
+        return Outcome(scenario["title"], scenario.get("section", ""), same, problems)
     problems = []
-    actual = actual or {}
-    for key, expected in scenario.get("expected", {}).items():
+    actual = actual if isinstance(actual, dict) else {}
+    for key, expected in expected_all.items():
         got = actual.get(key)
         if key in LIST_FIELDS:
             same = sorted(got or []) == sorted(expected or [])

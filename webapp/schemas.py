@@ -3,15 +3,14 @@ types changes the API without code. Every field is nullable (DMN inputs may be n
 values that are a finite list of literals become OneOf; structures reject unknown fields."""
 from __future__ import annotations
 
+import datetime as dt
 import re
-from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-_DURATION = re.compile(r"^-?P(?!$)(\d+Y)?(\d+M)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
-_TIME = re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@[\w/+-]+)?$")
-_DATETIME = re.compile(r"^-?\d{4,9}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}|@[\w/+-]+)?)?$")
-
+from pydmn.feel.builtins.temporal_parse import (parse_date, parse_date_and_time, parse_duration,
+                                                parse_time)
+from pydmn.feel.values import YearsMonths
 
 class ExactNumber(fields.Decimal):
     """A JSON number kept exact; booleans are not numbers (Python would say they are)."""
@@ -44,21 +43,50 @@ def _field_for(dtype, model, required: bool, depth: int = 0) -> fields.Field:
         return fields.String(**kwargs)
     if base == "boolean":
         return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
-    if base == "date":
-        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
-            r"^-?\d{4,9}-\d{2}-\d{2}$", error="not a date (YYYY-MM-DD)")), **kwargs)
-    if base == "date and time":
-        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
-            _DATETIME, error="not a date and time (ISO 8601)")), **kwargs)
-    if base == "time":
-        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
-            _TIME, error="not a time (hh:mm:ss)")), **kwargs)
-    if "duration" in base:
-        return fields.String(validate=_join(kwargs.pop("validate", None), validate.Regexp(
-            _DURATION, error="not an ISO 8601 duration")), **kwargs)
+    if base in _TEMPORALS:
+        kwargs.pop("validate", None)    # allowed values of temporals are FEEL text, not JSON literals
+        return Temporal(base, **kwargs)
     if base == "context":
         return fields.Dict(**kwargs)
     return fields.Raw(**kwargs)
+
+
+def _days_and_time(text):
+    value = parse_duration(text)
+    return value if isinstance(value, dt.timedelta) else None
+
+
+def _years_and_months(text):
+    value = parse_duration(text)
+    return value if isinstance(value, YearsMonths) else None
+
+
+# FEEL type -> (the engine's own parser of its lexical form, format named in errors and OpenAPI)
+_TEMPORALS = {
+    "date": (parse_date, "date"),
+    "date and time": (parse_date_and_time, "date-time"),
+    "time": (parse_time, "time"),
+    "days and time duration": (_days_and_time, "duration"),
+    "years and months duration": (_years_and_months, "duration"),
+    "duration": (parse_duration, "duration"),
+}
+
+
+class Temporal(fields.String):
+    """ISO 8601 text in JSON, the FEEL temporal value for the engine: a date given as text is a
+    string to FEEL, which would not conform to the item definition and evaluate to null."""
+
+    def __init__(self, base: str, **kwargs):
+        self.parse, fmt = _TEMPORALS[base]
+        self.base = base
+        super().__init__(metadata={"format": fmt}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        parsed = self.parse(text)
+        if parsed is None:
+            raise ValidationError(f"not a {self.base} (ISO 8601)")
+        return parsed
 
 
 def _element_of(dtype):
@@ -66,10 +94,6 @@ def _element_of(dtype):
     element = copy(dtype)
     element.is_collection = False
     return element
-
-
-def _join(first, second):
-    return [v for v in (first, second) if v is not None]
 
 
 def schema_class(dtype, model, required: bool, depth: int = 0) -> type[Schema]:

@@ -215,6 +215,12 @@ class BoxedCompiler:
         return run
 
     def c_FunctionDefinition(self, expr: el.FunctionDefinition) -> Compiled:
+        if expr.kind == "Java":
+            # The body is the mapping context {class, method signature} of a FEEL `external`.
+            from pydmn.feel.external import compile_external
+            mapping = self.compile(expr.body)
+            return compile_external([p.name for p in expr.parameters],
+                                    lambda scope: {"java": mapping(scope)})
         if expr.kind not in ("FEEL", None):
             kind = expr.kind
             return lambda scope: DMNFunction(

@@ -476,8 +476,7 @@ def _unary_comparison_expr(node: ast.UnaryComparison):
             return Range(v, None, False, False)
         if op == ">=":
             return Range(v, None, True, False)
-        # `= x` and `!= x` are tests, not ranges (TCK 0068 range_010).
-        return _warn(scope, "invalid-type", f"`{op} x` is a unary test, not a value")
+        return Range(v, v, op == "=", op == "=", op)
     return run
 
 

@@ -20,6 +20,9 @@ def in_range(value, r: Range):
     """Whether `value` lies in range `r` (None when it cannot be compared)."""
     if value is None:
         return None
+    if r.op is not None:
+        same = ops.eq(value, r.start)
+        return same if same is None or r.op == "=" else not same
     results = []
     if r.start is not None:
         results.append((ops.le if r.start_included else ops.lt)(r.start, value))

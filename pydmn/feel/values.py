@@ -31,11 +31,15 @@ class YearsMonths:
 
 @dataclass(frozen=True, slots=True)
 class Range:
-    """A FEEL range. A bound of None is open-ended (the ranges `< 5`, `>= x` give one)."""
+    """A FEEL range. A bound of None is open-ended (the ranges `< 5`, `>= x` give one).
+
+    `op` marks the unary ranges `(= x)` and `(!= x)`: bounds x..x, yet not equal to the range
+    literal `[x..x]` (TCK 0068, 0074)."""
     start: Any
     end: Any
     start_included: bool
     end_included: bool
+    op: str | None = None
 
 
 class FeelFunction:

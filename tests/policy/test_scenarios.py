@@ -50,7 +50,9 @@ def test_every_line_of_business_and_boundary_has_a_scenario():
     assert {28, 29} <= onsets
 
 
-def test_analyst_command_reports_result_and_exit_status():
+def test_analyst_command_reports_result_and_exit_status(report):
     result = CliRunner().invoke(scenarios_command, [str(ROOT / "decisions")])
     assert "scenarios pass" in result.output
-    assert ("every rule is exercised" in result.output) == (result.exit_code == 0)
+    assert ("every rule is exercised" in result.output) == (report.unexercised == {})
+    # An analyst's shell and CI both read the exit status: any failure or unexercised rule is non-zero.
+    assert (result.exit_code == 0) == (not report.failed and report.unexercised == {})

@@ -1,8 +1,7 @@
 """The service through the Flask test client, on a TCK model (0004-simpletable-U)."""
+import shutil
 import sqlite3
-
-from sqlalchemy import create_engine
-
+from pathlib import Path
 
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
@@ -60,9 +59,21 @@ def test_validation_errors_name_every_field_and_record_nothing(client, app, auth
 
 
 def test_audit_store_down_gives_503_and_no_answer(client, app, auth):
-    app.extensions["audit"].engine = create_engine("sqlite:////nonexistent-dir/x.db")
+    assert client.post(EVAL, json=GOOD, headers=auth()).status_code == 200
+    store = app.extensions["audit"]
+    store.close()
+    shutil.rmtree(Path(app.config["DATABASE_URL"].split(":///", 1)[1]).parent)
     r = client.post(EVAL, json=GOOD, headers=auth())
-    assert r.status_code == 503 and "decisions" not in r.json
+    assert r.status_code == 503 and "decisions" not in r.json and r.json["code"] == "unavailable"
+
+
+def test_audit_writes_are_committed_and_readable(client, app, auth):
+    ids = [client.post(EVAL, json=GOOD, headers=auth()).json["evaluation_id"] for _ in range(3)]
+    path = app.config["DATABASE_URL"].split(":///", 1)[1]
+    stored = [r[0] for r in sqlite3.connect(path).execute("SELECT id FROM evaluations ORDER BY rowid")]
+    assert stored == ids
+    page = client.get("/api/v1/evaluations?from=2000-01-01", headers=auth("audit")).json
+    assert page["total"] == 3 and page["items"][0]["created_at"].endswith("+00:00")
 
 
 def test_audit_is_append_only(app, client, auth):

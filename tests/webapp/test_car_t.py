@@ -21,6 +21,8 @@ def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cart")
     (tmp / "decisions").mkdir()
     shutil.copy(MODEL, tmp / "decisions" / MODEL.name)
+    # With its scenarios, so the start-up gate (validation + scenarios) runs on the real model.
+    shutil.copy(MODEL.with_name(f"{MODEL.stem}.scenarios.yaml"), tmp / "decisions")
     app = create_app({"MODELS_DIR": str(tmp / "decisions"), "VAR_DIR": str(tmp / "var"),
                       "DATABASE_URL": f"sqlite:///{tmp / 'audit.db'}",
                       "API_KEYS": f"{hash_key('k')}:evaluate,audit"})
@@ -36,15 +38,22 @@ def test_base_case_is_appropriate_and_audited(client):
     assert rec["outputs"]["determination"] == "medically_appropriate"
 
 
-def test_missing_section_is_422_and_batch_in_order(client):
+def test_missing_section_is_422(client):
     bad = {k: v for k, v in CASE.items() if k != "History"}
     r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
     assert r.status_code == 422 and "History" in r.json["errors"]["body"]
 
 
-# Engine gaps at 07:50 UTC: `flatten` built-in missing, and the Request structure (date text
-# inside a structure) is judged not to conform to tRequest, so failures do not reach Determination.
-@pytest.mark.xfail(reason="pydmn: flatten missing / nested date coercion", strict=False)
+def test_dates_are_checked_and_reach_the_engine_as_dates(client):
+    bad = json.loads(json.dumps(CASE))
+    bad["Request"]["request_date"] = "2026-02-30"
+    r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
+    assert r.status_code == 422 and "request_date" in r.json["errors"]["body"]["Request"]
+    ok = client.post("/api/v1/car-t/determinations", json=CASE, headers=H).json
+    rec = client.get(f"/api/v1/evaluations/{ok['evaluation_id']}", headers=H).json
+    assert rec["inputs"]["Request"]["request_date"] == CASE["Request"]["request_date"]
+
+
 def test_batch_in_order_and_failure_declines(client):
     declined = json.loads(json.dumps(CASE))
     declined["Assessment"]["organ_function_adequate"] = False

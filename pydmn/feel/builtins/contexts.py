@@ -5,12 +5,8 @@ which may be bound to a variable that other expressions still read.
 """
 from __future__ import annotations
 
+from pydmn.feel import operators as ops
 from pydmn.feel.builtins.registry import Invalid, builtin
-
-try:
-    from pydmn.feel import operators as ops
-except ImportError:  # TEMP until operators.py lands
-    from pydmn.feel import _shim_operators as ops
 
 
 def _context(value, what: str = "context") -> dict:
@@ -77,7 +73,7 @@ def _put_path(context: dict, keys: list[str], value) -> dict:
 def context_merge(contexts):
     if contexts is None:
         raise Invalid("contexts must be a list, not null")
-    if isinstance(contexts, dict):   # a singleton list (DMN 1.5 10.3.2.9.4)
+    if not isinstance(contexts, list):   # a singleton list (DMN 1.5 10.3.2.9.4)
         contexts = [contexts]
     merged: dict = {}
     for each in contexts:

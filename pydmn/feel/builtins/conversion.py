@@ -1,1 +1,163 @@
-"""(being written)"""
+"""Conversion functions (DMN 1.5 10.3.4.1): date, time, date and time, duration, years and months
+duration, number, string."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
+
+from pydmn.feel import operators
+from pydmn.feel.builtins.registry import Invalid, builtin
+from pydmn.feel.builtins.temporal_parse import (
+    parse_date, parse_date_and_time, parse_duration, parse_time,
+)
+from pydmn.feel.values import FEEL_CONTEXT, YearsMonths
+
+_MICRO = Decimal("0.000001")
+
+
+def _parsed(value, text: str, what: str):
+    if value is None:
+        raise Invalid(f"{text!r} is not a valid {what}")
+    return value
+
+
+def _string(value, what: str) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"expected a string or a {what}, got {operators.kind_of(value)}")
+    return value
+
+
+def _integer(value, what: str) -> int:
+    # bool is an int in Python, never a FEEL number
+    if type(value) is not Decimal or value != value.to_integral_value():
+        raise Invalid(f"{what} must be a whole number, got {operators.to_string(value)}")
+    return int(value)
+
+
+# --- date -------------------------------------------------------------------------------------
+
+@builtin("date", "from")
+def date_from(from_):
+    if isinstance(from_, dt.datetime):
+        return from_.date()
+    if isinstance(from_, dt.date):
+        return from_
+    text = _string(from_, "date and time")
+    return _parsed(parse_date(text), text, "date")
+
+
+@builtin("date", "year", "month", "day")
+def date_of(year, month, day):
+    return dt.date(_integer(year, "year"), _integer(month, "month"), _integer(day, "day"))
+
+
+# --- time -------------------------------------------------------------------------------------
+
+@builtin("time", "from")
+def time_from(from_):
+    if isinstance(from_, dt.datetime):
+        return from_.timetz()
+    if isinstance(from_, dt.date):
+        # a date is its midnight UTC (DMN 1.5 10.3.4.1, time(from))
+        return dt.time(tzinfo=dt.timezone.utc)
+    if isinstance(from_, dt.time):
+        return from_
+    text = _string(from_, "date and time")
+    return _parsed(parse_time(text), text, "time")
+
+
+@builtin("time", "hour", "minute", "second", "offset")
+def time_of(hour, minute, second, offset=None):
+    if type(second) is not Decimal:
+        raise Invalid("second must be a number")
+    whole = int(second.to_integral_value(rounding=ROUND_FLOOR))
+    # truncated to the microsecond, as the text forms are
+    fraction = FEEL_CONTEXT.subtract(second, Decimal(whole)).quantize(_MICRO, rounding=ROUND_DOWN)
+    micro = int(fraction.scaleb(6))
+    tz = None
+    if offset is not None:
+        if type(offset) is not dt.timedelta:
+            raise Invalid("offset must be a days and time duration")
+        tz = dt.timezone(offset)
+    return dt.time(_integer(hour, "hour"), _integer(minute, "minute"), whole, micro, tz)
+
+
+# --- date and time ----------------------------------------------------------------------------
+
+@builtin("date and time", "from")
+def date_and_time_from(from_):
+    if isinstance(from_, dt.datetime):
+        return from_
+    if isinstance(from_, dt.date):
+        return dt.datetime.combine(from_, dt.time())
+    text = _string(from_, "date")
+    return _parsed(parse_date_and_time(text), text, "date and time")
+
+
+@builtin("date and time", "date", "time")
+def date_and_time_of(date, time):
+    if not isinstance(date, dt.date):
+        raise Invalid(f"date must be a date or date and time, got {operators.kind_of(date)}")
+    if type(time) is not dt.time:
+        raise Invalid(f"time must be a time, got {operators.kind_of(time)}")
+    day = date.date() if isinstance(date, dt.datetime) else date
+    return dt.datetime.combine(day, time)
+
+
+# --- durations --------------------------------------------------------------------------------
+
+@builtin("duration", "from")
+def duration(from_):
+    text = _string(from_, "duration")
+    return _parsed(parse_duration(text), text, "duration")
+
+
+@builtin("years and months duration", "from", "to")
+def years_and_months_duration(from_, to):
+    # Calendar dates only, in each value's own zone: the TCK (like java.time's Period.between)
+    # ignores the time of day, so 23:59 on the 31st to 00:01 on the 31st is a whole month.
+    start, end = _day(from_, "from"), _day(to, "to")
+    months = (end.year - start.year) * 12 + end.month - start.month
+    # a month only counts once its day is reached
+    if months > 0 and end.day < start.day:
+        months -= 1
+    elif months < 0 and end.day > start.day:
+        months += 1
+    return YearsMonths(months)
+
+
+def _day(value, what: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    raise Invalid(f"{what} must be a date or date and time, got {operators.kind_of(value)}")
+
+
+# --- number and string ------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+@builtin("number", "from", "grouping separator", "decimal separator")
+def number(from_, grouping_separator=None, decimal_separator=None):
+    text = _string(from_, "number")
+    if grouping_separator not in (None, " ", ",", "."):
+        raise Invalid("grouping separator must be ' ', ',' or '.'")
+    if decimal_separator not in (None, ",", "."):
+        raise Invalid("decimal separator must be ',' or '.'")
+    if grouping_separator is not None and grouping_separator == decimal_separator:
+        raise Invalid("grouping and decimal separators must differ")
+    if grouping_separator is not None:
+        text = text.replace(grouping_separator, "")
+    if decimal_separator is not None:
+        text = text.replace(decimal_separator, ".")
+    if not _NUMBER.fullmatch(text):
+        raise Invalid(f"{from_!r} is not a number")
+    return FEEL_CONTEXT.plus(Decimal(text))
+
+
+@builtin("string", "from")
+def string(from_):
+    return operators.to_string(from_)

@@ -9,13 +9,9 @@ from __future__ import annotations
 import functools
 from decimal import Decimal
 
+from pydmn.feel import operators as ops
 from pydmn.feel.builtins.registry import BUILTINS, BuiltinFunction, Invalid, Overload, builtin
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
-
-try:
-    from pydmn.feel import operators as ops
-except ImportError:  # TEMP until operators.py lands
-    from pydmn.feel import _shim_operators as ops
 
 
 class _TailOverload(Overload):
@@ -40,22 +36,19 @@ def _tail_builtin(name: str, *params: str, required: int):
 
 # ---- argument checks ----------------------------------------------------------------------------
 
-def _list(value, what: str = "list") -> list:
+def _list(value) -> list:
     # A single non-null value where a list is wanted is a singleton list (DMN 1.5 10.3.2.9.4).
     if value is None:
-        raise Invalid(f"{what} must be a list, not null")
+        raise Invalid("expected a list, not null")
     return value if isinstance(value, list) else [value]
 
 
-def _numbers(items) -> list[Decimal]:
-    for item in _list(items):
-        if not _is_number(item):
+def _numbers(value) -> list[Decimal]:
+    items = _list(value)
+    for item in items:
+        if not isinstance(item, Decimal):
             raise Invalid(f"expected numbers, found {ops.kind_of(item)}")
     return items
-
-
-def _is_number(value) -> bool:
-    return isinstance(value, Decimal)
 
 
 def _non_empty(items) -> list:
@@ -66,7 +59,7 @@ def _non_empty(items) -> list:
 
 def _integer(value, what: str) -> int:
     # Fractions are truncated toward zero, as the TCK expects (1155: position 2.5 is 2).
-    if not _is_number(value):
+    if not isinstance(value, Decimal):
         raise Invalid(f"{what} must be a number, not {ops.kind_of(value)}")
     return int(value)
 
@@ -105,13 +98,14 @@ def count(list):
 
 @builtin("sublist")
 def sublist(list, start_position, length=None):
-    start = _index(_list(list), start_position, "start position")
+    items = _list(list)
+    start = _index(items, start_position, "start position")
     if length is None:
-        return list[start:]
+        return items[start:]
     n = _integer(length, "length")
-    if n < 0 or start + n > len(list):
+    if n < 0 or start + n > len(items):
         raise Invalid(f"length {n} runs past the end of the list")
-    return list[start:start + n]
+    return items[start:start + n]
 
 
 @_tail_builtin("append", "list", "item", required=1)

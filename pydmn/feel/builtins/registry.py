@@ -22,6 +22,14 @@ from pydmn.feel.values import FeelFunction
 
 BUILTINS: dict[str, "BuiltinFunction"] = {}
 
+# Parameters the spec types as a single value: a one-item list given there is its item
+# (10.3.2.9.4, TCK 0021). Parameters of type Any (`string(from)`, list items) keep their lists.
+_SINGLE = frozenset({
+    "string", "match", "input", "pattern", "replacement", "flags", "start position", "length",
+    "n", "scale", "number", "dividend", "divisor", "delimiter", "grouping separator",
+    "decimal separator", "year", "month", "day", "hour", "minute", "second", "offset", "date",
+    "time", "to"})
+
 
 class Invalid(Exception):
     """Raised by a built-in for an invalid call: the call yields null with this message."""
@@ -84,11 +92,20 @@ class BuiltinFunction(FeelFunction):
                                           f"{self.name}(): {why}"))
         return None
 
-    @staticmethod
-    def _call(overload: Overload, args, kwargs, scope):
+    def _call(self, overload: Overload, args, kwargs, scope):
+        if not overload.variadic and self.name != "index of":    # index of's match is Any
+            args = [_single(p, a) for p, a in zip(overload.params, args)] + \
+                list(args[len(overload.params):])
+            kwargs = {k: _single(k.replace("_", " "), v) for k, v in kwargs.items()}
         if overload.needs_scope:
             return overload.fn(scope, *args, **kwargs)
         return overload.fn(*args, **kwargs)
+
+
+def _single(param: str, value):
+    if param in _SINGLE and isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
 
 
 def _py(name: str) -> str:
