@@ -13,6 +13,7 @@ from pydmn.feel.compiler import _ORDER, _mentions, _range, compile_node, ops
 from pydmn.feel.values import Range
 
 _FAST = (Decimal, str)
+_FAST_EQ = (Decimal, str, bool)
 _PY_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 
 
@@ -99,7 +100,7 @@ def compile_test(node: ast.Node):
     if isinstance(node, ast.Literal):
         const = node.value
         eq = ops.eq
-        if type(const) in _FAST:
+        if type(const) in _FAST_EQ:
             kind = type(const)
             return lambda scope, value: value == const if type(value) is kind else eq(value, const)
         return lambda scope, value: eq(value, const)

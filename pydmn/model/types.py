@@ -42,6 +42,9 @@ class DataType:
     element: "DataType | None" = None
     constraint: Callable | None = None     # compiled unary tests of the allowed values
     constraints: list = field(default_factory=list)   # inherited from referenced types
+    # The one Python type whose values conform without further checks (False: none), worked
+    # out on first use, once loading has finished shaping the type.
+    plain: Any = None
 
     def __repr__(self) -> str:
         return f"DataType({self.name or self.base}{'[]' if self.is_collection else ''})"
@@ -204,6 +207,11 @@ def coerce(value, dtype: DataType, scope, element_id: str | None = None,
     """Return the value conforming to `dtype`, or None with a type-mismatch message."""
     if value is None or dtype is ANY:
         return value
+    plain = dtype.plain
+    if plain is None:
+        plain = dtype.plain = _plain_type(dtype)
+    if type(value) is plain:
+        return value
     ok, result = _coerce(value, dtype, scope, convert_text)
     if ok:
         return result
@@ -213,6 +221,17 @@ def coerce(value, dtype: DataType, scope, element_id: str | None = None,
             f"value of kind {kind(value)} does not conform to type "
             f"{dtype.name or dtype.base}", element_id))
     return None
+
+
+_PLAIN = {"number": Decimal, "string": str, "boolean": bool, "date": dt.date,
+          "date and time": dt.datetime, "time": dt.time, "days and time duration": dt.timedelta,
+          "years and months duration": YearsMonths}
+
+
+def _plain_type(dtype: DataType):
+    if dtype.is_collection or dtype.fields or dtype.constraint or dtype.constraints:
+        return False
+    return _PLAIN.get(dtype.base, False)
 
 
 def _allowed(value, dtype: DataType, scope) -> bool:

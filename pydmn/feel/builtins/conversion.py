@@ -59,7 +59,7 @@ def time_from(from_):
     if isinstance(from_, dt.datetime):
         return from_.timetz()
     if isinstance(from_, dt.date):
-        # a date is its midnight UTC (DMN 1.5 10.3.4.1, time(from))
+        # FEEL reads a date as its midnight UTC (DMN 1.5 10.3.2.3.5)
         return dt.time(tzinfo=dt.timezone.utc)
     if isinstance(from_, dt.time):
         return from_

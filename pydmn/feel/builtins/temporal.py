@@ -1,9 +1,8 @@
 """Temporal functions (DMN 1.5 10.3.4.7 and 10.3.4.1): day of year, day of week, month of year,
-week of year, last day of month, now, today - and `is`, which tells apart values that `=` equates
+week of year, now, today - and `is`, which tells apart values that `=` equates
 (the same instant in two zones)."""
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 
 from pydmn.feel import operators
@@ -38,12 +37,6 @@ def month_of_year(date):
 @builtin("week of year", "date")
 def week_of_year(date):
     return operators.to_feel(_date(date).isocalendar().week)
-
-
-@builtin("last day of month", "date")
-def last_day_of_month(date):
-    day = _date(date)
-    return operators.to_feel(calendar.monthrange(day.year, day.month)[1])
 
 
 @builtin("now")

@@ -78,11 +78,11 @@ def parse_duration(text: str) -> dt.timedelta | YearsMonths | None:
     if has_ym:
         total = int(years or 0) * 12 + int(months or 0)
         return YearsMonths(-total if sign else total)
-    micros = Decimal(seconds or 0).quantize(_MICRO, rounding=ROUND_HALF_EVEN).scaleb(6)
     try:
+        micros = Decimal(seconds or 0).quantize(_MICRO, rounding=ROUND_HALF_EVEN).scaleb(6)
         value = dt.timedelta(days=int(days or 0), hours=int(hours or 0),
                              minutes=int(minutes or 0), microseconds=int(micros))
-    except OverflowError:
+    except ArithmeticError:     # beyond timedelta's range, or Decimal's precision
         return None
     return -value if sign else value
 
