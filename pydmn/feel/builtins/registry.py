@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import decimal
 import inspect
+import keyword
 from dataclasses import dataclass
 from typing import Callable
 
@@ -109,7 +110,8 @@ def _single(param: str, value):
 
 
 def _py(name: str) -> str:
-    return name.replace(" ", "_")
+    name = name.replace(" ", "_")
+    return name + "_" if keyword.iskeyword(name) else name
 
 
 def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool = False):
@@ -122,7 +124,7 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
         sig = inspect.signature(fn)
         py_params = list(sig.parameters.values())[1 if needs_scope else 0:]
         required = sum(1 for p in py_params if p.default is inspect.Parameter.empty)
-        names = params or tuple(p.name.replace("_", " ") for p in py_params)
+        names = params or tuple(p.name.rstrip("_").replace("_", " ") for p in py_params)
         entry = BUILTINS.get(name)
         if entry is None:
             entry = BUILTINS[name] = BuiltinFunction(name)

@@ -51,13 +51,15 @@ def substring(string, start_position, length=None):
     start = _integer(start_position, "start position")
     if start == 0:
         raise Invalid("start position 0 is not a position (positions count from 1, or -1 back)")
-    first = start - 1 if start > 0 else max(len(s) + start, 0)
+    # as XPath fn:substring once a negative start is turned into its 1-based position: the
+    # part of the window [first, first + length) that lies inside the string
+    first = start - 1 if start > 0 else len(s) + start
     if length is None:
-        return s[first:]
+        return s[max(first, 0):]
     count = _integer(length, "length")
     if count < 0:
         raise Invalid("length must not be negative")
-    return s[first:first + count]
+    return s[max(first, 0):max(first + count, 0)]
 
 
 @builtin("string length", "string")
@@ -250,8 +252,7 @@ class _XsdRegex:
         self.dot = "(?s:.)" if dot_all else "[^\\n\\r]"
         self.dollar = "$" if multiline else "\\Z"   # Python's bare $ also matches before a final \n
         self.closed = 0          # capturing groups closed so far: back-references may use these
-        self.open: list[bool] = []
-        self.opened = 0
+        self.open: list[bool] = []   # per open group: whether it captures
 
     def error(self, why: str):
         raise Invalid(f"invalid pattern {self.p!r}: {why}")
@@ -320,7 +321,6 @@ class _XsdRegex:
             self.open.append(False)
             return "(?:"
         self.open.append(True)
-        self.opened += 1
         return "("
 
     def escape(self) -> str:
@@ -483,7 +483,7 @@ _NAME_EXTRA = ((ord("-"), ord("-")), (ord("."), ord(".")), (ord("0"), ord("9")),
 
 
 def _name_start() -> _Set:
-    return _Set.union(_Set(_NAME_START))
+    return _Set(_NAME_START)
 
 
 def _name_char() -> _Set:

@@ -13,7 +13,9 @@ VALID = [
     ('substring("foobar", 3, 3)', "oba"),
     ('substring("foobar", -2, 1)', "a"),
     ('substring("foobar", -6, 6)', "foobar"),
-    ('substring("foobar", -10, 2)', "fo"),
+    ('substring("foobar", -10, 2)', ""),      # the window ends before the string starts
+    ('substring("foobar", -8, 4)', "fo"),
+    ('substring("foobar", -10)', "foobar"),
     ('substring("foobar", 3, 3.8)', "oba"),
     ('substring("foobar", 10)', ""),
     ('substring(string: "foobar", start position: 3)', "obar"),
@@ -155,7 +157,7 @@ def test_replacement_escapes_dollar_and_backslash():
 def test_backreference_takes_the_longest_existing_group_number():
     pattern = "(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)\\10"
     assert evaluate("matches(s, p)", {"s": "abcdefghijj", "p": pattern}) is True
-    assert evaluate("matches(s, p)", {"s": "ab0", "p": "(a)(b)\\20"}) is True
+    assert evaluate("matches(s, p)", {"s": "abb0", "p": "(a)(b)\\20"}) is True
 
 
 def test_regex_input_is_capped():
