@@ -115,3 +115,10 @@ def test_deep_xml_nesting():
 
 def test_huge_model_text():
     _run_load(MINIMAL.replace("1 + 1", "1" + " + 1" * 200000))
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+b", "(a|aa)+$", "(a|a?)+b", "(.*a){20}"])
+def test_backtracking_patterns_end(pattern):
+    # Matching runs under a time limit: an answer (false) or null, never a hung evaluation.
+    text = "a" * 40 + "!"
+    assert pydmn.feel.evaluate(f'matches(x, "{pattern}")', {"x": text}) in (False, None)
