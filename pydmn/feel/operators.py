@@ -10,7 +10,9 @@ import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
 
+from pydmn.feel import widedates
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction, Range, YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 
 _UTC = dt.timezone.utc
 
@@ -36,7 +38,7 @@ _KINDS = {
     type(None): "Null", Decimal: "number", str: "string", bool: "boolean", list: "list",
     dict: "context", dt.date: "date", dt.datetime: "date and time", dt.time: "time",
     dt.timedelta: "days and time duration", YearsMonths: "years and months duration",
-    Range: "range",
+    Range: "range", WideDate: "date", WideDateTime: "date and time",
 }
 
 
@@ -98,21 +100,23 @@ def _plus_dtd(t, d: dt.timedelta):
             return t + d
         if _is_date(t):
             return (dt.datetime.combine(t, dt.time()) + d).date()
-        if type(t) is dt.time:
-            moved = dt.datetime.combine(dt.date(2000, 1, 1), t.replace(tzinfo=None)) + d
-            return moved.time().replace(tzinfo=t.tzinfo)
-    except OverflowError:
-        return None
+    except OverflowError:   # past Python's years, within FEEL's
+        return widedates.plus_delta(t, d)
+    if type(t) is dt.time:
+        moved = dt.datetime.combine(dt.date(2000, 1, 1), t.replace(tzinfo=None)) + d
+        return moved.time().replace(tzinfo=t.tzinfo)
+    if widedates.is_wide(t):
+        return widedates.plus_delta(t, d)
     return None
 
 
 def _plus_months(t, months: int):
     if not (_is_date(t) or _is_datetime(t)):
-        return None
+        return widedates.plus_months(t, months) if widedates.is_wide(t) else None
     total = t.year * 12 + (t.month - 1) + months
     year, month = divmod(total, 12)
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
-        return None
+        return widedates.plus_months(t, months)
     day = min(t.day, calendar.monthrange(year, month + 1)[1])
     return t.replace(year=year, month=month + 1, day=day)
 
@@ -135,6 +139,8 @@ def sub(a, b):
         return _instant_difference(_midnight_utc(a), _midnight_utc(b))
     if type(a) is dt.time and type(b) is dt.time:
         return _instant_difference(_time_on_day(a), _time_on_day(b))
+    if widedates.is_wide(a) or widedates.is_wide(b):
+        return widedates.difference(a, b)
     return None
 
 
@@ -268,15 +274,20 @@ def compare(a, b):
         if a[1] != b[1]:
             return None
     elif ka == "date and time":
+        if type(a) is WideDateTime or type(b) is WideDateTime:
+            return widedates.compare(a, b)
         if (a.utcoffset() is None) != (b.utcoffset() is None):
             a, b = _utc_if_naive(a), _utc_if_naive(b)
     try:
         return (a > b) - (a < b)
     except TypeError:
-        return None
+        # Python cannot order a wide date (pydmn.feel.widedates) beside any date
+        return widedates.compare(a, b) if ka == "date" else None
 
 
 def _to_ms(t):
+    if type(t) is WideDateTime:
+        return widedates.truncate_to_ms(t)
     return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
@@ -338,6 +349,10 @@ def to_string(value):
         return dtd_text(value)
     if _is_ym(value):
         return ym_text(value)
+    if type(value) is WideDateTime:
+        return widedates.date_text(value.date) + "T" + _time_text(value.time)
+    if type(value) is WideDate:
+        return widedates.date_text(value)
     if isinstance(value, list):
         return "[" + ", ".join(_nested_text(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydmn.errors import Message
 from pydmn.feel.values import Range, YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 
 _MISSING = object()
 
@@ -78,6 +79,10 @@ def get_property(value, name: str, scope):
         table = _YM
     elif isinstance(value, Range):
         table = _RANGE
+    elif type(value) is WideDateTime:   # offers the datetime attributes the tables read
+        table = _DATETIME
+    elif type(value) is WideDate:
+        table = _DATE
     else:
         table = {}
     getter = table.get(name)

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from pydmn.feel import ast
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 
 
 def _is_number(v):
@@ -18,7 +19,7 @@ def _is_number(v):
 
 
 def _is_date(v):
-    return isinstance(v, dt.date) and not isinstance(v, dt.datetime)
+    return isinstance(v, dt.date) and not isinstance(v, dt.datetime) or type(v) is WideDate
 
 
 BASE = {
@@ -29,7 +30,7 @@ BASE = {
     "boolean": lambda v: isinstance(v, bool),
     "date": _is_date,
     "time": lambda v: isinstance(v, dt.time),
-    "date and time": lambda v: isinstance(v, dt.datetime),
+    "date and time": lambda v: isinstance(v, (dt.datetime, WideDateTime)),
     "days and time duration": lambda v: isinstance(v, dt.timedelta),
     "years and months duration": lambda v: isinstance(v, YearsMonths),
     "list": lambda v: isinstance(v, list),

@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from pydmn.errors import Message, ModelError
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 from pydmn.model.elements import ItemDefinition
 
 # Every spelling of the built-in types across DMN 1.1 - 1.6, mapped to its FEEL name.
@@ -63,9 +64,9 @@ def kind(value) -> str:
         return "number"
     if isinstance(value, str):
         return "string"
-    if isinstance(value, dt.datetime):
+    if isinstance(value, (dt.datetime, WideDateTime)):
         return "date and time"
-    if isinstance(value, dt.date):
+    if isinstance(value, (dt.date, WideDate)):
         return "date"
     if isinstance(value, dt.time):
         return "time"

@@ -6,12 +6,13 @@ import datetime as dt
 import re
 from decimal import ROUND_DOWN, ROUND_FLOOR, Decimal
 
-from pydmn.feel import operators
+from pydmn.feel import operators, widedates
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.builtins.temporal_parse import (
     parse_date, parse_date_and_time, parse_duration, parse_time,
 )
 from pydmn.feel.values import FEEL_CONTEXT, YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 
 _MICRO = Decimal("0.000001")
 
@@ -39,17 +40,17 @@ def _integer(value, what: str) -> int:
 
 @builtin("date", "from")
 def date_from(from_):
-    if isinstance(from_, dt.datetime):
-        return from_.date()
-    if isinstance(from_, dt.date):
-        return from_
+    day = widedates.date_part(from_)
+    if day is not None:
+        return day
     text = _string(from_, "date and time")
     return _parsed(parse_date(text), text, "date")
 
 
 @builtin("date", "year", "month", "day")
 def date_of(year, month, day):
-    return dt.date(_integer(year, "year"), _integer(month, "month"), _integer(day, "day"))
+    return widedates.make_date(_integer(year, "year"), _integer(month, "month"),
+                               _integer(day, "day"))
 
 
 # --- time -------------------------------------------------------------------------------------
@@ -63,6 +64,10 @@ def time_from(from_):
         return dt.time(tzinfo=dt.timezone.utc)
     if isinstance(from_, dt.time):
         return from_
+    if type(from_) is WideDateTime:
+        return from_.time
+    if type(from_) is WideDate:
+        return dt.time(tzinfo=dt.timezone.utc)
     text = _string(from_, "date and time")
     return _parsed(parse_time(text), text, "time")
 
@@ -87,22 +92,22 @@ def time_of(hour, minute, second, offset=None):
 
 @builtin("date and time", "from")
 def date_and_time_from(from_):
-    if isinstance(from_, dt.datetime):
+    if isinstance(from_, (dt.datetime, WideDateTime)):
         return from_
-    if isinstance(from_, dt.date):
-        return dt.datetime.combine(from_, dt.time())
+    if isinstance(from_, (dt.date, WideDate)):
+        return widedates.make_datetime(from_, dt.time())
     text = _string(from_, "date")
     return _parsed(parse_date_and_time(text), text, "date and time")
 
 
 @builtin("date and time", "date", "time")
 def date_and_time_of(date, time):
-    if not isinstance(date, dt.date):
+    day = widedates.date_part(date)
+    if day is None:
         raise Invalid(f"date must be a date or date and time, got {operators.kind_of(date)}")
     if type(time) is not dt.time:
         raise Invalid(f"time must be a time, got {operators.kind_of(time)}")
-    day = date.date() if isinstance(date, dt.datetime) else date
-    return dt.datetime.combine(day, time)
+    return widedates.make_datetime(day, time)
 
 
 # --- durations --------------------------------------------------------------------------------
@@ -127,11 +132,10 @@ def years_and_months_duration(from_, to):
     return YearsMonths(months)
 
 
-def _day(value, what: str) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
+def _day(value, what: str) -> dt.date | WideDate:
+    day = widedates.date_part(value)
+    if day is not None:
+        return day
     raise Invalid(f"{what} must be a date or date and time, got {operators.kind_of(value)}")
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydmn.feel import operators
+from pydmn.feel import operators, widedates
 from pydmn.feel.builtins.registry import Invalid, builtin
+from pydmn.feel.widedates import WideDateTime
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -14,9 +15,14 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def _date(value) -> dt.date:
-    if not isinstance(value, dt.date):
+    """The value's date, or for a wide one its calendar twin: an ordinary date with the same
+    month, weekday, day of year and ISO week."""
+    if isinstance(value, dt.date):
+        return value
+    day = widedates.date_part(value)
+    if day is None:
         raise Invalid(f"expected a date or date and time, got {operators.kind_of(value)}")
-    return value
+    return widedates.calendar_twin(day)
 
 
 @builtin("day of year", "date")
@@ -55,11 +61,16 @@ def today():
 def is_(value1=None, value2=None):
     if operators.kind_of(value1) != operators.kind_of(value2):
         return False
-    if isinstance(value1, (dt.datetime, dt.time)):
+    if isinstance(value1, (dt.datetime, dt.time, WideDateTime)):
         # the same fields in the same zone: `12:00-01:00` is `17:00+04:00` by `=`, not by `is`
-        return (value1.replace(tzinfo=None) == value2.replace(tzinfo=None)
-                and _zone_key(value1) == _zone_key(value2))
+        return _wall_clock(value1) == _wall_clock(value2) and _zone_key(value1) == _zone_key(value2)
     return operators.eq(value1, value2) is True
+
+
+def _wall_clock(value):
+    if type(value) is WideDateTime:
+        return value.date, value.time.replace(tzinfo=None)
+    return value.replace(tzinfo=None)
 
 
 def _zone_key(value):

@@ -3,8 +3,8 @@
 
 Every parser returns the FEEL value, or None when the text is not of that form. Validation is
 strict (`2012-1-1`, month 13, `P`, `PT` are no values), because a lenient parse would turn a typo
-in a model into a plausible but wrong date. Forms valid in XML Schema that Python's datetime cannot
-hold (negative years, years past 9999) also give None: the caller reports them as invalid.
+in a model into a plausible but wrong date. Years outside Python's 1..9999 (`-2017-02-28`) give the
+wide values of pydmn.feel.widedates, up to FEEL's +-999,999,999.
 """
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydmn.feel import widedates
 from pydmn.feel.values import YearsMonths
+from pydmn.feel.widedates import WideDate, WideDateTime
 
 # XML Schema: a year has four digits, or more without a leading zero.
 _DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
@@ -28,7 +30,7 @@ _MAX_OFFSET = dt.timedelta(hours=14)
 _MICRO = Decimal("0.000001")
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date(text: str) -> dt.date | WideDate | None:
     m = _DATE_RE.fullmatch(text)
     return _date(*m.groups()) if m else None
 
@@ -45,23 +47,20 @@ def parse_time(text: str) -> dt.time | None:
     return clock[0].replace(tzinfo=tz)
 
 
-def parse_date_and_time(text: str) -> dt.datetime | None:
+def parse_date_and_time(text: str) -> dt.datetime | WideDateTime | None:
     """`dateTtime`; a date alone is that day's midnight (DMN 1.5 `date and time(from)`)."""
     m = _DATE_TIME_RE.fullmatch(text)
     if not m:
         day = parse_date(text)
-        return dt.datetime.combine(day, dt.time()) if day is not None else None
+        return widedates.make_datetime(day, dt.time()) if day is not None else None
     day = _date(*m.groups()[:3])
     clock = _clock(*m.groups()[3:7])
     tz = _zone(m.group(8))
     if day is None or clock is None or tz is False:
         return None
     time, next_day = clock
-    try:
-        value = dt.datetime.combine(day, time.replace(tzinfo=tz))
-        return value + dt.timedelta(days=1) if next_day else value
-    except OverflowError:
-        return None
+    value = widedates.make_datetime(day, time.replace(tzinfo=tz))
+    return widedates.plus_delta(value, dt.timedelta(days=1)) if next_day else value
 
 
 def parse_duration(text: str) -> dt.timedelta | YearsMonths | None:
@@ -96,10 +95,10 @@ def parse_temporal(text: str):
     return parse_date(text) or parse_time(text)
 
 
-def _date(year: str, month: str, day: str) -> dt.date | None:
+def _date(year: str, month: str, day: str) -> dt.date | WideDate | None:
     try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:      # out of range for the calendar, or for Python (years 1..9999)
+        return widedates.make_date(int(year), int(month), int(day))
+    except ValueError:      # out of range for the calendar, or for FEEL
         return None
 
 
