@@ -89,8 +89,8 @@ def _load_scenarios(path: Path) -> list[tuple[str, dict]]:
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text")
 @click.option("--scenarios", type=click.Path(exists=True, path_type=Path),
-              help="JSON scenarios to run on both versions (default: the service's scenario "
-                   "library, when present).")
+              help="JSON scenarios to run on both versions (default: the YAML scenarios "
+                   "beside OLD, when present).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
 def diff_command(old, new, fmt, scenarios, output):
     """Rule-level differences between two versions of a model, and the scenarios they change."""
@@ -119,36 +119,13 @@ def diff_command(old, new, fmt, scenarios, output):
 
 
 def scenario_results(old: Path, new: Path, scenarios: Path | None):
-    """Scenario Changes, or None when there are no scenarios or the engine cannot run the models."""
-    try:
-        import pydmn
-        from pydmn.analysis.diff import scenario_changes
-        cases = _load_scenarios(scenarios) if scenarios else _library_scenarios()
-        if cases is None:
-            return None
-        return scenario_changes(pydmn.load(str(old)), pydmn.load(str(new)), cases)
-    except (ImportError, AttributeError):
+    """Scenario changes; None when there are no scenarios (a JSON file given, or the YAML
+    scenarios that travel beside the old model)."""
+    import pydmn
+    from pydmn.analysis.diff import scenario_changes
+    from webapp.scenarios import scenario_inputs
+    old_model = pydmn.load(str(old))
+    cases = _load_scenarios(scenarios) if scenarios else scenario_inputs(old, old_model)
+    if cases is None:
         return None
-
-
-def _library_scenarios():
-    """The service's scenario library (webapp/scenarios.py), when it exists."""
-    try:
-        from webapp import scenarios as library
-    except ImportError:
-        return None
-    for name in ("all_scenarios", "load_scenarios", "scenarios"):
-        source = getattr(library, name, None)
-        if source is None:
-            continue
-        items = source() if callable(source) else source
-        out = []
-        for i, s in enumerate(items):
-            if isinstance(s, tuple):
-                out.append(s)
-            elif isinstance(s, dict):
-                out.append((s.get("name") or s.get("id") or f"scenario {i + 1}", s.get("inputs", {})))
-            else:
-                out.append((getattr(s, "name", f"scenario {i + 1}"), getattr(s, "inputs", {})))
-        return out
-    return None
+    return scenario_changes(old_model, pydmn.load(str(new)), cases)

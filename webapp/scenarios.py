@@ -93,14 +93,26 @@ def check_model(model_id: str, model, path: Path) -> list[str]:
     return [f"scenario {o.title!r} [{o.section}]: {'; '.join(o.problems)}" for o in report.failed]
 
 
+def scenario_inputs(model_path: Path, model) -> list[tuple[str, dict]] | None:
+    """(title, complete inputs) of every scenario beside the model; None when it has none."""
+    file = scenario_file_of(model_path)
+    if not file.is_file():
+        return None
+    spec = yaml.safe_load(file.read_text(encoding="utf-8"))
+    return [(s["title"], _inputs(spec, s, model)) for s in spec["scenarios"]]
+
+
+def _inputs(spec: dict, scenario: dict, model) -> dict:
+    raw = _merge(spec.get("base_inputs", {}), scenario.get("inputs", {}))
+    return {name: _typed(value, model.data_type(name)) for name, value in raw.items()}
+
+
 def run_spec(spec: dict, model, model_path: Path) -> Report:
     decision = spec.get("decision", "Determination")
     matched: set[str] = set()
     outcomes = []
     for scenario in spec["scenarios"]:
-        raw = _merge(spec.get("base_inputs", {}), scenario.get("inputs", {}))
-        inputs = {name: _typed(value, model.data_type(name)) for name, value in raw.items()}
-        result = model.evaluate(inputs)
+        result = model.evaluate(_inputs(spec, scenario, model))
         for decision_result in result.decisions.values():
             matched.update(m.rule_id for m in decision_result.matched_rules)
         outcomes.append(_compare(scenario, result[decision]))

@@ -7,15 +7,17 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
+import pydmn
 from pydmn.analysis import has_errors, validate
 from pydmn.analysis.diff import diff_files
 from pydmn.analysis.semantics import tables_of
 from pydmn.model.reader import parse_definitions
 from webapp.export import export_model
 from webapp.export.document import build_document
+from webapp.governance_cli import scenario_results
+from webapp.scenarios import scenario_inputs
 
 MODEL = Path(__file__).resolve().parents[2] / "decisions" / "car-t-candidate-selection.dmn"
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="CAR-T model not written yet")
 
 
 def test_car_t_validates_without_errors():
@@ -91,16 +93,12 @@ def test_moving_the_whole_window_names_exactly_its_cells(tmp_path):
 
 
 def test_moving_the_window_changes_scenario_results(tmp_path):
-    scenarios = pytest.importorskip("webapp.scenarios")
-    from webapp.governance_cli import _library_scenarios, scenario_results
-    cases = _library_scenarios()
-    if not cases:
-        pytest.skip(f"no scenario list found in {scenarios.__name__}")
+    cases = scenario_inputs(MODEL, pydmn.load(str(MODEL)))
+    assert cases, "the CAR-T model's scenarios are missing"
     rule, c, _ = window_cells(parse_definitions(MODEL.read_bytes()))[0]
     new, _ = moved_copy(tmp_path, rule, c)
     changed = scenario_results(MODEL, new, None)
     assert changed, "no scenario exercises the 100-day window"
-    import pydmn
     old_m, new_m = pydmn.load(str(MODEL)), pydmn.load(str(new))
     names = {c.column for c in changed}
     for name, inputs in cases:
