@@ -45,15 +45,9 @@ class Scope:
 
     def lookup(self, name: str):
         """The value of `name`; None plus a "no-variable" message when it is unknown."""
-        scope = self
-        while scope is not None:
-            value = scope.variables.get(name, _MISSING)
-            if value is not _MISSING:
-                return value
-            scope = scope.parent
-        builtin = _builtins().get(name)
-        if builtin is not None:
-            return builtin
+        value = self.find(name)
+        if value is not _MISSING:
+            return value
         self.messages.append(Message("warning", "no-variable", f"no variable named {name!r}"))
         return None
 
