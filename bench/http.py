@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from webapp import gunicorn_conf
+
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -51,7 +53,9 @@ def _start(app: str, tmp: Path, workers: int):
             key = line.split(": ", 1)[1].strip()
             break
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(600):
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode} while starting {app}")
         try:
             urllib.request.urlopen(base + "/healthz", timeout=1)
             break
@@ -94,7 +98,7 @@ def _wrk(url, body_file, key, seconds, threads, connections):
 
 
 def run(seconds=10, workers=None, connections=8):
-    workers = workers or (os.cpu_count() or 1) * 2
+    workers = workers or int(os.environ.get("WEB_CONCURRENCY", gunicorn_conf.workers))
     body = car_t_body()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

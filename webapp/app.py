@@ -13,7 +13,7 @@ from webapp import errors
 from webapp.audit import AuditStore
 from webapp.auth import parse_keys
 from webapp.config import load_config
-from webapp.registry import ModelRegistry
+from webapp.registry import ModelRegistry, model_findings
 from webapp.scenarios import check_model
 
 log = logging.getLogger("webapp.access")
@@ -28,7 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["audit"] = audit
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"],
                              scenario_check=app.config.get("SCENARIO_CHECK", check_model),
-                             on_version=audit.note_version)
+                             on_version=audit.note_version, validation=model_findings)
     app.extensions["model_registry"] = registry
     outcome = registry.reload(by="startup")
     for model_id, problems in outcome["rejected"].items():

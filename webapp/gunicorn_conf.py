@@ -9,7 +9,10 @@ import os
 import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+# One sync worker per core, measured (docs/benchmarks.md): a determination is CPU-bound (engine,
+# validation), so extra workers only add switching; gthread was slower still, its threads
+# queueing on the GIL behind each other's evaluations despite keep-alive.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
 threads = int(os.environ.get("WEB_THREADS", 1))
 timeout = 60

@@ -25,6 +25,8 @@ log = logging.getLogger("webapp.registry")
 
 # check(model_id, model, path) -> list of error texts; empty when the model's scenarios pass.
 ScenarioCheck = Callable[[str, object, Path], list]
+# validation(path) -> (errors, warnings) as texts; errors reject the model.
+Validation = Callable[[Path], tuple[list, list]]
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Entry:
     source: bytes
     from_last_good: bool = False
     _schemas: dict = field(default_factory=dict)
+    _derived: dict = field(default_factory=dict)
 
     def schema(self, required: bool):
         """Input schema, built once per loaded version (the hot path only looks it up)."""
@@ -44,6 +47,13 @@ class Entry:
             self._schemas[required] = inputs_schema(
                 self.model, required, f"{_title(self.id)}{'Strict' if required else ''}Inputs")
         return self._schemas[required]
+
+    def cached(self, key, build: Callable[[], object]):
+        """Something derived from this version alone (an export), built on first use: a version's
+        bytes never change, so neither does the result."""
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def summary(self) -> dict:
         defs = self.model.definitions
@@ -53,8 +63,8 @@ class Entry:
                 "decision_services": list(defs.decision_services)}
 
 
-def _findings(path: Path) -> tuple[list[str], list[str]]:
-    """Validation findings of a model file as (errors, warnings); notes are left out."""
+def model_findings(path: Path) -> tuple[list[str], list[str]]:
+    """The service's validation gate (pydmn.analysis) as (errors, warnings); notes are left out."""
     try:
         findings = validate(path)
     except Exception as exc:   # an analysis bug must reject the model, not take the service down
@@ -73,10 +83,12 @@ def _title(text: str) -> str:
 
 class ModelRegistry:
     def __init__(self, directory, var_dir, scenario_check: ScenarioCheck | None = None,
-                 on_version: Callable[[str, str, str], None] | None = None):
+                 on_version: Callable[[str, str, str], None] | None = None,
+                 validation: Validation | None = None):
         self.directory = Path(directory)
         self.last_good = Path(var_dir) / "last-good"
         self.scenario_check = scenario_check
+        self.validation = validation
         self.on_version = on_version
         self.entries: dict[str, Entry] = {}
         self._lock = threading.Lock()
@@ -94,7 +106,7 @@ class ModelRegistry:
         current = self.entries.get(path.stem)
         if current is not None and current.version == version:
             return current, [], []
-        errors, warnings = _findings(path)
+        errors, warnings = self.validation(path) if self.validation is not None else ([], [])
         if errors:
             return None, errors, warnings
         try:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 from pydmn.feel.builtins.temporal_parse import (parse_date, parse_date_and_time, parse_duration,
                                                 parse_time)
@@ -113,10 +113,97 @@ def inputs_schema(model, required: bool, title: str) -> Schema:
 
 
 def validate_inputs(schema: Schema, data) -> tuple[dict | None, dict | None]:
+    fast = _fast_loader(schema)
+    if fast is not None:
+        try:
+            return fast(data), None
+        except _Defer:
+            pass
     try:
         return schema.load(data), None
     except ValidationError as exc:
         return None, exc.messages
+
+
+# -- the fast path ----------------------------------------------------------------------------
+# Schema.load costs about as much as evaluating the CAR-T model, mostly in marshmallow's generic
+# machinery (error stores, hooks, per-field closures), not in the field conversions. The loader
+# below walks the same fields with the same per-field deserialize, and gives up (_Defer) at the
+# first thing it does not handle exactly or any invalid value, so marshmallow then produces its
+# own answer and error messages: the result is always the one Schema.load would return.
+
+class _Defer(Exception):
+    """Let marshmallow decide (invalid input, or a feature the fast path does not reproduce)."""
+
+
+def _fast_loader(schema: Schema):
+    if not hasattr(schema, "_webapp_fast"):
+        schema._webapp_fast = _compile_schema(schema)
+    return schema._webapp_fast
+
+
+def _compile_schema(schema: Schema):
+    if schema.unknown != RAISE or any(schema._hooks.values()) or schema.many:
+        return None
+    plan = []
+    for name, field in schema.load_fields.items():
+        if (field.data_key or name) != name or field.attribute not in (None, name) \
+                or field.load_default is not missing:
+            return None
+        convert = _compile_field(field)
+        if convert is None:
+            return None
+        plan.append((name, field.required, field.allow_none, convert))
+    known = frozenset(name for name, *_ in plan)
+
+    def load(data):
+        if type(data) is not dict or not known.issuperset(data):
+            raise _Defer
+        out = {}
+        for name, required, allow_none, convert in plan:
+            if name not in data:
+                if required:
+                    raise _Defer
+                continue
+            value = data[name]
+            if value is None:
+                if not allow_none:
+                    raise _Defer
+                out[name] = None
+            else:
+                out[name] = convert(value)
+        return out
+    return load
+
+
+def _compile_field(field: fields.Field):
+    if isinstance(field, fields.Nested) and not field.validators and not field.many \
+            and not field.only and not field.exclude and field.unknown is None:
+        return _compile_schema(field.schema)
+    if isinstance(field, fields.List) and not field.validators:
+        inner = _compile_field(field.inner)
+        if inner is None:
+            return None
+        allow_none = field.inner.allow_none
+
+        def each(value):
+            if type(value) is not list:
+                raise _Defer
+            return [None if v is None and allow_none else _not_none(v, inner) for v in value]
+        return each
+
+    def leaf(value):
+        try:
+            return field.deserialize(value)
+        except ValidationError:
+            raise _Defer from None
+    return leaf
+
+
+def _not_none(value, convert):
+    if value is None:
+        raise _Defer
+    return convert(value)
 
 
 class EvaluateRequest(Schema):

@@ -63,3 +63,12 @@ def test_batch_in_order_and_failure_declines(client):
     assert results[1]["determination"] != "medically_appropriate"
     too_many = client.post("/api/v1/car-t/determinations:batch", json={"cases": [CASE] * 1001}, headers=H)
     assert too_many.status_code == 422
+
+
+def test_empty_batch_and_oversized_body(client):
+    r = client.post("/api/v1/car-t/determinations:batch", json={"cases": []}, headers=H)
+    assert r.status_code == 200 and r.json == {"results": []}
+    huge = b'{"cases": [' + b'{}, ' * 800_000 + b'{}]}'
+    r = client.post("/api/v1/car-t/determinations:batch", data=huge,
+                    headers={**H, "Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json["code"] == "payload_too_large"

@@ -47,6 +47,7 @@ def server(tmp_path):
             break
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
+        assert proc.poll() is None, "gunicorn exited while starting"
         try:
             urllib.request.urlopen(base + "/readyz", timeout=5)
             break
@@ -91,7 +92,8 @@ def test_kill_9_loses_no_answered_record(server):
     threads = [threading.Thread(target=load) for _ in range(4)]
     for t in threads:
         t.start()
-    while len(answered) < 100:
+    deadline = time.monotonic() + 60
+    while len(answered) < 100 and any(t.is_alive() for t in threads) and time.monotonic() < deadline:
         time.sleep(0.005)
     os.killpg(server["proc"].pid, signal.SIGKILL)
     for t in threads:

@@ -12,11 +12,13 @@ from flask import Blueprint, Response, jsonify, request
 
 from pydmn.analysis import has_errors, validate
 from webapp.api.common import model_entry
-from webapp.errors import ApiError
+from webapp.errors import ApiError, envelope
 from webapp.export import FORMATS, export_model
 from webapp.export.pdf import PdfUnavailable
 
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1")
+# The API's envelope also where the blueprint is mounted without the app's handlers (webapp.errors).
+bp.register_error_handler(ApiError, lambda exc: envelope(exc.status, exc.message, exc.errors))
 
 _ERRORS = """
         404: {content: {application/json: {schema: ErrorSchema}}}
@@ -30,7 +32,8 @@ def export(model: str):
         raise ApiError(422, "bad query parameter", {"format": [f"must be one of {', '.join(FORMATS)}"]})
     entry = model_entry(model)
     try:
-        content, media_type, file_name = export_model(entry.source, fmt, name_hint=model)
+        content, media_type, file_name = entry.cached(
+            ("export", fmt), lambda: export_model(entry.source, fmt, name_hint=model))
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
     disposition = "inline" if fmt in ("html", "pdf") else "attachment"
