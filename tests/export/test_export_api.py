@@ -37,7 +37,9 @@ def test_export_formats(client):
 
 def test_bad_format_and_unknown_model(client):
     bad = client.get("/api/v1/models/seeded/export?format=docx")
-    assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
+    assert bad.status_code == 422 and bad.mimetype == "application/json"
+    body = bad.get_json()
+    assert body["status"] == 422 and "format" in str(body["errors"])
     assert client.get("/api/v1/models/nope/export").status_code == 404
 
 
