@@ -16,6 +16,7 @@ from pydmn.evaluation.result import DecisionResult, Result
 from pydmn.evaluation.services import DecisionServiceFunction, null_function
 from pydmn.feel import Scope, compile_unary_tests
 from pydmn.feel.operators import to_feel as _to_feel
+from pydmn.feel.typecheck import ITEM_DEFINITIONS
 from pydmn.model import elements as el
 from pydmn.model.reader import parse_definitions, read_source
 from pydmn.model.types import DataType, TypeSystem, coerce
@@ -245,6 +246,7 @@ class Model:
             values[prefix] = dict(sub.functions)
             for fname, fn in sub.functions.items():
                 values[f"{prefix}.{fname}"] = fn
+        values[ITEM_DEFINITIONS] = self.types.is_instance
         self.knowledge = Scope(values)
         for fn in functions.values():
             if isinstance(fn, DMNFunction):

@@ -162,8 +162,9 @@ class FeelLexer(Lexer):
             m = _PUNCT.match(text, pos)
             if m:
                 kind = PUNCTUATION[m.group()]
-                # `]` opens an interval (`]1..5]`) unless it can close something here.
-                if kind == "_RSQB" and prev not in _ENDS_VALUE and prev != "_LSQB":
+                # `]` opens an interval (`]1..5]`) unless it can close something here; after
+                # `>` it closes (`[x instance of list<number>]`): no range follows a `>`.
+                if kind == "_RSQB" and prev not in _ENDS_VALUE and prev not in ("_LSQB", "GT"):
                     kind = "_RSQB_OPEN"
                 prev = kind
                 yield Token(kind, m.group(), pos)

@@ -1,8 +1,8 @@
 """`instance of` (DMN 1.5 10.3.2.9): a value against a type written in FEEL text.
 
 Types are ast.TypeNode trees (`number`, `list<number>`, `context<a: number>`,
-`function<number> -> string`, `range<date>`). Item definitions of a model are not known at
-this layer: another type name is not a type here, so nothing is an instance of it.
+`function<number> -> string`, `range<date>`). Other names are a model's item definitions: the
+model binds a checker for them under `ITEM_DEFINITIONS`, a key no FEEL name can spell.
 """
 from __future__ import annotations
 
@@ -46,22 +46,26 @@ BASE["yearMonthDuration"] = BASE["years and months duration"]
 BASE["dateTime"] = BASE["date and time"]
 
 
+ITEM_DEFINITIONS = "\x00item definitions"
+
+
 def instance_check(value, type_: ast.TypeNode, scope=None) -> bool:
     kind, args = type_.kind, type_.args
     if kind == "name":
         test = BASE.get(args[0])
         if test is not None:
             return test(value)
-        return False
+        checker = scope.find(ITEM_DEFINITIONS, None) if scope is not None else None
+        return checker(value, args[0]) if checker is not None else False
     if kind == "list":
-        return isinstance(value, list) and all(instance_check(v, args[0]) for v in value
+        return isinstance(value, list) and all(instance_check(v, args[0], scope) for v in value
                                                if v is not None)
     if kind == "range":
         return isinstance(value, Range) and all(
-            instance_check(b, args[0]) for b in (value.start, value.end) if b is not None)
+            instance_check(b, args[0], scope) for b in (value.start, value.end) if b is not None)
     if kind == "context":
         return isinstance(value, dict) and all(
-            key in value and (value[key] is None or instance_check(value[key], t))
+            key in value and (value[key] is None or instance_check(value[key], t, scope))
             for key, t in args)
     if kind == "function":
         if not isinstance(value, FeelFunction):

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Callable
 
 from pydmn.errors import Message, ModelError
+from pydmn.feel.scope import Scope
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
 from pydmn.feel.widedates import WideDate, WideDateTime
 from pydmn.model.elements import ItemDefinition
@@ -132,6 +133,16 @@ class TypeSystem:
             result = self.feel_type(type_ref)
         self.cache[type_ref] = result
         return result
+
+    def is_instance(self, value, type_ref: str) -> bool:
+        """`value instance of type_ref` for an item definition (False when none has that name)."""
+        try:
+            dtype = self.resolve(type_ref)
+        except ModelError:
+            return False
+        if value is None:
+            return False
+        return _coerce(value, dtype, Scope(), False) == (True, value)
 
     def feel_type(self, text: str) -> DataType:
         """FEEL type syntax in a typeRef: list<T>, context<...>, function<...>, range<T>."""

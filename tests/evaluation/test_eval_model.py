@@ -230,3 +230,15 @@ def test_type_constraint_applies_to_each_item():
     model = pydmn.load(definitions(body))
     assert model.evaluate({"xs": [1, 2]})["D"] == [1, 2]
     assert model.evaluate({"xs": [1, 20]})["D"] is None
+
+
+def test_instance_of_an_item_definition():
+    items = ('<itemDefinition name="tAge"><typeRef>number</typeRef><allowedValues><text>[0..150]'
+             '</text></allowedValues></itemDefinition><itemDefinition name="tPerson">'
+             '<itemComponent name="name"><typeRef>string</typeRef></itemComponent>'
+             '<itemComponent name="age"><typeRef>tAge</typeRef></itemComponent></itemDefinition>')
+    text = ('[5 instance of tAge, 200 instance of tAge, "x" instance of tAge, '
+            '{name: "a", age: 3} instance of tPerson, {name: 1, age: 3} instance of tPerson, '
+            '5 instance of tNothing, [1, 2] instance of list<tAge>]')
+    model = pydmn.load(definitions(items + decision("D", literal(text))))
+    assert model.evaluate({})["D"] == [True, False, False, True, False, False, True]

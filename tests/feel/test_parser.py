@@ -73,3 +73,7 @@ def test_string_escapes(text, expected):
                                   "/* multi\nline */ 1 + 2"])
 def test_comments(text):
     assert evaluate(text) == 3
+
+
+def test_bracket_after_a_type_closes_the_list():
+    assert evaluate("[[1, 2] instance of list<number>]") == [True]
