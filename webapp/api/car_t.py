@@ -3,24 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from webapp.api.common import json_body, model_entry, valid_inputs
+from webapp.api.common import ERROR_RESPONSES, json_body, model_entry, valid_inputs
 from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.evaluation import audit_row, determination_answer, record
 from webapp.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t")
-
-_RESPONSES = """
-        400: {content: {application/json: {schema: ErrorSchema}}}
-        401: {content: {application/json: {schema: ErrorSchema}}}
-        403: {content: {application/json: {schema: ErrorSchema}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-        413: {content: {application/json: {schema: ErrorSchema}}}
-        422: {content: {application/json: {schema: ErrorSchema}}}
-        503: {content: {application/json: {schema: ErrorSchema}}}
-"""
-
 
 def _policy():
     config = current_app.config
@@ -83,7 +72,7 @@ determination.__doc__ = """Determine one CAR-T request.
         content: {application/json: {schema: CarTInputs}}
       responses:
         200: {content: {application/json: {schema: DeterminationSchema}}}
-""" + _RESPONSES
+""" + ERROR_RESPONSES
 
 
 @bp.post("/determinations:batch")
@@ -127,4 +116,4 @@ batch.__doc__ = """Determine up to 1,000 CAR-T requests, answered in order.
                 cases: {type: array, maxItems: 1000, items: CarTInputs}
       responses:
         200: {content: {application/json: {schema: BatchResponseSchema}}}
-""" + _RESPONSES
+""" + ERROR_RESPONSES

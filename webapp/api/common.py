@@ -7,6 +7,17 @@ from webapp.errors import ApiError
 from webapp.jsonvalues import parse_body
 from webapp.schemas import validate_inputs
 
+# The error answers of an endpoint that takes a body, for OpenAPI docstrings.
+ERROR_RESPONSES = """
+        400: {content: {application/json: {schema: ErrorSchema}}}
+        401: {content: {application/json: {schema: ErrorSchema}}}
+        403: {content: {application/json: {schema: ErrorSchema}}}
+        404: {content: {application/json: {schema: ErrorSchema}}}
+        413: {content: {application/json: {schema: ErrorSchema}}}
+        422: {content: {application/json: {schema: ErrorSchema}}}
+        503: {content: {application/json: {schema: ErrorSchema}}}
+"""
+
 
 def json_body():
     data = request.get_data(cache=False)

@@ -7,7 +7,7 @@ import signal
 
 from flask import Blueprint, Response, current_app, g, jsonify
 
-from webapp.api.common import json_body, model_entry, valid_inputs
+from webapp.api.common import ERROR_RESPONSES, json_body, model_entry, valid_inputs
 from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.evaluation import audit_row, evaluation_answer, record, run
@@ -93,13 +93,6 @@ def evaluate(model: str):
         content: {application/json: {schema: EvaluateRequest}}
       responses:
         200: {content: {application/json: {schema: EvaluationSchema}}}
-        400: {content: {application/json: {schema: ErrorSchema}}}
-        401: {content: {application/json: {schema: ErrorSchema}}}
-        403: {content: {application/json: {schema: ErrorSchema}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-        413: {content: {application/json: {schema: ErrorSchema}}}
-        422: {content: {application/json: {schema: ErrorSchema}}}
-        503: {content: {application/json: {schema: ErrorSchema}}}
     """
     entry = model_entry(model)
     body = json_body()
@@ -114,6 +107,9 @@ def evaluate(model: str):
     answer = evaluation_answer(entry, result, wanted)
     record([audit_row(answer, to_json(inputs), "models.evaluate")])
     return jsonify(answer)
+
+
+evaluate.__doc__ += ERROR_RESPONSES
 
 
 @bp.post("/models:reload")
