@@ -9,12 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pydmn.errors import DMNError, EvaluationError, FeelSyntaxError, Message, ModelError
+from pydmn.feel.values import FeelFunction, Range, YearsMonths
 
 if TYPE_CHECKING:
     from pydmn.evaluation.engine import Model
 
 __all__ = ["load", "Model", "Result", "DecisionResult", "MatchedRule", "DataType", "Message",
-           "DMNError", "ModelError", "FeelSyntaxError", "EvaluationError"]
+           "DMNError", "ModelError", "FeelSyntaxError", "EvaluationError", "YearsMonths", "Range",
+           "FeelFunction", "parse_date", "parse_time", "parse_date_and_time", "parse_duration"]
+
+_TEXT_PARSERS = ("parse_date", "parse_time", "parse_date_and_time", "parse_duration")
 
 
 def load(source, imports=()) -> "Model":
@@ -32,6 +36,9 @@ def __getattr__(name):
     if name in ("Result", "DecisionResult", "MatchedRule"):
         from pydmn.evaluation import result
         return getattr(result, name)
+    if name in _TEXT_PARSERS:     # FEEL's lexical forms: the value, or None for other text
+        from pydmn.feel.builtins import temporal_parse
+        return getattr(temporal_parse, name)
     if name == "DataType":
         from pydmn.model.types import DataType
         return DataType

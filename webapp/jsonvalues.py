@@ -5,7 +5,7 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from pydmn.feel.values import FeelFunction, Range, YearsMonths
+from pydmn import FeelFunction, Range, YearsMonths
 
 
 def _duration(delta: dt.timedelta) -> str:

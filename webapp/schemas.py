@@ -8,9 +8,8 @@ import re
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
-from pydmn.feel.builtins.temporal_parse import (parse_date, parse_date_and_time, parse_duration,
-                                                parse_time)
-from pydmn.feel.values import YearsMonths
+from pydmn import YearsMonths, parse_date, parse_date_and_time, parse_duration, parse_time
+
 
 class ExactNumber(fields.Decimal):
     """A JSON number kept exact; booleans are not numbers (Python would say they are)."""

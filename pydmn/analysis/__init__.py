@@ -1,7 +1,7 @@
 """Governance checks of DMN models: schema, semantics and decision table analysis.
 
     from pydmn.analysis import validate
-    findings = validate("decisions/car-t-candidate-selection.dmn")   # -> list[Finding]
+    findings = validate("decisions/model.dmn")   # -> list[Finding]
     has_errors(findings)   # errors block a reload; warnings are shown only
 
 Diffs of two versions are in `pydmn.analysis.diff`.
