@@ -217,12 +217,7 @@ def base_conforms(value, base: str) -> bool:
 def coerce(value, dtype: DataType, scope, element_id: str | None = None,
            convert_text: bool = False) -> Any:
     """Return the value conforming to `dtype`, or None with a type-mismatch message."""
-    if value is None or dtype is ANY:
-        return value
-    plain = dtype.plain
-    if plain is None:
-        plain = dtype.plain = _plain_type(dtype)
-    if type(value) is plain:
+    if value is None or dtype is ANY or type(value) is dtype.plain:
         return value
     ok, result = _coerce(value, dtype, scope, convert_text)
     if ok:
@@ -256,6 +251,11 @@ def _allowed(value, dtype: DataType, scope) -> bool:
 def _coerce(value, dtype: DataType, scope, convert_text: bool):
     if value is None:
         return True, None
+    plain = dtype.plain
+    if plain is None:
+        plain = dtype.plain = _plain_type(dtype)
+    if type(value) is plain:
+        return True, value
     if dtype.is_collection:
         if not isinstance(value, list):
             # An element where a collection is expected becomes a singleton list.
