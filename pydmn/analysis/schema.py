@@ -30,11 +30,6 @@ def _schema(file_name: str) -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(XSD_DIR / file_name), parser))
 
 
-def dmn_version_of(root) -> str | None:
-    entry = SCHEMA_FILES.get(etree.QName(root).namespace or "")
-    return entry[0] if entry else None
-
-
 def validate_schema(data: bytes, file: str | None = None) -> list[Finding]:
     """Findings (severity error) for XML that is not well formed or not valid per its version's XSD."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

@@ -22,10 +22,6 @@ class MatchedRule:
     annotations: dict
 
 
-def _always(scope, value):
-    return True
-
-
 class CompiledTable:
     """Callable as a boxed expression; `run` also returns the matched rules for the trace."""
 
@@ -78,7 +74,7 @@ class CompiledTable:
                     for t in rule.output_entries]
             annotations = dict(zip(table.annotations, rule.annotation_entries))
             self.rules.append((checks, outs, MatchedRule(rule.id, rule.index, annotations)))
-        for n, (name, tests_, dtype, oid) in enumerate(self.outputs):
+        for n, (_, _, dtype, _) in enumerate(self.outputs):
             # Without output values the type's allowed values give the priority order.
             if self.priorities[n] is None and dtype.allowed_values is not None:
                 self.priorities[n] = list(dtype.allowed_values)

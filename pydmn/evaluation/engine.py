@@ -373,7 +373,7 @@ class Model:
             return res
         nested: dict[str, dict] = {}
         values: dict[str, Any] = {}
-        for attr, rkey, unit, element, prefix, name in self.requirements[d.name]:
+        for attr, _, unit, element, prefix, name in self.requirements[d.name]:
             if attr == "required_decisions":
                 value = unit._decision(run, element).value
             elif attr == "required_inputs":

@@ -173,10 +173,6 @@ class FeelLexer(Lexer):
             raise FeelSyntaxError(f"unexpected character {c!r}", text, pos)
 
 
-def _tok(t: Token) -> str:
-    return str(t)
-
-
 @v_args(inline=True)
 class _Builder(Transformer):
     """Lark parse tree -> ast nodes (runs inline during LALR reductions)."""
