@@ -3,7 +3,6 @@ import io
 import re
 from pathlib import Path
 
-import pytest
 from lxml import etree
 from openpyxl import load_workbook
 

@@ -4,9 +4,7 @@ survives their save: the re-imported output evaluates like the committed model o
 Node packages come from `npm ci --prefix tests/modelers` (run by `make test`); the bundles from
 `npm run build --prefix tests/modelers`, which the session fixture also runs when they are missing.
 """
-import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 

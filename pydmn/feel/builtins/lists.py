@@ -10,28 +10,8 @@ import functools
 from decimal import Decimal
 
 from pydmn.feel import operators as ops
-from pydmn.feel.builtins.registry import BUILTINS, BuiltinFunction, Invalid, Overload, builtin
+from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
-
-
-class _TailOverload(Overload):
-    """An overload whose last parameter takes all remaining arguments (`append(list, item...)`).
-
-    The registry's `variadic` folds a lone list argument into the item list, which would make
-    `concatenate([[1], [2]])` and `concatenate([1], [2])` indistinguishable.
-    """
-    __slots__ = ()
-
-    def accepts_count(self, n: int) -> bool:
-        return n >= self.required
-
-
-def _tail_builtin(name: str, *params: str, required: int):
-    def register(fn):
-        entry = BUILTINS.setdefault(name, BuiltinFunction(name))
-        entry.overloads.append(_TailOverload(fn, params, required, False, False))
-        return fn
-    return register
 
 
 # ---- argument checks ----------------------------------------------------------------------------
@@ -108,12 +88,12 @@ def sublist(list, start_position, length=None):
     return items[start:start + n]
 
 
-@_tail_builtin("append", "list", "item", required=1)
+@builtin("append", "list", "item")
 def append(list, *item):
     return _list(list) + [*item]
 
 
-@_tail_builtin("concatenate", "list", required=1)
+@builtin("concatenate", "list")
 def concatenate(*lists):
     return [item for each in lists for item in _list(each)]
 
@@ -142,7 +122,7 @@ def index_of(list, match):
     return [Decimal(i) for i, item in enumerate(_list(list), 1) if ops.eq(item, match) is True]
 
 
-@_tail_builtin("union", "list", required=1)
+@builtin("union", "list")
 def union(*lists):
     return _distinct(item for each in lists for item in _list(each))
 

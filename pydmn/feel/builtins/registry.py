@@ -43,11 +43,12 @@ class Overload:
     required: int                  # how many leading params must be given
     variadic: bool                 # `min(1, 2, 3)`: positional arguments collected as a list
     needs_scope: bool              # fn(scope, ...) - for functions that call FEEL functions
+    rest: bool = False             # fn(a, *more): `append(list, item...)` takes any number
 
     def accepts_count(self, n: int) -> bool:
         if self.variadic:
             return n >= 1
-        return self.required <= n <= len(self.params)
+        return self.required <= n and (self.rest or n <= len(self.params))
 
     def accepts_names(self, names) -> bool:
         return set(self.params[:self.required]) <= set(names) <= set(self.params)
@@ -118,17 +119,22 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
     """Register the decorated function as (one overload of) the FEEL built-in `name`.
 
     `params` are the FEEL parameter names; the Python parameters are the same names with spaces
-    as underscores, and those with Python defaults are optional in FEEL.
+    as underscores, and those with Python defaults are optional in FEEL. A Python `*rest`
+    parameter takes any number of trailing arguments, one at least (unlike `variadic`, a lone
+    list stays one argument: `concatenate([[1], [2]])` is not `concatenate([1], [2])`).
     """
     def register(fn):
         sig = inspect.signature(fn)
         py_params = list(sig.parameters.values())[1 if needs_scope else 0:]
-        required = sum(1 for p in py_params if p.default is inspect.Parameter.empty)
+        rest = any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in py_params)
+        required = sum(1 for p in py_params if p.default is inspect.Parameter.empty
+                       and p.kind is not inspect.Parameter.VAR_POSITIONAL)
         names = params or tuple(p.name.rstrip("_").replace("_", " ") for p in py_params)
         entry = BUILTINS.get(name)
         if entry is None:
             entry = BUILTINS[name] = BuiltinFunction(name)
-        entry.overloads.append(Overload(fn, tuple(names), required, variadic, needs_scope))
+        entry.overloads.append(Overload(fn, tuple(names), max(required, rest), variadic,
+                                        needs_scope, rest))
         return fn
     return register
 
