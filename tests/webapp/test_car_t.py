@@ -10,7 +10,7 @@ from webapp.auth import hash_key
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
-CASE = json.loads((Path(__file__).parent / "data" / "car-t-case.json").read_text())
+CASE = json.loads((Path(__file__).parents[2] / "docs" / "examples" / "car-t-request.json").read_text())
 H = {"Authorization": "Bearer k"}
 
 

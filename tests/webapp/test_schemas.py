@@ -13,7 +13,7 @@ from webapp.schemas import _fast_loader, inputs_schema, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
-CASE = json.loads((Path(__file__).parent / "data" / "car-t-case.json").read_text(),
+CASE = json.loads((Path(__file__).parents[2] / "docs" / "examples" / "car-t-request.json").read_text(),
                   parse_float=Decimal)
 
 json_values = st.recursive(
