@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydmn.feel import widedates
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction, Range, YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 _UTC = dt.timezone.utc
 
@@ -38,7 +38,7 @@ _KINDS = {
     type(None): "Null", Decimal: "number", str: "string", bool: "boolean", list: "list",
     dict: "context", dt.date: "date", dt.datetime: "date and time", dt.time: "time",
     dt.timedelta: "days and time duration", YearsMonths: "years and months duration",
-    Range: "range", WideDate: "date", WideDateTime: "date and time",
+    Range: "range", WideDate: "date", WideDateTime: "date and time", FineTime: "time",
 }
 
 
@@ -107,6 +107,8 @@ def _plus_dtd(t, d: dt.timedelta):
         return moved.time().replace(tzinfo=t.tzinfo)
     if widedates.is_wide(t):
         return widedates.plus_delta(t, d)
+    if type(t) is FineTime:     # a duration is whole microseconds: the nanoseconds stay
+        return FineTime(_plus_dtd(t.time, d), t.nanos)
     return None
 
 
@@ -141,7 +143,20 @@ def sub(a, b):
         return _instant_difference(_time_on_day(a), _time_on_day(b))
     if widedates.is_wide(a) or widedates.is_wide(b):
         return widedates.difference(a, b)
+    if type(a) is FineTime or type(b) is FineTime:
+        return _fine_time_difference(a, b)
     return None
+
+
+def _fine_time_difference(a, b):
+    coarse = sub(_coarse_time(a), _coarse_time(b))
+    if type(coarse) is not dt.timedelta:
+        return None
+    return widedates.refine(coarse, widedates.nanos_of(a) - widedates.nanos_of(b))
+
+
+def _coarse_time(t):
+    return t.time if type(t) is FineTime else t
 
 
 def _as_datetime(v) -> dt.datetime:
@@ -288,6 +303,7 @@ def compare(a, b):
 def _to_ms(t):
     if type(t) is WideDateTime:
         return widedates.truncate_to_ms(t)
+    t = _coarse_time(t)
     return t.replace(microsecond=t.microsecond // 1000 * 1000)
 
 
@@ -295,8 +311,11 @@ def _utc_if_naive(v: dt.datetime) -> dt.datetime:
     return v if v.utcoffset() is not None else v.replace(tzinfo=_UTC)
 
 
-def _time_key(t: dt.time):
+def _time_key(t: dt.time | FineTime):
     """A time's position in the day in UTC (when it has an offset), and whether it has one."""
+    if type(t) is FineTime:
+        seconds, has_offset = _time_key(t.time)
+        return seconds + t.nanos / 1e9, has_offset
     offset = t.utcoffset()
     if offset is None and t.tzinfo is not None:
         # A zone id without a date: use today's offset, as the zone would be read now.
@@ -350,7 +369,9 @@ def to_string(value):
     if _is_ym(value):
         return ym_text(value)
     if type(value) is WideDateTime:
-        return widedates.date_text(value.date) + "T" + _time_text(value.time)
+        return widedates.date_text(value.date) + "T" + _time_text(value.time, value.nanos)
+    if type(value) is FineTime:
+        return _time_text(value.time, value.nanos)
     if type(value) is WideDate:
         return widedates.date_text(value)
     if isinstance(value, list):
@@ -382,9 +403,11 @@ def _date_text(d: dt.date) -> str:
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
 
-def _time_text(t: dt.time) -> str:
+def _time_text(t: dt.time, nanos: int = 0) -> str:
     text = f"{t.hour:02d}:{t.minute:02d}:{t.second:02d}"
-    if t.microsecond:
+    if nanos:
+        text += f".{t.microsecond:06d}{nanos:03d}".rstrip("0")
+    elif t.microsecond:
         text += f".{t.microsecond:06d}".rstrip("0")
     if t.tzinfo is None:
         return text

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydmn.errors import Message
 from pydmn.feel.values import Range, YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 _MISSING = object()
 
@@ -16,6 +16,14 @@ _MISSING = object()
 def _second(t) -> Decimal:
     if t.microsecond:
         return Decimal(t.second) + Decimal(t.microsecond).scaleb(-6)
+    return Decimal(t.second)
+
+
+def _fine_second(t) -> Decimal:
+    """The second of a value that may carry nanoseconds (pydmn.feel.widedates), all digits."""
+    fraction = t.microsecond * 1000 + t.nanos
+    if fraction:
+        return Decimal(t.second) + Decimal(fraction).scaleb(-9)
     return Decimal(t.second)
 
 
@@ -43,6 +51,8 @@ _TIME = {
     "second": _second, "time offset": _offset, "timezone": _zone,
 }
 _DATETIME = {**_DATE, **_TIME}
+_FINE_TIME = {**_TIME, "second": _fine_second}
+_FINE_DATETIME = {**_DATETIME, "second": _fine_second}
 _DURATION = {
     "days": lambda d: Decimal(_dhms(d)[0] * _dhms(d)[1]),
     "hours": lambda d: Decimal(_dhms(d)[0] * _dhms(d)[2]),
@@ -80,9 +90,11 @@ def get_property(value, name: str, scope):
     elif isinstance(value, Range):
         table = _RANGE
     elif type(value) is WideDateTime:   # offers the datetime attributes the tables read
-        table = _DATETIME
+        table = _FINE_DATETIME
     elif type(value) is WideDate:
         table = _DATE
+    elif type(value) is FineTime:       # offers the time attributes the tables read
+        table = _FINE_TIME
     else:
         table = {}
     getter = table.get(name)

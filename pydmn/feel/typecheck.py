@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from pydmn.feel import ast
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 
 def _is_number(v):
@@ -29,7 +29,7 @@ BASE = {
     "string": lambda v: isinstance(v, str),
     "boolean": lambda v: isinstance(v, bool),
     "date": _is_date,
-    "time": lambda v: isinstance(v, dt.time),
+    "time": lambda v: isinstance(v, dt.time) or type(v) is FineTime,
     "date and time": lambda v: isinstance(v, (dt.datetime, WideDateTime)),
     "days and time duration": lambda v: isinstance(v, dt.timedelta),
     "years and months duration": lambda v: isinstance(v, YearsMonths),

@@ -9,6 +9,12 @@ value never equals an ordinary one, so `=` on dates needs no mixed case).
 The calculations map a year onto a "twin" year in Python's range: the proleptic Gregorian calendar
 repeats every 400 years (146097 days, a whole number of weeks), so month lengths, weekdays, days of
 the year and ISO weeks of the twin are those of the wide year.
+
+FEEL also keeps fractions of a second to the nanosecond (TCK 1117: `10:15:30.123456789`), which
+Python's times cut at the microsecond. Only a value with non-zero digits beyond the microsecond
+carries them: a `FineTime`, or a `WideDateTime` with `nanos` (then its date may be ordinary), built
+by `make_time` / `make_datetime`, so ordinary values stay Python's and pay nothing. Durations stay
+`timedelta`s: a difference is truncated to the microsecond.
 """
 from __future__ import annotations
 
@@ -38,9 +44,11 @@ class WideDate:
 
 @dataclass(frozen=True, slots=True)
 class WideDateTime:
-    """A FEEL date and time whose year is outside 1..9999; `time` carries the zone."""
-    date: WideDate
+    """A FEEL date and time whose year is outside 1..9999, or whose fraction of a second goes
+    beyond the microsecond: `nanos` (0..999) follow `time.microsecond`; `time` carries the zone."""
+    date: WideDate | dt.date
     time: dt.time
+    nanos: int = 0
 
     # The datetime attributes the property table (`.year`, `.hour`, ...) reads.
     year = property(lambda self: self.date.year)
@@ -64,10 +72,43 @@ class WideDateTime:
     def __str__(self) -> str:
         # datetime.isoformat's form (offset included), what JSON output falls back to
         twin = dt.datetime.combine(calendar_twin(self.date), self.time)
-        return date_text(self.date) + twin.isoformat()[len("yyyy-mm-dd"):]
+        return date_text(self.date) + _with_nanos(twin.isoformat()[len("yyyy-mm-dd"):], self.nanos)
+
+
+@dataclass(frozen=True, slots=True)
+class FineTime:
+    """A FEEL time whose fraction of a second goes beyond the microsecond (build it with
+    `make_time`): `nanos` (1..999) follow `time.microsecond`."""
+    time: dt.time
+    nanos: int
+
+    # The time attributes the property table and operators read.
+    hour = property(lambda self: self.time.hour)
+    minute = property(lambda self: self.time.minute)
+    second = property(lambda self: self.time.second)
+    microsecond = property(lambda self: self.time.microsecond)
+    tzinfo = property(lambda self: self.time.tzinfo)
+
+    def utcoffset(self) -> dt.timedelta | None:
+        return self.time.utcoffset()
+
+    def __str__(self) -> str:
+        return _with_nanos(self.time.isoformat(), self.nanos)
+
+
+def _with_nanos(iso: str, nanos: int) -> str:
+    """An isoformat text (`[T]hh:mm:ss[.ffffff][offset]`) with the nanoseconds after its
+    microseconds."""
+    if not nanos:
+        return iso
+    start = iso.index(":") + 6     # just after the seconds
+    if iso[start:start + 1] == ".":
+        return iso[:start + 7] + f"{nanos:03d}" + iso[start + 7:]
+    return iso[:start] + f".000000{nanos:03d}" + iso[start:]
 
 
 def is_wide(value) -> bool:
+    """A date or date and time that Python's types do not hold (not a `FineTime`)."""
     return type(value) is WideDate or type(value) is WideDateTime
 
 
@@ -84,10 +125,20 @@ def make_date(year: int, month: int, day: int) -> dt.date | WideDate:
     return WideDate(year, month, day)
 
 
-def make_datetime(day: dt.date | WideDate, time: dt.time) -> dt.datetime | WideDateTime:
-    if type(day) is WideDate:
-        return WideDateTime(day, time)
+def make_datetime(day: dt.date | WideDate, time: dt.time,
+                  nanos: int = 0) -> dt.datetime | WideDateTime:
+    if nanos or type(day) is WideDate:
+        return WideDateTime(day, time, nanos)
     return dt.datetime.combine(day, time)
+
+
+def make_time(time: dt.time, nanos: int) -> dt.time | FineTime:
+    return FineTime(time, nanos) if nanos else time
+
+
+def nanos_of(value) -> int:
+    """The nanoseconds beyond the microsecond of any temporal value (0 for Python's)."""
+    return value.nanos if type(value) is WideDateTime or type(value) is FineTime else 0
 
 
 def date_part(value) -> dt.date | WideDate | None:
@@ -150,14 +201,14 @@ def _parts(value) -> tuple[int, int, dt.tzinfo | None]:
     return ordinal(value), 0, None
 
 
-def _from_parts(number: int, micros: int, tz, with_time: bool):
+def _from_parts(number: int, micros: int, tz, with_time: bool, nanos: int = 0):
     days, micros = divmod(micros, _DAY_MICROS)
     day = from_ordinal(number + days)
     if not with_time:
         return day
     seconds, micro = divmod(micros, 1_000_000)
     minutes, second = divmod(seconds, 60)
-    return make_datetime(day, dt.time(minutes // 60, minutes % 60, second, micro, tz))
+    return make_datetime(day, dt.time(minutes // 60, minutes % 60, second, micro, tz), nanos)
 
 
 def _has_time(value) -> bool:
@@ -166,11 +217,12 @@ def _has_time(value) -> bool:
 
 def plus_delta(value, delta: dt.timedelta):
     """A date or date and time moved by a days and time duration (on the wall clock, as
-    Python's datetimes are); None beyond FEEL's years."""
+    Python's datetimes are); None beyond FEEL's years. A duration is whole microseconds, so
+    the nanoseconds stay."""
     number, micros, tz = _parts(value)
     shift = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     try:
-        return _from_parts(number, micros + shift, tz, _has_time(value))
+        return _from_parts(number, micros + shift, tz, _has_time(value), nanos_of(value))
     except OverflowError:
         return None
 
@@ -186,17 +238,19 @@ def plus_months(value, months: int):
     moved = make_date(year, month + 1, min(day.day, last))
     if not _has_time(value):
         return moved
-    return make_datetime(moved, value.time if type(value) is WideDateTime else value.timetz())
+    if type(value) is WideDateTime:
+        return make_datetime(moved, value.time, value.nanos)
+    return make_datetime(moved, value.timetz())
 
 
 def _instant(value, aware: bool) -> int:
-    """Microseconds on a common axis: UTC when aware, the wall clock when not. A date beside a
+    """Nanoseconds on a common axis: UTC when aware, the wall clock when not. A date beside a
     date and time is its midnight UTC (TCK 0100)."""
     number, micros, _ = _parts(value)
     offset = value.utcoffset() if aware and _has_time(value) else None
     if offset is not None:
         micros -= (offset.days * 86_400 + offset.seconds) * 1_000_000 + offset.microseconds
-    return number * _DAY_MICROS + micros
+    return (number * _DAY_MICROS + micros) * 1000 + nanos_of(value)
 
 
 def _aware(value) -> bool:
@@ -211,9 +265,20 @@ def difference(a, b) -> dt.timedelta | None:
         return None     # one side has no zone: no instant to subtract (TCK 0100)
     aware = _aware(a) or _aware(b)
     try:
-        return dt.timedelta(microseconds=_instant(a, aware) - _instant(b, aware))
+        return _nanos_to_delta(_instant(a, aware) - _instant(b, aware))
     except OverflowError:
         return None
+
+
+def _nanos_to_delta(nanos: int) -> dt.timedelta:
+    """A duration of nanoseconds, truncated toward zero to timedelta's microseconds."""
+    micros = -(-nanos // 1000) if nanos < 0 else nanos // 1000
+    return dt.timedelta(microseconds=micros)
+
+
+def refine(delta: dt.timedelta, nanos: int) -> dt.timedelta:
+    """A microsecond difference corrected by the nanoseconds beyond it (-999..999), truncated."""
+    return _nanos_to_delta(delta // dt.timedelta(microseconds=1) * 1000 + nanos)
 
 
 def compare(a, b) -> int | None:
@@ -226,14 +291,14 @@ def compare(a, b) -> int | None:
     return (x > y) - (x < y)
 
 
-def truncate_to_ms(value: WideDateTime) -> WideDateTime:
+def truncate_to_ms(value: WideDateTime) -> dt.datetime | WideDateTime:
     t = value.time
-    return WideDateTime(value.date, t.replace(microsecond=t.microsecond // 1000 * 1000))
+    return make_datetime(value.date, t.replace(microsecond=t.microsecond // 1000 * 1000))
 
 
 # --- text -------------------------------------------------------------------------------------
 
-def date_text(day: WideDate) -> str:
+def date_text(day: WideDate | dt.date) -> str:
     """XML Schema's form: a sign for years before 1, at least four digits."""
     sign = "-" if day.year < 0 else ""
     return f"{sign}{abs(day.year):04d}-{day.month:02d}-{day.day:02d}"

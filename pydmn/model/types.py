@@ -16,7 +16,7 @@ from typing import Any, Callable
 from pydmn.errors import Message, ModelError
 from pydmn.feel.scope import Scope
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 from pydmn.model.elements import ItemDefinition
 
 # Every spelling of the built-in types across DMN 1.1 - 1.6, mapped to its FEEL name.
@@ -69,7 +69,7 @@ def kind(value) -> str:
         return "date and time"
     if isinstance(value, (dt.date, WideDate)):
         return "date"
-    if isinstance(value, dt.time):
+    if isinstance(value, (dt.time, FineTime)):
         return "time"
     if isinstance(value, dt.timedelta):
         return "days and time duration"

@@ -1,5 +1,6 @@
 """Dates and date-times with years outside Python's 1..9999 (DMN 1.5 10.3.2.3.x: FEEL years run
-from -999,999,999 to 999,999,999), and that values stay ordinary whenever the year fits."""
+from -999,999,999 to 999,999,999), times and date-times with fractions of a second beyond the
+microsecond (kept to the nanosecond, TCK 1117), and that values stay ordinary whenever they fit."""
 import datetime as dt
 import random
 from decimal import Decimal
@@ -8,7 +9,7 @@ import pytest
 
 from pydmn.feel import evaluate, widedates
 from pydmn.feel.values import YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 D = Decimal
 
@@ -145,3 +146,138 @@ def test_factory_keeps_ordinary_years_ordinary():
 def test_str_is_the_isoformat_json_output_falls_back_to():
     assert str(evaluate('@"-2021-01-01T10:10:10+11:00"')) == "-2021-01-01T10:10:10+11:00"
     assert str(evaluate('date("12345-06-07")')) == "12345-06-07"
+
+
+# --- fractions of a second beyond the microsecond ---------------------------------------------
+
+FINE_TEXT = [
+    ('string(time("10:15:30.123456789"))', "10:15:30.123456789"),
+    ('string(time("10:15:30.000000001@Europe/Paris"))', "10:15:30.000000001@Europe/Paris"),
+    ('string(time("10:15:30.1234567"))', "10:15:30.1234567"),
+    ('string(time("10:15:30.1234560009"))', "10:15:30.123456"),     # truncated at the nano
+    ('string(@"09:15:30.987654321+02:00")', "09:15:30.987654321+02:00"),
+    ('string(time(10, 15, 30.123456789, duration("PT1H")))', "10:15:30.123456789+01:00"),
+    ('string(time(date and time("2017-09-05T09:15:30.987654321@Europe/Paris")))',
+     "09:15:30.987654321@Europe/Paris"),
+    ('string(date and time("2011-12-31T10:15:30.123456789@Europe/Paris"))',
+     "2011-12-31T10:15:30.123456789@Europe/Paris"),
+    ('string(date and time("-999999999-12-31T23:59:59.999999999+02:00"))',
+     "-999999999-12-31T23:59:59.999999999+02:00"),
+    ('string(date and time(date("2017-01-01"), time("23:59:01.123456789@Europe/Paris")))',
+     "2017-01-01T23:59:01.123456789@Europe/Paris"),
+    ('string(date and time(date and time("2017-09-05T10:20:00"), time("09:15:30.987654321Z")))',
+     "2017-09-05T09:15:30.987654321Z"),
+    ('string(date and time(date and time("2017-09-05T10:20:00.123456789"), time("09:15:30")))',
+     "2017-09-05T09:15:30"),
+    ('string(date and time("2017-09-05T09:15:30.987654321+02:00") + duration("PT1H"))',
+     "2017-09-05T10:15:30.987654321+02:00"),
+    ('string(date and time("2017-09-05T09:15:30.987654321@Europe/Paris") - duration("P1M"))',
+     "2017-08-05T09:15:30.987654321@Europe/Paris"),
+    ('string(date and time("9999-12-31T23:59:59.999999999") + duration("PT1S"))',
+     "10000-01-01T00:00:00.999999999"),
+    ('string(time("23:59:59.999999999") + duration("PT1S"))', "00:00:00.999999999"),
+    ('string(duration("PT1H") + time("10:00:00.000000001"))', "11:00:00.000000001"),
+    ('string(sort([time("10:00:00.000000002"), time("10:00:00"), time("10:00:00.000000001")]))',
+     "[10:00:00, 10:00:00.000000001, 10:00:00.000000002]"),
+]
+
+
+@pytest.mark.parametrize("text,expected", FINE_TEXT)
+def test_fine_text_forms(text, expected):
+    assert evaluate(text) == expected
+
+
+FINE = [
+    ('time("10:15:30.123456789")', FineTime(dt.time(10, 15, 30, 123456), 789)),
+    ('time("10:15:30.123456000")', dt.time(10, 15, 30, 123456)),    # no digits beyond: ordinary
+    ('date and time("2017-09-05T09:15:30.987654321")',
+     WideDateTime(dt.date(2017, 9, 5), dt.time(9, 15, 30, 987654), 321)),
+    ('date and time("2017-09-05T09:15:30.987654321") - @"PT0.000001S" + @"PT0.000001S"',
+     WideDateTime(dt.date(2017, 9, 5), dt.time(9, 15, 30, 987654), 321)),
+    ('date and time(date("2017-09-05"), time("09:15:30.987654"))',
+     dt.datetime(2017, 9, 5, 9, 15, 30, 987654)),
+    ('date and time("2017-09-05T24:00:00.000000001")', None),
+    # differences: durations hold microseconds, so the nanoseconds are truncated toward zero
+    ('time("10:15:30.123456789") - time("10:15:30.123456")', dt.timedelta(0)),
+    ('time("10:15:30.000001") - time("10:15:30.000000999")', dt.timedelta(0)),
+    ('time("10:15:30.000002") - time("10:15:30.000000999")', dt.timedelta(microseconds=1)),
+    ('time("10:15:30.123456789+01:00") - time("09:15:30Z")', dt.timedelta(microseconds=123456)),
+    ('time("10:15:30.123456789+01:00") - time("10:15:30")', None),
+    ('@"2017-09-05T09:15:30.987655+02:00" - @"2017-09-05T09:15:30.987654001+02:00"',
+     dt.timedelta(0)),
+    ('@"2017-09-05T09:15:31+02:00" - @"2017-09-05T07:15:30.000000001Z"',
+     dt.timedelta(microseconds=999999)),
+    ('@"2017-09-05T09:15:30.000000001" - @"2017-09-05T09:15:30Z"', None),
+]
+
+
+@pytest.mark.parametrize("text,expected", FINE)
+def test_fine_values(text, expected):
+    assert evaluate(text) == expected
+
+
+FINE_ORDER = [
+    ('time("10:15:30.123456789") > time("10:15:30.123456")', True),
+    ('time("10:15:30.123456789") < time("10:15:30.123457")', True),
+    ('time("10:15:30.000000002") > time("10:15:30.000000001")', True),
+    ('time("11:15:30.000000001+01:00") > time("10:15:30Z")', True),
+    ('time("10:15:30.123456789") = time("10:15:30.123")', True),       # to the millisecond
+    ('time("10:15:30.123456789") = time("10:15:30.124")', False),
+    ('time("10:15:30.123456789") = time("10:15:30.123456789")', True),
+    ('@"2017-09-05T09:15:30.987654321+02:00" = @"2017-09-05T07:15:30.987Z"', True),
+    ('@"2017-09-05T09:15:30.987654321+02:00" > @"2017-09-05T09:15:30.987654+02:00"', True),
+    ('@"2017-09-05T09:15:30.987654321+02:00" < @"2017-09-05T09:15:30.987655+02:00"', True),
+    ('@"2017-09-05T09:15:30.000000002" > @"2017-09-05T09:15:30.000000001"', True),
+    ('@"2017-09-05T09:15:30.5" in [@"2017-09-05T09:15:30.000000001"..@"2017-09-06T00:00:00"]',
+     True),
+    ('is(time("10:15:30.123456789"), time("10:15:30.123456789"))', True),
+    ('is(time("10:15:30.123456789"), time("10:15:30.123456"))', False),
+    ('is(@"2017-09-05T09:15:30.987654321Z", @"2017-09-05T09:15:30.987654321Z")', True),
+    ('is(@"2017-09-05T09:15:30.987654321Z", @"2017-09-05T09:15:30.987654Z")', False),
+]
+
+
+@pytest.mark.parametrize("text,expected", FINE_ORDER)
+def test_fine_order_and_equality(text, expected):
+    assert evaluate(text) == expected
+
+
+FINE_FIELDS = [
+    ('time("10:15:30.123456789").hour', D(10)), ('time("10:15:30.123456789").minute', D(15)),
+    ('time("10:15:30.123456789").second', D("30.123456789")),
+    ('time("10:15:30.000000789").second', D("30.000000789")),
+    ('time("10:15:30.123456789+01:00").time offset', dt.timedelta(hours=1)),
+    ('time("10:15:30.123456789@Europe/Paris").timezone', "Europe/Paris"),
+    ('@"2017-09-05T09:15:30.987654321@Europe/Paris".second', D("30.987654321")),
+    ('@"2017-09-05T09:15:30.987654321@Europe/Paris".time offset', dt.timedelta(hours=2)),
+    ('@"2017-09-05T09:15:30.987654321@Europe/Paris".timezone', "Europe/Paris"),
+    ('@"2017-09-05T09:15:30.987654321".weekday', D(2)),
+    ('day of year(@"2017-09-05T09:15:30.987654321")', D(248)),
+    ('string(date(@"2017-09-05T09:15:30.987654321"))', "2017-09-05"),
+    ('time("10:15:30.123456789") instance of time', True),
+    ('time("10:15:30.123456789") instance of date and time', False),
+    ('@"2017-09-05T09:15:30.987654321" instance of date and time', True),
+    ('@"2017-09-05T09:15:30.987654321" instance of time', False),
+    ('@"2017-09-05T09:15:30.987654321" instance of date', False),
+]
+
+
+@pytest.mark.parametrize("text,expected", FINE_FIELDS)
+def test_fine_fields(text, expected):
+    assert evaluate(text) == expected
+
+
+def test_fine_values_have_their_kind_and_iso_text():
+    from pydmn.model.types import kind
+    fine_time, fine_stamp = evaluate('@"10:15:30.000000789+02:00"'), evaluate(
+        '@"2017-09-05T09:15:30.987654321@Europe/Paris"')
+    assert (kind(fine_time), kind(fine_stamp)) == ("time", "date and time")
+    assert str(fine_time) == "10:15:30.000000789+02:00"
+    assert str(fine_stamp) == "2017-09-05T09:15:30.987654321+02:00"
+
+
+def test_json_renders_fine_values_as_iso_text():
+    from webapp.jsonvalues import to_json
+    assert to_json([evaluate('time("10:15:30.123456789")')]) == ["10:15:30.123456789"]
+    assert to_json(evaluate('@"2017-09-05T09:15:30.000000001Z"')) == \
+        "2017-09-05T09:15:30.000000001+00:00"

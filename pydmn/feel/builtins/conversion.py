@@ -12,9 +12,9 @@ from pydmn.feel.builtins.temporal_parse import (
     parse_date, parse_date_and_time, parse_duration, parse_time,
 )
 from pydmn.feel.values import FEEL_CONTEXT, YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
-_MICRO = Decimal("0.000001")
+_NANO = Decimal("0.000000001")
 
 
 def _parsed(value, text: str, what: str):
@@ -62,10 +62,10 @@ def time_from(from_):
     if isinstance(from_, dt.date):
         # FEEL reads a date as its midnight UTC (DMN 1.5 10.3.2.3.5)
         return dt.time(tzinfo=dt.timezone.utc)
-    if isinstance(from_, dt.time):
+    if isinstance(from_, dt.time) or type(from_) is FineTime:
         return from_
     if type(from_) is WideDateTime:
-        return from_.time
+        return widedates.make_time(from_.time, from_.nanos)
     if type(from_) is WideDate:
         return dt.time(tzinfo=dt.timezone.utc)
     text = _string(from_, "date and time")
@@ -77,15 +77,16 @@ def time_of(hour, minute, second, offset=None):
     if type(second) is not Decimal:
         raise Invalid("second must be a number")
     whole = int(second.to_integral_value(rounding=ROUND_FLOOR))
-    # truncated to the microsecond, as the text forms are
-    fraction = FEEL_CONTEXT.subtract(second, Decimal(whole)).quantize(_MICRO, rounding=ROUND_DOWN)
-    micro = int(fraction.scaleb(6))
+    # truncated to the nanosecond, as the text forms are
+    fraction = FEEL_CONTEXT.subtract(second, Decimal(whole)).quantize(_NANO, rounding=ROUND_DOWN)
+    micro, nanos = divmod(int(fraction.scaleb(9)), 1000)
     tz = None
     if offset is not None:
         if type(offset) is not dt.timedelta:
             raise Invalid("offset must be a days and time duration")
         tz = dt.timezone(offset)
-    return dt.time(_integer(hour, "hour"), _integer(minute, "minute"), whole, micro, tz)
+    clock = dt.time(_integer(hour, "hour"), _integer(minute, "minute"), whole, micro, tz)
+    return widedates.make_time(clock, nanos)
 
 
 # --- date and time ----------------------------------------------------------------------------
@@ -105,9 +106,11 @@ def date_and_time_of(date, time):
     day = widedates.date_part(date)
     if day is None:
         raise Invalid(f"date must be a date or date and time, got {operators.kind_of(date)}")
-    if type(time) is not dt.time:
-        raise Invalid(f"time must be a time, got {operators.kind_of(time)}")
-    return widedates.make_datetime(day, time)
+    if type(time) is dt.time:
+        return widedates.make_datetime(day, time)
+    if type(time) is FineTime:
+        return widedates.make_datetime(day, time.time, time.nanos)
+    raise Invalid(f"time must be a time, got {operators.kind_of(time)}")
 
 
 # --- durations --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 
 from pydmn.feel import operators, widedates
 from pydmn.feel.builtins.registry import Invalid, builtin
-from pydmn.feel.widedates import WideDateTime
+from pydmn.feel.widedates import FineTime, WideDateTime
 
 _DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -61,7 +61,7 @@ def today():
 def is_(value1=None, value2=None):
     if operators.kind_of(value1) != operators.kind_of(value2):
         return False
-    if isinstance(value1, (dt.datetime, dt.time, WideDateTime)):
+    if isinstance(value1, (dt.datetime, dt.time, WideDateTime, FineTime)):
         # the same fields in the same zone: `12:00-01:00` is `17:00+04:00` by `=`, not by `is`
         return _wall_clock(value1) == _wall_clock(value2) and _zone_key(value1) == _zone_key(value2)
     return operators.eq(value1, value2) is True
@@ -69,7 +69,9 @@ def is_(value1=None, value2=None):
 
 def _wall_clock(value):
     if type(value) is WideDateTime:
-        return value.date, value.time.replace(tzinfo=None)
+        return value.date, value.time.replace(tzinfo=None), value.nanos
+    if type(value) is FineTime:
+        return value.time.replace(tzinfo=None), value.nanos
     return value.replace(tzinfo=None)
 
 

@@ -4,7 +4,8 @@
 Every parser returns the FEEL value, or None when the text is not of that form. Validation is
 strict (`2012-1-1`, month 13, `P`, `PT` are no values), because a lenient parse would turn a typo
 in a model into a plausible but wrong date. Years outside Python's 1..9999 (`-2017-02-28`) give the
-wide values of pydmn.feel.widedates, up to FEEL's +-999,999,999.
+wide values of pydmn.feel.widedates, up to FEEL's +-999,999,999, and so do fractions of a second
+with non-zero digits beyond the microsecond (kept to the nanosecond).
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydmn.feel import widedates
 from pydmn.feel.values import YearsMonths
-from pydmn.feel.widedates import WideDate, WideDateTime
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 # XML Schema: a year has four digits, or more without a leading zero.
 _DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
@@ -35,7 +36,7 @@ def parse_date(text: str) -> dt.date | WideDate | None:
     return _date(*m.groups()) if m else None
 
 
-def parse_time(text: str) -> dt.time | None:
+def parse_time(text: str) -> dt.time | FineTime | None:
     """`hh:mm:ss(.s+)?` with an optional zone; `24:00:00` is midnight (XML Schema 1.1)."""
     m = _TIME_RE.fullmatch(text)
     if not m:
@@ -44,7 +45,8 @@ def parse_time(text: str) -> dt.time | None:
     tz = _zone(m.group(5))
     if clock is None or tz is False:
         return None
-    return clock[0].replace(tzinfo=tz)
+    time, nanos, _ = clock
+    return widedates.make_time(time.replace(tzinfo=tz), nanos)
 
 
 def parse_date_and_time(text: str) -> dt.datetime | WideDateTime | None:
@@ -58,8 +60,8 @@ def parse_date_and_time(text: str) -> dt.datetime | WideDateTime | None:
     tz = _zone(m.group(8))
     if day is None or clock is None or tz is False:
         return None
-    time, next_day = clock
-    value = widedates.make_datetime(day, time.replace(tzinfo=tz))
+    time, nanos, next_day = clock
+    value = widedates.make_datetime(day, time.replace(tzinfo=tz), nanos)
     return widedates.plus_delta(value, dt.timedelta(days=1)) if next_day else value
 
 
@@ -103,16 +105,19 @@ def _date(year: str, month: str, day: str) -> dt.date | WideDate | None:
 
 
 def _clock(hour: str, minute: str, second: str, fraction: str | None):
-    """(time without zone, whether it is the `24:00:00` of the next day's midnight) or None."""
+    """(time without zone, nanoseconds beyond its microseconds, whether it is the `24:00:00` of
+    the next day's midnight) or None."""
     h, mi, s = int(hour), int(minute), int(second)
-    micro = int((fraction or "0")[:6].ljust(6, "0"))   # truncated, as XML Schema tools do
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    # to the nanosecond, as FEEL keeps it; digits beyond are truncated, as XML Schema tools do
+    nanos = int(fraction[6:9].ljust(3, "0")) if fraction and len(fraction) > 6 else 0
     if h == 24:
         if mi or s or int(fraction or "0"):
             return None
-        return dt.time(), True
+        return dt.time(), 0, True
     if h > 23 or mi > 59 or s > 59:
         return None
-    return dt.time(h, mi, s, micro), False
+    return dt.time(h, mi, s, micro), nanos, False
 
 
 def _zone(text: str | None):

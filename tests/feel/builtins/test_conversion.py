@@ -7,6 +7,7 @@ import pytest
 
 from pydmn.feel import Scope, compile_expression, evaluate
 from pydmn.feel.values import YearsMonths
+from pydmn.feel.widedates import FineTime
 
 D = Decimal
 UTC = dt.timezone.utc
@@ -29,7 +30,7 @@ VALID = [
     # time
     ('time("10:30:11")', dt.time(10, 30, 11)),
     ('time("10:30:11.5")', dt.time(10, 30, 11, 500000)),
-    ('time("10:30:11.123456789")', dt.time(10, 30, 11, 123456)),
+    ('time("10:30:11.123456789")', FineTime(dt.time(10, 30, 11, 123456), 789)),
     ('time("10:30:11Z")', dt.time(10, 30, 11, tzinfo=UTC)),
     ('time("10:30:11-05:30")', dt.time(10, 30, 11, tzinfo=offset(-5, -30))),
     ('time("10:30:11@Europe/Paris")', dt.time(10, 30, 11, tzinfo=PARIS)),
