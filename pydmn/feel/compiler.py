@@ -17,7 +17,7 @@ from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import instance_check
 from pydmn.feel.values import FeelFunction, Range
 
-MAX_CALL_DEPTH = 64          # nested calls of FEEL-defined functions
+MAX_CALL_DEPTH = 200         # nested calls of FEEL-defined functions (a simple body takes ~4 Python frames)
 MAX_RANGE = 1_000_000        # elements a `for i in a..b` may produce
 
 

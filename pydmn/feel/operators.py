@@ -211,10 +211,14 @@ def div(a, b):
 def pow(a, b):  # noqa: A001 - FEEL's `**`
     if not (_is_num(a) and _is_num(b)):
         return None
+    if not a and not b:
+        return Decimal(1)       # as IEEE pow and Java's BigDecimal.pow; Python's Decimal refuses 0 ** 0
     try:
-        return FEEL_CONTEXT.power(a, b)
+        result = FEEL_CONTEXT.power(a, b)
     except InvalidOperation:
         return None
+    # 0 ** -n is Infinity without a signal, and FEEL numbers are finite
+    return result if result.is_finite() else None
 
 
 def neg(a):

@@ -42,6 +42,10 @@ def test_invoking_a_non_function_is_reported(run):
     assert value is None and messages[0].kind == "no-function"
 
 
+def test_recursion_goes_deep_enough_for_real_models():
+    assert evaluate("{f: function(n) if n = 0 then 0 else n + f(n - 1), r: f(150)}.r") == D(11325)
+
+
 def test_runaway_recursion_yields_null_not_an_exception(run):
     value, messages = run("{f: function(n) f(n + 1), r: f(0)}.r")
     assert value is None

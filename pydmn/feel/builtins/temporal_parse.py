@@ -21,7 +21,7 @@ from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 # XML Schema: a year has four digits, or more without a leading zero.
 _DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
 _CLOCK = r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-_ZONE = r"(Z|[+-]\d{2}:\d{2}|@[^@\s]+)?"
+_ZONE = r"([Zz]|[+-]\d{2}:\d{2}|@[^@\s]+)?"
 _DATE_RE = re.compile(_DATE)
 _TIME_RE = re.compile(_CLOCK + _ZONE)
 _DATE_TIME_RE = re.compile(_DATE + "T" + _CLOCK + _ZONE)
@@ -124,7 +124,7 @@ def _zone(text: str | None):
     """The tzinfo for a zone suffix: None for no zone, False for an invalid one."""
     if not text:
         return None
-    if text == "Z":
+    if text in ("Z", "z"):      # the spec's own example writes `time("23:59:00z")`
         return dt.timezone.utc
     if text[0] == "@":
         try:

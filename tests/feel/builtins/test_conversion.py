@@ -32,6 +32,7 @@ VALID = [
     ('time("10:30:11.5")', dt.time(10, 30, 11, 500000)),
     ('time("10:30:11.123456789")', FineTime(dt.time(10, 30, 11, 123456), 789)),
     ('time("10:30:11Z")', dt.time(10, 30, 11, tzinfo=UTC)),
+    ('time("23:59:00z")', dt.time(23, 59, tzinfo=UTC)),
     ('time("10:30:11-05:30")', dt.time(10, 30, 11, tzinfo=offset(-5, -30))),
     ('time("10:30:11@Europe/Paris")', dt.time(10, 30, 11, tzinfo=PARIS)),
     ('time("24:00:00")', dt.time(0, 0)),
