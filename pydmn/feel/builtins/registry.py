@@ -3,7 +3,8 @@
 A built-in is a plain Python function registered under its FEEL name with its FEEL parameter
 names (DMN 1.5 10.3.4). Overloads of one name (`date(from)` and `date(year, month, day)`) are
 separate Python functions registered under the same name. Invocation picks the overload by the
-count of positional arguments, or by the set of names in a named invocation.
+count of positional arguments, or by the set of names in a named invocation (and, where two
+overloads share those names, by the order the caller wrote them in).
 
 A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and the
 message, as FEEL demands; evaluation goes on. Python's own TypeError / ValueError /
@@ -66,9 +67,7 @@ class BuiltinFunction(FeelFunction):
     def invoke(self, args, named, scope):
         try:
             if named is not None:
-                overload = next((o for o in self.overloads if o.accepts_names(named)), None)
-                if overload is None:
-                    raise Invalid(f"no parameters named {', '.join(map(repr, named))}")
+                overload = self._by_names(named)
                 values = [named[p] for p in overload.params if p in named]
                 if len(values) < len(named) or any(
                         p not in named for p in overload.params[:len(values)]):
@@ -93,6 +92,15 @@ class BuiltinFunction(FeelFunction):
             scope.messages.append(Message("warning", "invalid-argument",
                                           f"{self.name}(): {why}"))
         return None
+
+    def _by_names(self, named: dict) -> Overload:
+        fits = [o for o in self.overloads if o.accepts_names(named)]
+        if not fits:
+            raise Invalid(f"no parameters named {', '.join(map(repr, named))}")
+        # `before(point, range)` and `before(range, point)` share their names: the order the
+        # caller wrote them in tells which was meant.
+        written = list(named)
+        return next((o for o in fits if [p for p in o.params if p in named] == written), fits[0])
 
     def _call(self, overload: Overload, args, kwargs, scope):
         if not overload.variadic and self.name != "index of":    # index of's match is Any

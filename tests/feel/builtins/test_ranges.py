@@ -18,6 +18,9 @@ RELATIONS = [
     ('before([1..5), [5..8])', True), ('before([1..5], (5..8])', True),
     ('after(10, 1)', True), ('after(12, [2..5])', True), ('after(5, [1..5))', True),
     ('after([6..8], 5)', True), ('after((5..8], 5)', True), ('after([5..8], 5)', False),
+    # named: (point, range) and (range, point) share their names, so the written order decides
+    ('before(range: [1..2], point: 3)', True), ('before(point: 3, range: [1..2])', False),
+    ('after(range: [1..2], point: 3)', False), ('after(point: 3, range: [1..2])', True),
     ('after([6..8], [1..5])', True), ('after((5..8], [1..5])', True),
     ('after([5..8], [1..5])', False),
     ('meets([1..5], [5..8])', True), ('meets([1..5), [5..8])', False),
