@@ -184,6 +184,9 @@ class _Builder(Transformer):
         return ast.UnaryTests(tuple(tests))
 
     def unary_cmp(self, op, operand):
+        if isinstance(operand, (ast.UnaryComparison, ast.RangeExpr)):
+            # `< < 5` parses (a unary test is an expression) but never compares: a typo
+            raise FeelSyntaxError(f"a range cannot follow {op}")
         return ast.UnaryComparison(str(op), operand)
 
     def function_def(self, *items):

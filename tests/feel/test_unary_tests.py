@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 
 from pydmn.feel import compile_unary_tests, evaluate, unary_test, Scope
+from pydmn.feel.values import Range
 
 D = Decimal
 
@@ -47,6 +48,24 @@ IN = [
 @pytest.mark.parametrize("text,expected", IN)
 def test_in(text, expected):
     assert evaluate(text, {"x": 7}) is expected
+
+
+# A simple positive unary test is an expression too (rule 2i): the range it stands for.
+AS_EXPRESSIONS = [
+    ("< 5", Range(None, D(5), False, False)),
+    (">= x", Range(D(7), None, True, False)),
+    ("< 5 + 1", Range(None, D(6), False, False)),
+    ("[<5, >10]", [Range(None, D(5), False, False), Range(D(10), None, False, False)]),
+    ("{r: <= 10}.r", Range(None, D(10), False, True)),
+    ("includes(< 5, 3)", True),
+    ("before(> 10, 7)", False),
+    ("x < 5", False),
+]
+
+
+@pytest.mark.parametrize("text,expected", AS_EXPRESSIONS)
+def test_unary_test_as_expression(text, expected):
+    assert evaluate(text, {"x": 7}) == expected
 
 
 def test_unary_tests_compile_once_and_see_scope():
