@@ -9,6 +9,7 @@ import calendar
 import datetime as dt
 import math
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 from pydmn.feel import widedates
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction, Range, YearsMonths
@@ -97,6 +98,10 @@ def add(a, b):
 def _plus_dtd(t, d: dt.timedelta):
     try:
         if _is_datetime(t):
+            if isinstance(t.tzinfo, ZoneInfo):
+                # On the instant line, as the spec's valueDT sum is: Python would add on the wall
+                # clock, and across a DST change land an hour off (or in the gap).
+                return (t.astimezone(_UTC) + d).astimezone(t.tzinfo)
             return t + d
         if _is_date(t):
             return (dt.datetime.combine(t, dt.time()) + d).date()

@@ -216,9 +216,9 @@ def _has_time(value) -> bool:
 
 
 def plus_delta(value, delta: dt.timedelta):
-    """A date or date and time moved by a days and time duration (on the wall clock, as
-    Python's datetimes are); None beyond FEEL's years. A duration is whole microseconds, so
-    the nanoseconds stay."""
+    """A date or date and time moved by a days and time duration (on the wall clock: unlike
+    ordinary values, a zone id's DST changes are not followed); None beyond FEEL's years. A
+    duration is whole microseconds, so the nanoseconds stay."""
     number, micros, tz = _parts(value)
     shift = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
     try:

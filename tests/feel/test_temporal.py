@@ -30,6 +30,11 @@ CASES = [
     ('@"P1Y" instance of years and months duration', True),
     ('@"2024-01-15".nothing', None),
     ('@"not a date"', None),
+    # a duration moves a zone-id date and time on the instant line, across DST changes too
+    ('string(@"2021-03-27T12:00:00@Europe/Paris" + @"P1D")', "2021-03-28T13:00:00@Europe/Paris"),
+    ('string(@"2021-03-28T01:30:00@Europe/Paris" + @"PT1H")', "2021-03-28T03:30:00@Europe/Paris"),
+    ('string(@"2021-03-28T12:00:00@Europe/Paris" - @"P1D")', "2021-03-27T11:00:00@Europe/Paris"),
+    ('string(@"2021-06-01T12:00:00@Europe/Paris" + @"P1D")', "2021-06-02T12:00:00@Europe/Paris"),
 ]
 
 
