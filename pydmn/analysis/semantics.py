@@ -163,6 +163,8 @@ class Semantics:
         for item in self.defs.item_definitions.values():
             if item.allowed_values:
                 yield item, "unary", item.allowed_values
+            if item.type_constraint:
+                yield item, "unary", item.type_constraint
 
     def check_feel(self):
         try:

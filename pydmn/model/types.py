@@ -172,10 +172,10 @@ class TypeSystem:
                                            *([ref.constraint] if ref.constraint else [])])
         else:
             single = DataType("Any", name=item.name)
-        if item.type_constraint:
-            # DMN 1.5 typeConstraint restricts each item; allowedValues the value as declared.
-            single.constraints = [*single.constraints,
-                                  self.compile_tests(item.type_constraint, item.id)]
+        # DMN 1.5 7.3.2: allowedValues (deprecated) applies to each item of a collection;
+        # typeConstraint to the value as declared, so to a collection as a whole.
+        type_constraint = (self.compile_tests(item.type_constraint, item.id)
+                           if item.type_constraint else None)
         if item.allowed_values:
             single.allowed_values_text = item.allowed_values
             single.allowed_values = literal_list(item.allowed_values)
@@ -184,7 +184,10 @@ class TypeSystem:
             single.name = f"{item.name} item"
             return DataType("list", name=item.name, is_collection=True, element=single,
                             allowed_values=single.allowed_values,
-                            allowed_values_text=single.allowed_values_text)
+                            allowed_values_text=single.allowed_values_text,
+                            constraints=[type_constraint] if type_constraint else [])
+        if type_constraint:
+            single.constraints = [*single.constraints, type_constraint]
         return single
 
 
@@ -260,13 +263,16 @@ def _coerce(value, dtype: DataType, scope, convert_text: bool):
         if not isinstance(value, list):
             # An element where a collection is expected becomes a singleton list.
             ok, item = _coerce(value, dtype.element or ANY, scope, convert_text)
-            return (True, [item]) if ok else (False, None)
-        out = []
-        for item in value:
-            ok, conv = _coerce(item, dtype.element or ANY, scope, convert_text)
-            if not ok:
-                return False, None
-            out.append(conv)
+            out = [item] if ok else None
+        else:
+            out = []
+            for item in value:
+                ok, conv = _coerce(item, dtype.element or ANY, scope, convert_text)
+                if not ok:
+                    return False, None
+                out.append(conv)
+        if out is None or not _allowed(out, dtype, scope):
+            return False, None
         return True, out
     if isinstance(value, list) and dtype.base not in ("Any", "list"):
         # A singleton list where an element is expected becomes its element (once: [[10]]

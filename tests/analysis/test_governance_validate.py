@@ -79,3 +79,12 @@ def test_tck_models_have_no_false_errors():
         pytest.skip("DMN TCK not checked out")
     errors = [str(f) for p in sorted(tck.glob("*/*.dmn")) for f in validate(p) if f.severity == "error"]
     assert errors == []
+
+
+def test_a_type_constraint_that_does_not_parse_is_an_error():
+    model = ('<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" id="d" name="D" '
+             'namespace="http://ex/d"><itemDefinition id="t_small" name="tSmall">'
+             '<typeRef>number</typeRef><typeConstraint><text>&lt; &lt;</text></typeConstraint>'
+             '</itemDefinition></definitions>')
+    syntax = [f for f in validate(model.encode(), engine_check=False) if f.code == "feel-syntax"]
+    assert [f.element_id for f in syntax] == ["t_small"]

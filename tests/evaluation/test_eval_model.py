@@ -223,13 +223,27 @@ def test_inputs_without_feel_kind_or_missing_become_null_with_messages():
     assert all("object at" not in m.text for m in r.messages)     # no values in messages
 
 
-def test_type_constraint_applies_to_each_item():
-    body = ('<itemDefinition name="tSmall" isCollection="true"><typeRef>number</typeRef>'
-            '<typeConstraint><text>&lt; 10</text></typeConstraint></itemDefinition>'
-            + input_data("xs", "tSmall") + decision("D", literal("xs"), inputs=["xs"]))
+def test_type_constraint_constrains_a_collection_and_allowed_values_each_item():
+    # DMN 1.5 7.3.2: typeConstraint "directly constrains the collection and is not projected on
+    # the collection elements"; the deprecated allowedValues is.
+    body = ('<itemDefinition name="tSmalls" isCollection="true"><typeRef>number</typeRef>'
+            '<allowedValues><text>&lt; 10</text></allowedValues>'
+            '<typeConstraint><text>count(?) &lt; 3</text></typeConstraint></itemDefinition>'
+            + input_data("xs", "tSmalls") + decision("D", literal("xs"), inputs=["xs"]))
     model = pydmn.load(definitions(body))
     assert model.evaluate({"xs": [1, 2]})["D"] == [1, 2]
-    assert model.evaluate({"xs": [1, 20]})["D"] is None
+    assert model.evaluate({"xs": [1, 20]})["D"] is None         # an item not allowed
+    assert model.evaluate({"xs": [1, 2, 3]})["D"] is None       # the collection not allowed
+    assert model.evaluate({"xs": 5})["D"] == [5]                 # a singleton list, allowed
+
+
+def test_type_constraint_on_a_single_value():
+    body = ('<itemDefinition name="tSmall"><typeRef>number</typeRef>'
+            '<typeConstraint><text>&lt; 10</text></typeConstraint></itemDefinition>'
+            + input_data("x", "tSmall") + decision("D", literal("x"), inputs=["x"]))
+    model = pydmn.load(definitions(body))
+    assert model.evaluate({"x": 5})["D"] == 5
+    assert model.evaluate({"x": 50})["D"] is None
 
 
 def test_instance_of_an_item_definition():
