@@ -108,7 +108,10 @@ def compile_test(node: ast.Node):
     if _uses_input(node):
         def input_test(scope, value):
             result = expr(scope.child({"?": value}))
-            return result if isinstance(result, bool) else matches(value, result)
+            if isinstance(result, bool) or result is None:
+                # null from `? > 5` on a null input is unknown, not "equals the input"
+                return result
+            return matches(value, result)
         return input_test
     return lambda scope, value: matches(value, expr(scope))
 

@@ -17,7 +17,7 @@ UNARY = [
     ("[1..5], > 10", 11, True), ("[1..5], > 10", 7, False),
     ("not(5)", 5, False), ("not(5)", 4, True), ("not(< 5, > 10)", 7, True),
     ("not(< 5, > 10)", 11, False),
-    ("? > 3", 4, True), ("? > 3", 2, False), ("? = 3 or ? = 4", 4, True),
+    ("? > 3", 4, True), ("? > 3", 2, False), ("? = 3 or ? = 4", 4, True), ("? > 3", None, None),
     ("[1, 2, 3]", 2, True), ("[1, 2, 3]", 4, False),
     ("x", 7, True), ("x + 1", 8, True), ("< x", 6, True), ("[x..10]", 7, True),
     ("null", None, True), ("null", 1, False), ("< 5", None, None),
