@@ -191,12 +191,48 @@ def _compile_field(field: fields.Field):
             return [None if v is None and allow_none else _not_none(v, inner) for v in value]
         return each
 
+    return _exact_leaf(field) or _generic_leaf(field)
+
+
+def _generic_leaf(field: fields.Field):
     def leaf(value):
         try:
             return field.deserialize(value)
         except ValidationError:
             raise _Defer from None
     return leaf
+
+
+def _exact_leaf(field: fields.Field):
+    """Strings, booleans and temporal text, whose valid values marshmallow returns as given (or,
+    for temporals, parsed): a type test stands for its machinery. Anything else defers, so
+    marshmallow's own oddities (it reads 1 as true) stay its answer."""
+    choices = None
+    for v in field.validators:
+        if type(v) is not validate.OneOf or choices is not None:
+            return None
+        choices = frozenset(v.choices)
+    if type(field) is Temporal and choices is None:
+        parse = field.parse
+
+        def temporal(value):
+            parsed = parse(value) if type(value) is str else None
+            if parsed is None:
+                raise _Defer
+            return parsed
+        return temporal
+    if type(field) is fields.String:
+        kind = str
+    elif type(field) is fields.Boolean and field.truthy == {True} and field.falsy == {False}:
+        kind = bool
+    else:
+        return None
+
+    def exact(value):
+        if type(value) is not kind or (choices is not None and value not in choices):
+            raise _Defer
+        return value
+    return exact
 
 
 def _not_none(value, convert):
