@@ -211,7 +211,10 @@ def _exact_leaf(field: fields.Field):
     for v in field.validators:
         if type(v) is not validate.OneOf or choices is not None:
             return None
-        choices = frozenset(v.choices)
+        try:
+            choices = frozenset(v.choices)
+        except TypeError:       # an unhashable choice: marshmallow's own `in` handles it
+            return None
     if type(field) is Temporal and choices is None:
         parse = field.parse
 
