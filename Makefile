@@ -5,9 +5,11 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODELERS := tests/modelers
+UI      := webapp/ui
+UI_DIST := webapp/static/swagger-ui
 PORT    ?= 8000
 
-.PHONY: install system-deps node-deps test run bench tck clean
+.PHONY: install system-deps node-deps ui test run bench tck clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,10 +29,21 @@ node-deps:
 		npm ci --prefix $(MODELERS) --no-audit --no-fund --loglevel=error && \
 		npm run build --prefix $(MODELERS) --if-present; fi
 
-test: install system-deps node-deps
+# The service's own front-end files (Swagger UI for /docs), from npm, served by the app itself.
+$(UI_DIST)/swagger-ui-bundle.js: $(UI)/package-lock.json
+	npm ci --prefix $(UI) --no-audit --no-fund --loglevel=error
+	mkdir -p $(UI_DIST)
+	cp $(UI)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(UI)/node_modules/swagger-ui-dist/swagger-ui.css \
+		$(UI)/node_modules/swagger-ui-dist/LICENSE $(UI_DIST)/
+
+ui: $(UI_DIST)/swagger-ui-bundle.js
+
+test: install system-deps node-deps ui
 	$(PY) -m pytest -q
 
+# The API serves without the UI files; only /docs needs them, so npm trouble must not stop a first run.
 run: install
+	@$(MAKE) --no-print-directory ui || echo "warning: /docs needs 'make ui' (npm); the API serves without it"
 	PORT=$(PORT) $(PY) -m webapp serve
 
 bench: install system-deps
@@ -40,4 +53,4 @@ tck: install
 	$(PY) -m pydmn.tck ../shared/dmn-tck/TestCases
 
 clean:
-	rm -rf $(VENV) var $(MODELERS)/node_modules
+	rm -rf $(VENV) var $(MODELERS)/node_modules $(UI)/node_modules webapp/static

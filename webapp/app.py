@@ -1,6 +1,7 @@
 """create_app(config): the Flask application factory."""
 from __future__ import annotations
 
+import io
 import logging
 import signal
 import threading
@@ -8,11 +9,13 @@ import time
 import uuid
 
 from flask import Flask, g, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import errors
+from webapp import errors, migrate
 from webapp.audit import AuditStore
-from webapp.auth import parse_keys
+from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
+from webapp.openapi import create_api, docs_bp
 from webapp.registry import ModelRegistry, model_findings
 from webapp.scenarios import check_model
 
@@ -24,6 +27,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     app.json.sort_keys = False
     app.extensions["api_keys"] = parse_keys(app.config["API_KEYS"])
+    if app.config["UPGRADE_DATABASE"]:
+        migrate.upgrade(app.config["DATABASE_URL"])
     audit = AuditStore(app.config["DATABASE_URL"])
     app.extensions["audit"] = audit
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"],
@@ -35,17 +40,22 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning("model %s rejected at start: %s", model_id, "; ".join(map(str, problems))[:500])
 
     errors.register(app)
+    _request_id(app)
+    _limit_chunked_bodies(app)
+    app.before_request(check_access)
+    api = create_api(app)
+    app.extensions["openapi_api"] = api
     from webapp.api import car_t, evaluations, export, health, models
-    from webapp import openapi
-    for module in (health, models, car_t, evaluations, export, openapi):
-        app.register_blueprint(module.bp)
-    _access_log(app)
+    for module in (health, models, car_t, evaluations, export):
+        api.register_blueprint(module.bp)
+    app.register_blueprint(docs_bp)
     _sighup(app)
     return app
 
 
-def _access_log(app: Flask) -> None:
-    """Request id, route, status and timing; never bodies or patient data."""
+def _request_id(app: Flask) -> None:
+    """Every answer carries a request id, and the access log names route, status and timing:
+    never bodies or patient data."""
     @app.before_request
     def _start():
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
@@ -62,9 +72,32 @@ def _access_log(app: Flask) -> None:
         return response
 
 
+def _limit_chunked_bodies(app: Flask) -> None:
+    """A chunked body has no Content-Length for werkzeug to check against MAX_CONTENT_LENGTH, and
+    werkzeug then cuts the body at the limit without a word (the JSON became "malformed"). Read
+    such a body here, one byte past the limit at most: over it is a 413; under it the body is handed
+    on with its length, like any other."""
+    inner = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        if not environ.get("CONTENT_LENGTH") and "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
+            limit = app.config["MAX_CONTENT_LENGTH"]
+            data = environ["wsgi.input"].read(limit + 1)
+            environ["webapp.body_too_large"] = len(data) > limit
+            environ["wsgi.input"], environ["CONTENT_LENGTH"] = io.BytesIO(data[:limit]), str(min(len(data), limit))
+        return inner(environ, start_response)
+
+    app.wsgi_app = wsgi_app
+
+    @app.before_request
+    def _refuse_oversized():
+        if request.environ.get("webapp.body_too_large"):
+            raise RequestEntityTooLarge()
+
+
 def _sighup(app: Flask) -> None:
-    # Without gunicorn (flask dev server, `serve --dev`), SIGHUP reloads in place; gunicorn's
-    # master handles SIGHUP itself by restarting workers, which load the directory anew.
+    # Without gunicorn (flask dev server), SIGHUP reloads in place; gunicorn's master handles
+    # SIGHUP itself by restarting workers, which load the directory anew.
     if app.config.get("INSTALL_SIGHUP") and threading.current_thread() is threading.main_thread():
         registry = app.extensions["model_registry"]
         signal.signal(signal.SIGHUP, lambda *_: registry.reload(by="SIGHUP"))

@@ -2,8 +2,9 @@
 
 SQLite (default, in var/) runs in WAL mode with synchronous=FULL: with NORMAL a commit
 acknowledged just before a power loss may vanish, and an answered determination must never lose
-its record. PostgreSQL is used when DATABASE_URL names it. The API offers no update or delete,
-and on SQLite triggers refuse them outright.
+its record. PostgreSQL is used when DATABASE_URL names it. The schema is Alembic's
+(webapp/migrations, applied by webapp.migrate); its triggers refuse UPDATE and DELETE outright.
+The tables below mirror it for queries.
 
 The write is the hot path of every determination. On SQLite it bypasses SQLAlchemy: each process
 keeps one connection with a prepared INSERT, and the gunicorn workers take turns through an
@@ -25,6 +26,9 @@ from pathlib import Path
 from sqlalchemy import (Column, DateTime, Index, MetaData, String, Table, Text, UniqueConstraint,
                         create_engine, event, func, insert, select, text)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from webapp.files import private_file
+from webapp.migrate import sqlite_path
 
 metadata = MetaData()
 
@@ -50,13 +54,6 @@ model_versions = Table(
     Column("loaded_by", String(64), nullable=False),
     UniqueConstraint("model_id", "version"),
 )
-
-APPEND_ONLY = [
-    "CREATE TRIGGER IF NOT EXISTS evaluations_no_update BEFORE UPDATE ON evaluations "
-    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-    "CREATE TRIGGER IF NOT EXISTS evaluations_no_delete BEFORE DELETE ON evaluations "
-    "BEGIN SELECT RAISE(ABORT, 'audit records are append-only'); END",
-]
 
 
 class AuditUnavailable(Exception):
@@ -128,23 +125,12 @@ class AuditStore:
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self._writer = None
-        if self.is_sqlite and ":///" in url and not url.endswith(":memory:"):
-            path = Path(url.split(":///", 1)[1])
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._writer = _SqliteWriter(path)
+        path = sqlite_path(url)
+        self._writer = _SqliteWriter(private_file(path)) if path is not None else None
         kwargs = {"connect_args": {"timeout": 30}} if self.is_sqlite else {"pool_pre_ping": True}
         self.engine = create_engine(url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine, "connect", self._sqlite_pragmas)
-        try:
-            metadata.create_all(self.engine)
-            if self.is_sqlite:
-                with self.engine.begin() as conn:
-                    for statement in APPEND_ONLY:
-                        conn.execute(text(statement))
-        except SQLAlchemyError as exc:
-            raise AuditUnavailable(type(exc).__name__) from exc
 
     @staticmethod
     def _sqlite_pragmas(dbapi_conn, _record):
@@ -211,14 +197,24 @@ class AuditStore:
             raise AuditUnavailable(type(exc).__name__) from exc
         return total, [_record(r) for r in rows]
 
-    def note_version(self, model_id: str, version: str, loaded_by: str) -> None:
-        """Remember that this version was loaded, once (workers race: the first one wins)."""
+    def note_version(self, model_id: str, version: str, loaded_by: str) -> str | None:
+        """Remember that this version was loaded, once (workers race: the first one wins); returns
+        when it was first loaded, so a restart does not make an old version look new."""
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(model_versions).values(model_id=model_id, version=version,
                                                            loaded_at=now(), loaded_by=loaded_by))
         except IntegrityError:
             pass
+        except SQLAlchemyError:
+            return None
+        try:
+            with self.engine.connect() as conn:
+                first = conn.execute(select(model_versions.c.loaded_at).where(
+                    model_versions.c.model_id == model_id, model_versions.c.version == version)).scalar()
+        except SQLAlchemyError:
+            return None
+        return _iso(first) if first is not None else None
 
     def versions(self, model_id: str) -> list[dict]:
         with self.engine.connect() as conn:

@@ -1,11 +1,15 @@
-"""API keys with roles, hashed at rest, sent as `Authorization: Bearer <key>`.
+"""API keys with roles, hashed at rest, sent as `Authorization: Bearer <key>`; who may call what.
 
 Keys are 32 random bytes, so a plain SHA-256 is enough: a slow hash defends guessable
 passwords, and a 256-bit random key cannot be guessed; SHA-256 keeps the check off the hot path.
+
+Access is deny by default: `check_access` runs before every request and lets a request through
+without a key only when its view is marked `public`; `require(role)` names the role a view needs,
+and an unmarked view needs a valid key of any role. The OpenAPI document's `security` entries are
+read from the same markers, so the documentation cannot disagree with the check.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 import secrets
@@ -14,7 +18,13 @@ from flask import current_app, g, request
 
 from webapp.errors import ApiError
 
-ROLES = ("evaluate", "audit", "admin")
+ROLES = ("evaluate", "audit", "author", "approver", "admin")
+ANY_KEY = "any"          # the marker of a view any valid key may call
+PUBLIC = "public"
+
+
+class KeyConfigError(ValueError):
+    """A malformed key entry, with a message fit for one line of a terminal or a log."""
 
 
 def hash_key(key: str) -> str:
@@ -27,24 +37,37 @@ def new_key() -> tuple[str, str]:
     return key, hash_key(key)
 
 
+def parse_roles(text: str) -> frozenset:
+    roles = [r.strip() for r in text.split(",") if r.strip()]
+    unknown = sorted(set(roles) - set(ROLES))
+    if unknown:
+        raise KeyConfigError(f"unknown role {', '.join(map(repr, unknown))}: roles are {', '.join(ROLES)}")
+    if not roles:
+        raise KeyConfigError(f"no role given: roles are {', '.join(ROLES)}")
+    return frozenset(roles)
+
+
 def parse_keys(spec) -> dict[str, frozenset]:
     """`hash:role,role;hash:role` (or a dict {hash: roles}) -> {hash: roles}."""
     if isinstance(spec, dict):
         return {h: frozenset(r) for h, r in spec.items()}
     keys = {}
-    for item in filter(None, (part.strip() for part in (spec or "").split(";"))):
-        digest, _, roles = item.partition(":")
-        wanted = frozenset(r.strip() for r in roles.split(",") if r.strip())
-        unknown = wanted - set(ROLES)
-        if unknown or len(digest) != 64:
-            raise ValueError(f"bad API key entry (roles must be among {', '.join(ROLES)})")
-        keys[digest.lower()] = wanted
+    entries = [part.strip() for part in (spec or "").split(";") if part.strip()]
+    for number, item in enumerate(entries, 1):
+        digest, colon, roles = item.partition(":")
+        digest = digest.strip().lower()
+        if not colon or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise KeyConfigError(f"CAR_T_API_KEYS entry {number}: expected '<sha256 hex of the key>:<role>,<role>'"
+                                 " (python -m webapp keys prints one)")
+        try:
+            keys[digest] = parse_roles(roles)
+        except KeyConfigError as exc:
+            raise KeyConfigError(f"CAR_T_API_KEYS entry {number}: {exc}") from None
     return keys
 
 
-def caller_roles() -> tuple[str, frozenset]:
-    header = request.headers.get("Authorization", "")
-    scheme, _, key = header.partition(" ")
+def _caller() -> tuple[str, frozenset]:
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not key.strip():
         raise ApiError(401, "an API key is required: Authorization: Bearer <key>")
     digest = hash_key(key.strip())
@@ -54,16 +77,32 @@ def caller_roles() -> tuple[str, frozenset]:
     raise ApiError(401, "unknown API key")
 
 
+def access_of(view) -> str:
+    return getattr(view, "access", ANY_KEY)
+
+
+def check_access() -> None:
+    """before_request: 401 without a valid key, 403 without the view's role."""
+    view = current_app.view_functions.get(request.endpoint)
+    access = access_of(view) if view is not None else PUBLIC   # unmatched URLs answer 404/405
+    if access == PUBLIC:
+        return
+    g.caller, g.roles = _caller()
+    if access != ANY_KEY and access not in g.roles:
+        raise ApiError(403, f"this API key lacks the {access!r} role")
+
+
 def require(role: str):
-    """Decorator: the caller's key must carry `role` (401 without a valid key, 403 without the role)."""
-    def wrap(view):
-        @functools.wraps(view)
-        def checked(*args, **kwargs):
-            caller, roles = caller_roles()
-            if role not in roles:
-                raise ApiError(403, f"this API key lacks the {role!r} role")
-            g.caller = caller
-            return view(*args, **kwargs)
-        checked.required_role = role
-        return checked
-    return wrap
+    """Mark a view as needing `role` (checked by check_access before the view runs)."""
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+
+    def mark(view):
+        view.access = role
+        return view
+    return mark
+
+
+def public(view):
+    view.access = PUBLIC
+    return view

@@ -1,4 +1,4 @@
-"""`python -m webapp` / `car-t-service`: serve, evaluate MODEL FILE.json, keys, and the other parts' commands."""
+"""`python -m webapp` / `car-t-service`: serve, evaluate, keys, test, validate, export, diff, normalize."""
 from __future__ import annotations
 
 import json
@@ -8,7 +8,11 @@ from pathlib import Path
 
 import click
 
+from webapp.auth import ROLES, KeyConfigError, new_key, parse_roles
 from webapp.config import ROOT
+from webapp.governance_cli import diff_command, export_command, validate_command
+from webapp.normalize import normalize_command
+from webapp.scenarios import test_command
 
 
 @click.group()
@@ -31,53 +35,49 @@ def serve(port, workers):
 
 @main.command()
 @click.argument("model")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--decision", "decisions", multiple=True, help="decision to answer (default: all)")
 def evaluate(model, file, decisions):
-    """Evaluate MODEL (a .dmn path or a model id in decisions/) with the inputs in FILE.json."""
+    """Evaluate MODEL (a .dmn path or a model id in decisions/) with the inputs in FILE.json
+    (the inputs object, or a body {"inputs": {...}}), checked against the model's schema."""
     import pydmn
     from webapp.evaluation import decision_json
-    from webapp.jsonvalues import parse_body
+    from webapp.jsonvalues import BodyError, parse_body
+    from webapp.schemas import inputs_schema, validate_inputs
     path = Path(model)
     if not path.is_file():
         path = ROOT / "decisions" / f"{model}.dmn"
-    loaded = pydmn.load(path)
-    inputs = parse_body(Path(file).read_bytes())
+    try:
+        loaded = pydmn.load(path)
+        inputs = parse_body(file.read_bytes())
+    except (pydmn.DMNError, BodyError) as exc:
+        raise click.ClickException(str(exc)) from None
     if isinstance(inputs, dict) and isinstance(inputs.get("inputs"), dict):
         inputs = inputs["inputs"]
+    inputs, errors = validate_inputs(inputs_schema(loaded, False, "Inputs"), inputs)
+    if errors:
+        raise click.ClickException(f"the inputs do not match the model's data types: {json.dumps(errors)}")
+    unknown = [n for n in decisions if n not in loaded.definitions.decisions]
+    if unknown:
+        raise click.UsageError(f"no decision named {', '.join(map(repr, unknown))}")
     result = loaded.evaluate(inputs, decision=list(decisions) or None)
     names = list(decisions) or list(result.decisions)
     click.echo(json.dumps({n: decision_json(result.decisions[n]) for n in names}, indent=2, default=str))
 
 
 @main.command()
-@click.option("--roles", default="evaluate,audit,admin", show_default=True)
+@click.option("--roles", default=",".join(ROLES), show_default=True,
+              help=f"comma-separated, among: {', '.join(ROLES)}")
 def keys(roles):
     """Make an API key: prints the key (give it to the caller) and the configuration entry (hash)."""
-    from webapp.auth import new_key, parse_keys
+    try:
+        wanted = parse_roles(roles)
+    except KeyConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     key, digest = new_key()
-    entry = f"{digest}:{roles}"
-    parse_keys(entry)
     click.echo(f"API key: {key}")
-    click.echo(f"CAR_T_API_KEYS entry: {entry}")
+    click.echo(f"CAR_T_API_KEYS entry: {digest}:{','.join(r for r in ROLES if r in wanted)}")
 
 
-# Commands written in other parts of the project (the lead wires these):
-#   test      -> webapp.scenarios:test_command
-#   normalize -> webapp.normalize:normalize_command
-#   validate, export, diff -> webapp.governance_cli:validate_command, export_command, diff_command
-_OTHER_COMMANDS = [("webapp.scenarios", "test_command"), ("webapp.normalize", "normalize_command"),
-                   ("webapp.governance_cli", "validate_command"),
-                   ("webapp.governance_cli", "export_command"), ("webapp.governance_cli", "diff_command")]
-
-
-def _add_other_commands():
-    import importlib
-    for module, attribute in _OTHER_COMMANDS:
-        try:
-            main.add_command(getattr(importlib.import_module(module), attribute))
-        except (ImportError, AttributeError) as exc:
-            click.echo(f"warning: command {module}:{attribute} unavailable ({exc})", err=True)
-
-
-_add_other_commands()
+for _command in (test_command, normalize_command, validate_command, export_command, diff_command):
+    main.add_command(_command)

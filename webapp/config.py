@@ -13,13 +13,16 @@ def load_config(overrides: dict | None = None) -> dict:
         "MODELS_DIR": os.environ.get("CAR_T_MODELS_DIR", str(ROOT / "decisions")),
         "VAR_DIR": str(var),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{var / 'audit.sqlite3'}"),
+        # gunicorn's master upgrades the schema before forking (webapp/gunicorn_conf.py) and tells
+        # its workers so; any other process (tests, flask run) upgrades it itself.
+        "UPGRADE_DATABASE": os.environ.get("CAR_T_DATABASE_UPGRADED") != "1",
         # "hash:role,role;hash:role" - sha256 hex of each key, never the key itself.
         "API_KEYS": os.environ.get("CAR_T_API_KEYS", ""),
         "MAX_CONTENT_LENGTH": int(os.environ.get("CAR_T_MAX_BODY", 2 * 1024 * 1024)),
-        "BATCH_LIMIT": 1000,
+        # Wall-clock seconds the analysis of one uploaded model may take before it is 422.
+        "VALIDATION_BUDGET_S": float(os.environ.get("CAR_T_VALIDATION_BUDGET", 20)),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
         "CAR_T_DECISION": "Determination",
-        "PAGE_SIZE": 100,
         # Under gunicorn a reload must reach every worker: the worker that took the request
         # asks the master (SIGHUP) to restart them all; each loads the directory anew.
         "SIGNAL_MASTER_ON_RELOAD": os.environ.get("CAR_T_SIGNAL_MASTER") == "1",

@@ -1,16 +1,21 @@
-"""The one JSON error envelope {"code","status","message","errors"} and the handler that emits it."""
+"""The one JSON error envelope {"code","status","message","errors","request_id"} and the handlers
+that emit it, for our own errors, for werkzeug's and flask-smorest's HTTP errors, and for faults."""
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, g, jsonify
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("webapp.errors")
 
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type",
-         422: "invalid_input", 500: "internal_error", 503: "unavailable"}
+         405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+         415: "unsupported_media_type", 422: "invalid_input", 500: "internal_error",
+         503: "unavailable"}
+
+# webargs names where it read the arguments; a caller knows them as the body and the query string.
+_LOCATIONS = {"json": "body", "query": "query", "view_args": "path"}
 
 
 class ApiError(Exception):
@@ -21,11 +26,28 @@ class ApiError(Exception):
         self.status, self.message, self.errors = status, message, errors or {}
 
 
-def envelope(status: int, message: str, errors=None):
-    response = jsonify({"code": CODES.get(status, "error"), "status": status,
-                        "message": message, "errors": errors or {}})
+def envelope(status: int, message: str, errors=None, headers=None):
+    response = jsonify({"code": CODES.get(status, "error"), "status": status, "message": message,
+                        "errors": errors or {}, "request_id": g.get("request_id", "")})
     response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
     return response
+
+
+def http_error(exc: HTTPException):
+    """werkzeug's errors, and flask-smorest's (422 from argument parsing carries `messages`)."""
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or {}
+    errors = {_LOCATIONS.get(where, where): found for where, found in messages.items()}
+    status = exc.code or 500
+    message = {422: "the request does not match its schema"}.get(status, exc.description or exc.name)
+    if status == 422 and data.get("message"):
+        message = data["message"]
+    headers = dict(data.get("headers") or {})
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return envelope(status, message, errors, headers)
 
 
 def register(app: Flask) -> None:
@@ -33,15 +55,11 @@ def register(app: Flask) -> None:
     def _api_error(exc: ApiError):
         return envelope(exc.status, exc.message, exc.errors)
 
-    @app.errorhandler(HTTPException)
-    def _http_error(exc: HTTPException):
-        response = envelope(exc.code or 500, exc.description or exc.name)
-        if exc.code == 405 and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response
+    app.register_error_handler(HTTPException, http_error)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        # Type only: the message of an engine error could quote patient data.
-        log.error("unhandled %s", type(exc).__name__, exc_info=app.debug)
-        return envelope(500, "internal error")
+        # The traceback goes to the server log under the request id the client is given; the
+        # client sees neither the exception nor its text (an engine error could quote patient data).
+        log.error("request_id=%s unhandled %s", g.get("request_id", ""), type(exc).__name__, exc_info=exc)
+        return envelope(500, "internal error: quote the request id to the operators")

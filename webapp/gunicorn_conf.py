@@ -1,7 +1,9 @@
 """gunicorn settings for `make run`: 127.0.0.1, PORT overrides 8000, a development key when none.
 
-When no CAR_T_API_KEYS is configured, the master makes one key with every role, prints it on a
-line `API key: <key>` and hands only its hash to the workers through the environment.
+The master, before it forks any worker: checks the configured keys (one clear line and exit on a
+malformed entry), upgrades the database schema once (webapp.migrate), and when no CAR_T_API_KEYS
+is configured makes one key with every role, prints it on a line `API key: <key>` and hands only
+its hash to the workers through the environment.
 """
 import logging
 import multiprocessing
@@ -11,7 +13,9 @@ import sys
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One sync worker per core, measured (docs/benchmarks.md): a determination is CPU-bound (engine,
 # validation), so extra workers only add switching; gthread was slower still, its threads
-# queueing on the GIL behind each other's evaluations despite keep-alive.
+# queueing on the GIL behind each other's evaluations despite keep-alive. Sync workers read a
+# whole request before answering it, so slow clients belong behind a buffering proxy
+# (docs/deployment.md).
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
 threads = int(os.environ.get("WEB_THREADS", 1))
@@ -23,12 +27,24 @@ raw_env = ["CAR_T_SIGNAL_MASTER=1"]
 
 
 def on_starting(server):
+    from webapp import migrate
+    from webapp.auth import KeyConfigError, ROLES, new_key, parse_keys
+    from webapp.config import load_config
+
+    try:
+        parse_keys(os.environ.get("CAR_T_API_KEYS", ""))
+    except KeyConfigError as exc:
+        sys.exit(f"error: {exc}")
+    url = load_config()["DATABASE_URL"]
+    try:
+        migrate.upgrade(url)
+    except Exception as exc:      # one line for the operator; the URL may hold a password
+        sys.exit(f"error: cannot prepare the database: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
+    os.environ["CAR_T_DATABASE_UPGRADED"] = "1"
     if not os.environ.get("CAR_T_API_KEYS"):
-        from webapp.auth import new_key
         key, digest = new_key()
-        os.environ["CAR_T_API_KEYS"] = f"{digest}:evaluate,audit,admin"
+        os.environ["CAR_T_API_KEYS"] = f"{digest}:{','.join(ROLES)}"
         print(f"API key: {key}", flush=True)
-        sys.stdout.flush()
 
 
 def post_fork(server, worker):

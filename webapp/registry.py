@@ -58,7 +58,7 @@ class Entry:
     def summary(self) -> dict:
         defs = self.model.definitions
         return {"id": self.id, "name": self.model.name, "namespace": self.model.namespace,
-                "version": self.version, "loaded_at": self.loaded_at,
+                "version": self.version, "loaded_at": self.loaded_at, "fallback": self.from_last_good,
                 "decisions": list(defs.decisions), "input_data": list(defs.input_data),
                 "decision_services": list(defs.decision_services)}
 
@@ -77,13 +77,24 @@ def model_findings(path: Path) -> tuple[list[str], list[str]]:
     return texts["error"], texts["warning"]
 
 
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat()
+
+
+def _file_version(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 def _title(text: str) -> str:
     return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum()) or "Model"
 
 
 class ModelRegistry:
     def __init__(self, directory, var_dir, scenario_check: ScenarioCheck | None = None,
-                 on_version: Callable[[str, str, str], None] | None = None,
+                 on_version: Callable[[str, str, str], str | None] | None = None,
                  validation: Validation | None = None):
         self.directory = Path(directory)
         self.last_good = Path(var_dir) / "last-good"
@@ -91,6 +102,8 @@ class ModelRegistry:
         self.validation = validation
         self.on_version = on_version
         self.entries: dict[str, Entry] = {}
+        # model id -> {"version", "at", "errors"} of the file the last reload refused
+        self.rejected: dict[str, dict] = {}
         self._lock = threading.Lock()
 
     def get(self, model_id: str) -> Entry | None:
@@ -98,6 +111,13 @@ class ModelRegistry:
 
     def __iter__(self):
         return iter(list(self.entries.values()))
+
+    def describe(self, entry: Entry) -> dict:
+        """The entry's summary with the version of its file that the last reload refused, if any."""
+        return {**entry.summary(), "rejected": self.rejected.get(entry.id)}
+
+    def status(self) -> list[dict]:
+        return [self.describe(e) for e in self]
 
     def _load_one(self, path: Path) -> tuple[Entry | None, list[str], list[str]]:
         """(entry or None, blocking errors, warnings to show)."""
@@ -119,8 +139,7 @@ class ModelRegistry:
             failures = list(self.scenario_check(path.stem, model, path) or [])
             if failures:
                 return None, failures, warnings
-        stamp = dt.datetime.now(dt.timezone.utc).isoformat()
-        return Entry(path.stem, model, version, stamp, str(path), source), [], warnings
+        return Entry(path.stem, model, version, _now(), str(path), source), [], warnings
 
     def reload(self, by: str = "startup") -> dict:
         """Load the directory anew; returns {"loaded": [...], "rejected": {id: errors},
@@ -128,6 +147,7 @@ class ModelRegistry:
         with self._lock:
             fresh: dict[str, Entry] = {}
             rejected: dict[str, list] = {}
+            refused: dict[str, dict] = {}
             warned: dict[str, list] = {}
             paths = sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
             for path in paths:
@@ -136,6 +156,7 @@ class ModelRegistry:
                     warned[path.stem] = warnings
                 if entry is None:
                     rejected[path.stem] = errors
+                    refused[path.stem] = {"version": _file_version(path), "at": _now(), "errors": errors}
                     keep = self.entries.get(path.stem) or self._from_last_good(path.stem)
                     if keep is not None:
                         fresh[path.stem] = keep
@@ -146,9 +167,9 @@ class ModelRegistry:
                 if not entry.from_last_good:
                     self._keep_good(entry)
                     if self.on_version:
-                        self.on_version(entry.id, entry.version, by)
+                        entry.loaded_at = self.on_version(entry.id, entry.version, by) or entry.loaded_at
             removed = sorted(set(self.entries) - set(fresh))
-            self.entries = fresh
+            self.entries, self.rejected = fresh, refused
         return {"loaded": [{"id": e.id, "version": e.version} for e in fresh.values()],
                 "rejected": rejected, "warnings": warned, "removed": removed}
 
@@ -172,6 +193,6 @@ class ModelRegistry:
             model = pydmn.load(source)
         except Exception:
             return None
-        return Entry(model_id, model, hashlib.sha256(source).hexdigest(),
-                     dt.datetime.now(dt.timezone.utc).isoformat(), str(path), source,
-                     from_last_good=True)
+        version = hashlib.sha256(source).hexdigest()
+        first = self.on_version(model_id, version, "last-good") if self.on_version else None
+        return Entry(model_id, model, version, first or _now(), str(path), source, from_last_good=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
-from pydmn import YearsMonths, parse_date, parse_date_and_time, parse_duration, parse_time
+from pydmn import DMNError, Range, YearsMonths, feel, parse_date, parse_date_and_time, parse_duration, parse_time
 
 
 class ExactNumber(fields.Decimal):
@@ -20,30 +21,94 @@ class ExactNumber(fields.Decimal):
         return super()._validated(value)
 
 
-def _plain(value):
-    return value
+class StrictBoolean(fields.Boolean):
+    """true or false only: marshmallow's Boolean reads 1 and 0 as booleans (1 == True in Python),
+    and a determination must not change because a caller sent a number."""
+    default_error_messages = {"invalid": "Not a boolean: true, false or null."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
+
+
+class Allowed(validate.Validator):
+    """The item definition's allowed values and type constraints, checked by the engine itself;
+    the message quotes the model's own text, so a caller learns the range from the model."""
+
+    def __init__(self, dtype):
+        self.dtype = dtype
+        self.error = (f"Not among the allowed values {dtype.allowed_values_text}."
+                      if dtype.allowed_values_text else "Not allowed by the type's constraint.")
+
+    def __call__(self, value):
+        if not self.dtype.allows(value):
+            raise ValidationError(self.error)
+        return value
+
+
+class AllowedRange(validate.Range):
+    """Allowed values that are one numeric range (`[1..10]`, `>= 0`): apispec documents a
+    marshmallow Range as minimum and maximum, and the engine still does the checking, so a type
+    constraint the type also carries is enforced with it."""
+
+    def __init__(self, dtype, found: Range, text: str):
+        super().__init__(min=found.start, max=found.end, min_inclusive=found.start_included,
+                         max_inclusive=found.end_included, error=f"Not among the allowed values {text}.")
+        self.dtype = dtype
+
+    def __call__(self, value):
+        if not self.dtype.allows(value):
+            raise ValidationError(self.error)
+        return value
+
+
+def _number_range(dtype) -> AllowedRange | None:
+    text = (dtype.allowed_values_text or "").strip()
+    if not text:
+        return None
+    try:
+        found = feel.evaluate(text, {})
+    except DMNError:
+        return None
+    if not isinstance(found, Range) or found.op is not None or not all(
+            isinstance(b, Decimal) or b is None for b in (found.start, found.end)):
+        return None
+    return AllowedRange(dtype, found, text)
+
+
+def _validators(dtype) -> list:
+    """OneOf for a list of literals, Range for one numeric range, the engine's check otherwise."""
+    if dtype.allowed_values:
+        return [validate.OneOf(list(dtype.allowed_values))]
+    if dtype.base == "number":
+        found = _number_range(dtype)
+        if found is not None:
+            return [found]
+    if dtype.constraint is not None or dtype.constraints:
+        return [Allowed(dtype)]
+    return []
 
 
 def _field_for(dtype, model, required: bool, depth: int = 0) -> fields.Field:
     kwargs = {"allow_none": True, "required": required}
-    if dtype.allowed_values:
-        kwargs["validate"] = validate.OneOf([_plain(v) for v in dtype.allowed_values])
     if dtype.is_collection:
         element = dtype.element or _element_of(dtype)
         inner = _field_for(element, model, False, depth + 1) if element else fields.Raw(allow_none=True)
-        kwargs.pop("validate", None)
-        return fields.List(inner, **kwargs)
+        return fields.List(inner, validate=[Allowed(dtype)] if dtype.constraints else [], **kwargs)
     base = dtype.base
     if dtype.fields and depth < 20:
         return fields.Nested(schema_class(dtype, model, required, depth + 1), **kwargs)
+    kwargs["validate"] = _validators(dtype)
     if base == "number":
         return ExactNumber(allow_nan=False, **kwargs)
     if base == "string":
         return fields.String(**kwargs)
     if base == "boolean":
-        return fields.Boolean(truthy={True}, falsy={False}, **kwargs)
+        return StrictBoolean(**kwargs)
     if base in _TEMPORALS:
-        kwargs.pop("validate", None)    # allowed values of temporals are FEEL text, not JSON literals
+        if dtype.allowed_values:     # allowed values of temporals are FEEL text, not JSON literals
+            kwargs["validate"] = [Allowed(dtype)]
         return Temporal(base, **kwargs)
     if base == "context":
         return fields.Dict(**kwargs)
@@ -226,7 +291,7 @@ def _exact_leaf(field: fields.Field):
         return temporal
     if type(field) is fields.String:
         kind = str
-    elif type(field) is fields.Boolean and field.truthy == {True} and field.falsy == {False}:
+    elif type(field) is StrictBoolean:
         kind = bool
     else:
         return None
@@ -242,115 +307,3 @@ def _not_none(value, convert):
     if value is None:
         raise _Defer
     return convert(value)
-
-
-class EvaluateRequest(Schema):
-    class Meta:
-        unknown = RAISE
-    inputs = fields.Dict(keys=fields.String(), load_default=dict)
-    decisions = fields.List(fields.String(), load_default=None, allow_none=True)
-
-
-# -- response shapes (for the OpenAPI document) ------------------------------------------------
-class MessageSchema(Schema):
-    severity = fields.String()
-    kind = fields.String()
-    text = fields.String()
-    element_id = fields.String(allow_none=True)
-
-
-class MatchedRuleSchema(Schema):
-    rule_id = fields.String()
-    index = fields.Integer()
-    annotations = fields.Dict(keys=fields.String(), values=fields.Raw())
-
-
-class DecisionResultSchema(Schema):
-    name = fields.String()
-    value = fields.Raw(allow_none=True)
-    status = fields.String()
-    messages = fields.List(fields.Nested(MessageSchema))
-    matched_rules = fields.List(fields.Nested(MatchedRuleSchema))
-
-
-class EvaluationSchema(Schema):
-    evaluation_id = fields.String()
-    model_id = fields.String()
-    model_version = fields.String()
-    decisions = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema))
-    messages = fields.List(fields.Nested(MessageSchema))
-
-
-class ReasonSchema(Schema):
-    policy_section = fields.String(allow_none=True)
-    text = fields.String(allow_none=True)
-    decision = fields.String()
-    rule_index = fields.Integer()
-
-
-class DeterminationSchema(Schema):
-    evaluation_id = fields.String()
-    model_id = fields.String()
-    model_version = fields.String()
-    determination = fields.Raw(allow_none=True)
-    failed_criteria = fields.List(fields.Raw())
-    missing_documentation = fields.List(fields.Raw())
-    reasons = fields.List(fields.Nested(ReasonSchema))
-    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema))
-
-
-class BatchResponseSchema(Schema):
-    results = fields.List(fields.Nested(DeterminationSchema))
-
-
-class ErrorSchema(Schema):
-    code = fields.String()
-    status = fields.Integer()
-    message = fields.String()
-    errors = fields.Raw()
-
-
-class ModelSummarySchema(Schema):
-    id = fields.String()
-    name = fields.String()
-    namespace = fields.String()
-    version = fields.String()
-    loaded_at = fields.String()
-    decisions = fields.List(fields.String())
-    input_data = fields.List(fields.String())
-    decision_services = fields.List(fields.String())
-
-
-class AuditRecordSchema(Schema):
-    id = fields.String()
-    created_at = fields.String()
-    model_id = fields.String()
-    model_version = fields.String()
-    endpoint = fields.String()
-    caller = fields.String()
-    inputs = fields.Raw()
-    outputs = fields.Raw()
-    matched_rules = fields.Raw()
-
-
-class AuditPageSchema(Schema):
-    total = fields.Integer()
-    limit = fields.Integer()
-    offset = fields.Integer()
-    items = fields.List(fields.Nested(AuditRecordSchema))
-
-
-class FindingSchema(Schema):
-    severity = fields.String()
-    code = fields.String()
-    message = fields.String()
-    element_id = fields.String(allow_none=True)
-    rule_ids = fields.List(fields.String())
-    line = fields.Integer(allow_none=True)
-    example = fields.Dict(allow_none=True)
-
-
-class ValidationReportSchema(Schema):
-    valid = fields.Boolean()
-    counts = fields.Dict(keys=fields.String(), values=fields.Integer())
-    findings = fields.List(fields.Nested(FindingSchema))

@@ -4,22 +4,33 @@ from pathlib import Path
 import pytest
 
 from webapp.app import create_app
-from webapp.auth import hash_key
+from webapp.auth import ROLES, hash_key
 
 DATA = Path(__file__).parent / "data"
-KEYS = {"all": "key-all", "eval": "key-eval", "audit": "key-audit"}
+# One key per role, and one with every role.
+KEYS = {"all": "key-all", **{role: f"key-{role}" for role in ROLES}}
+
+
+def key_spec() -> str:
+    return ";".join([f"{hash_key(KEYS['all'])}:{','.join(ROLES)}"]
+                    + [f"{hash_key(KEYS[role])}:{role}" for role in ROLES])
+
+
+def make_app(tmp_path, models=("simpletable.dmn",), **config):
+    directory = tmp_path / "decisions"
+    directory.mkdir(exist_ok=True)
+    for name in models:
+        shutil.copy(DATA / name if (DATA / name).exists() else name, directory / Path(name).name)
+    settings = {"MODELS_DIR": str(directory), "VAR_DIR": str(tmp_path / "var"),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
+                "API_KEYS": key_spec(), "MAX_CONTENT_LENGTH": 64 * 1024}
+    settings.update(config)
+    return create_app(settings)
 
 
 @pytest.fixture
 def app(tmp_path):
-    models = tmp_path / "decisions"
-    models.mkdir()
-    shutil.copy(DATA / "simpletable.dmn", models / "simpletable.dmn")
-    spec = ";".join([f"{hash_key(KEYS['all'])}:evaluate,audit,admin",
-                     f"{hash_key(KEYS['eval'])}:evaluate", f"{hash_key(KEYS['audit'])}:audit"])
-    return create_app({"MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var"),
-                       "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
-                       "API_KEYS": spec, "MAX_CONTENT_LENGTH": 64 * 1024})
+    return make_app(tmp_path)
 
 
 @pytest.fixture

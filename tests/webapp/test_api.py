@@ -9,17 +9,17 @@ EVAL = "/api/v1/models/simpletable/evaluate"
 
 
 def test_models_listing_and_detail(client, auth):
-    models = client.get("/api/v1/models").json["models"]
+    models = client.get("/api/v1/models", headers=auth("evaluate")).json["models"]
     assert [m["id"] for m in models] == ["simpletable"]
     assert models[0]["decisions"] == ["Approval Status"] and len(models[0]["version"]) == 64
-    detail = client.get("/api/v1/models/simpletable").json
+    detail = client.get("/api/v1/models/simpletable", headers=auth("audit")).json
     assert "Age" in str(detail["inputs_schema"])
-    assert client.get("/api/v1/models/simpletable/dmn").data.startswith(b"<?xml")
-    assert client.get("/api/v1/models/nope").status_code == 404
+    assert client.get("/api/v1/models/simpletable/dmn", headers=auth("author")).data.startswith(b"<?xml")
+    assert client.get("/api/v1/models/nope", headers=auth()).status_code == 404
 
 
 def test_evaluate_answers_and_records(client, auth):
-    r = client.post(EVAL, json=GOOD, headers=auth("eval"))
+    r = client.post(EVAL, json=GOOD, headers=auth("evaluate"))
     assert r.status_code == 200
     d = r.json["decisions"]["Approval Status"]
     assert d["value"] == "Approved" and d["status"] == "succeeded" and d["matched_rules"][0]["index"] == 1
@@ -41,14 +41,14 @@ def test_auth(client, auth):
     assert client.post(EVAL, json=GOOD, headers={"Authorization": "Bearer wrong"}).status_code == 401
     r = client.post(EVAL, json=GOOD, headers=auth("audit"))
     assert r.status_code == 403 and r.json["code"] == "forbidden"
-    assert client.get("/api/v1/evaluations", headers=auth("eval")).status_code == 403
-    assert client.post("/api/v1/models:reload", headers=auth("eval")).status_code == 403
+    assert client.get("/api/v1/evaluations", headers=auth("evaluate")).status_code == 403
+    assert client.post("/api/v1/models:reload", headers=auth("evaluate")).status_code == 403
 
 
 def test_validation_errors_name_every_field_and_record_nothing(client, app, auth):
     r = client.post(EVAL, json={"inputs": {"Age": "old", "isAffordable": 3, "Extra": 1}}, headers=auth())
     assert r.status_code == 422
-    assert set(r.json) == {"code", "status", "message", "errors"}
+    assert set(r.json) == {"code", "status", "message", "errors", "request_id"}
     assert set(r.json["errors"]["inputs"]) == {"Age", "isAffordable", "Extra"}
     bad = client.post(EVAL, data=b"{not json", headers={**auth(), "Content-Type": "application/json"})
     assert bad.status_code == 400 and bad.json["status"] == 400
@@ -72,7 +72,7 @@ def test_audit_writes_are_committed_and_readable(client, app, auth):
     path = app.config["DATABASE_URL"].split(":///", 1)[1]
     stored = [r[0] for r in sqlite3.connect(path).execute("SELECT id FROM evaluations ORDER BY rowid")]
     assert stored == ids
-    page = client.get("/api/v1/evaluations?from=2000-01-01", headers=auth("audit")).json
+    page = client.get("/api/v1/evaluations?from=2000-01-01T00:00:00Z", headers=auth("audit")).json
     assert page["total"] == 3 and page["items"][0]["created_at"].endswith("+00:00")
 
 
@@ -90,12 +90,12 @@ def test_audit_is_append_only(app, client, auth):
 
 def test_reload_keeps_last_good(app, client, auth):
     models = app.config["MODELS_DIR"]
-    version = client.get("/api/v1/models").json["models"][0]["version"]
+    version = client.get("/api/v1/models", headers=auth()).json["models"][0]["version"]
     with open(f"{models}/simpletable.dmn", "wb") as f:
         f.write(b"<definitions>broken")
     r = client.post("/api/v1/models:reload", headers=auth())
-    assert r.status_code == 200 and "simpletable" in r.json["rejected"]
-    assert client.get("/api/v1/models").json["models"][0]["version"] == version
+    assert r.status_code == 422 and "simpletable" in r.json["errors"]["rejected"]
+    assert client.get("/api/v1/models", headers=auth()).json["models"][0]["version"] == version
     assert client.post(EVAL, json=GOOD, headers=auth()).status_code == 200
 
 

@@ -1,15 +1,18 @@
 """/api/v1/car-t/determinations: the CAR-T policy's own endpoint (one case, or up to 1,000 in order)."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify
+from flask import current_app
 
-from webapp.api.common import ERROR_RESPONSES, json_body, model_entry, valid_inputs
+from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
+from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
 from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.evaluation import audit_row, determination_answer, record
 from webapp.jsonvalues import to_json
 
-bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t")
+bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
+               description="Medical Policy 7.02.11: determinations for CAR-T requests")
+_CASE = {"$ref": "#/components/schemas/CarTInputs"}
 
 def _policy():
     config = current_app.config
@@ -54,40 +57,30 @@ def _outputs(answer) -> dict:
 
 @bp.post("/determinations")
 @require("evaluate")
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
+@bp.response(200, description="the determination, its findings and reasons, and the trace")
+@bp.alt_response(422, schema=ErrorSchema, description="the request does not match the model's data types")
 def determination():
+    """Determine one CAR-T request."""
     entry, decision = _policy()
     inputs = valid_inputs(entry, json_body(), required=True, where="body")
     answer = _determine(entry, decision, inputs)
     record([audit_row(answer, to_json(inputs), "car_t.determination", _outputs(answer))])
-    return jsonify(answer)
-
-
-determination.__doc__ = """Determine one CAR-T request.
-    ---
-    post:
-      tags: [car-t]
-      security: [{bearer: []}]
-      requestBody:
-        required: true
-        content: {application/json: {schema: CarTInputs}}
-      responses:
-        200: {content: {application/json: {schema: DeterminationSchema}}}
-""" + ERROR_RESPONSES
+    return answer
 
 
 @bp.post("/determinations:batch")
 @require("evaluate")
-def batch():
+@bp.arguments(BatchRequest)
+@bp.doc(requestBody={"content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": False, "required": ["cases"],
+    "properties": {"cases": {"type": "array", "maxItems": BATCH_LIMIT, "items": _CASE}}}}}})
+@bp.response(200, description="one answer per case, in the order sent")
+def batch(body: dict):
+    """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
     entry, decision = _policy()
-    body = json_body()
-    cases = body.get("cases") if isinstance(body, dict) else body
-    if not isinstance(cases, list):
-        raise ApiError(422, "the body must be {\"cases\": [...]}", {"cases": ["not a list"]})
-    limit = current_app.config["BATCH_LIMIT"]
-    if len(cases) > limit:
-        raise ApiError(422, f"at most {limit} cases per batch", {"cases": [f"{len(cases)} given"]})
     loaded, errors = [], {}
-    for index, case in enumerate(cases):
+    for index, case in enumerate(body["cases"]):
         try:
             loaded.append(valid_inputs(entry, case, required=True, where=str(index)))
         except ApiError as exc:
@@ -97,23 +90,4 @@ def batch():
         raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
     answers = [_determine(entry, decision, inputs) for inputs in loaded]
     record([audit_row(a, to_json(i), "car_t.batch", _outputs(a)) for a, i in zip(answers, loaded)])
-    return jsonify({"results": answers})
-
-
-batch.__doc__ = """Determine up to 1,000 CAR-T requests, answered in order.
-    ---
-    post:
-      tags: [car-t]
-      security: [{bearer: []}]
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [cases]
-              properties:
-                cases: {type: array, maxItems: 1000, items: CarTInputs}
-      responses:
-        200: {content: {application/json: {schema: BatchResponseSchema}}}
-""" + ERROR_RESPONSES
+    return {"results": answers}

@@ -1,32 +1,41 @@
-"""Request helpers shared by the blueprints: body parsing (400), model lookup (404), validation (422)."""
+"""What the blueprints share: the strict JSON body (415, 400, 413), model lookup (404), input
+validation against a model's schema (422), and a flask-smorest Blueprint that reads bodies the
+same strict way."""
 from __future__ import annotations
 
 from flask import current_app, request
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser
 
 from webapp.errors import ApiError
-from webapp.jsonvalues import parse_body
+from webapp.jsonvalues import BodyError, parse_body
 from webapp.schemas import validate_inputs
-
-# The error answers of an endpoint that takes a body, for OpenAPI docstrings.
-ERROR_RESPONSES = """
-        400: {content: {application/json: {schema: ErrorSchema}}}
-        401: {content: {application/json: {schema: ErrorSchema}}}
-        403: {content: {application/json: {schema: ErrorSchema}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-        413: {content: {application/json: {schema: ErrorSchema}}}
-        422: {content: {application/json: {schema: ErrorSchema}}}
-        503: {content: {application/json: {schema: ErrorSchema}}}
-"""
 
 
 def json_body():
-    data = request.get_data(cache=False)
+    """The request's JSON body: exact numbers, every key once; 415 unless sent as JSON."""
+    if not request.is_json:
+        raise ApiError(415, "send the body as JSON (Content-Type: application/json)",
+                       {"Content-Type": [request.mimetype or "missing"]})
+    data = request.get_data(cache=True)
     if not data:
         raise ApiError(400, "a JSON body is required")
     try:
         return parse_body(data)
-    except (ValueError, RecursionError) as exc:
-        raise ApiError(400, "malformed JSON", {"body": [str(exc)[:200]]}) from exc
+    except BodyError as exc:
+        raise ApiError(exc.status, exc.message, exc.errors) from None
+
+
+class StrictParser(FlaskParser):
+    """webargs reads JSON bodies through json_body, so schema-parsed bodies get the same 400, 415
+    and 422 answers as the views that read their body themselves."""
+
+    def _raw_load_json(self, req):
+        return json_body()
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = StrictParser()
 
 
 def model_entry(model_id: str):
@@ -36,7 +45,7 @@ def model_entry(model_id: str):
     return entry
 
 
-def valid_inputs(entry, data, required: bool, where: str = "inputs") -> dict:
+def valid_inputs(entry, data, required: bool, where: str) -> dict:
     if not isinstance(data, dict):
         raise ApiError(422, "the inputs must be a JSON object", {where: ["not an object"]})
     loaded, errors = validate_inputs(entry.schema(required), data)

@@ -1,104 +1,97 @@
 """HTTP access to the governance tools: exports of a loaded model and validation findings.
 
-    GET  /api/v1/models/<model>/export?format=html|md|csv|xlsx|pdf
-    GET  /api/v1/models/<model>/validation
-    POST /api/v1/validation            (body: DMN XML)  -> findings, 200 even when it has errors
+    GET  /api/v1/models/<model>/export?format=html|md|csv|xlsx|pdf   (any valid key)
+    GET  /api/v1/models/<model>/validation                           (any valid key)
+    POST /api/v1/validation   (body: DMN XML; role author) -> findings, 200 even when it has errors
 
-Errors use the API's one envelope (webapp.errors), like every other endpoint.
+An uploaded model is analysed in a child process under a time budget (webapp.bounded): past it
+the answer is 422 "model too complex" and the worker is free again.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+import logging
+
+from flask import Response, current_app, g, request
 
 from pydmn.analysis import has_errors, validate
-from webapp.api.common import model_entry
-from webapp.errors import ApiError, envelope
+from webapp import bounded
+from webapp.api.common import Blueprint, model_entry
+from webapp.api.schemas import ErrorSchema, ExportQuery, ValidationReportSchema
+from webapp.auth import require
+from webapp.errors import ApiError
 from webapp.export import FORMATS, export_model
 from webapp.export.pdf import PdfUnavailable
+from webapp.openapi import MODEL_PARAMETER
 
-bp = Blueprint("governance_export", __name__, url_prefix="/api/v1")
-# The API's envelope also where the blueprint is mounted without the app's handlers (webapp.errors).
-bp.register_error_handler(ApiError, lambda exc: envelope(exc.status, exc.message, exc.errors))
+bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
+               description="Exports and validation of the decision logic, for compliance and the committee")
+log = logging.getLogger("webapp.governance")
 
-_ERRORS = """
-        404: {content: {application/json: {schema: ErrorSchema}}}
-"""
+_EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.startswith("text/")
+                                          else {"type": "string", "format": "binary"}}
+                   for media, _ in FORMATS.values()}
 
 
-@bp.get("/models/<model>/export")
-def export(model: str):
-    fmt = request.args.get("format", "html")
-    if fmt not in FORMATS:
-        raise ApiError(422, "bad query parameter", {"format": [f"must be one of {', '.join(FORMATS)}"]})
+@bp.get("/models/<model>/export", parameters=[MODEL_PARAMETER])
+@bp.arguments(ExportQuery, location="query", as_kwargs=True)
+@bp.doc(responses={200: {"description": "the export (HTML and PDF inline, the others as attachments)",
+                         "content": _EXPORT_CONTENT}})
+@bp.alt_response(404, schema=ErrorSchema, description="no such model")
+@bp.alt_response(503, schema=ErrorSchema, description="PDF export needs Chromium, which is not installed")
+def export(model: str, format: str):
+    """The decision logic of a loaded model as a document for reviewers."""
     entry = model_entry(model)
     try:
         content, media_type, file_name = entry.cached(
-            ("export", fmt), lambda: export_model(entry.source, fmt, name_hint=model))
+            ("export", format), lambda: export_model(entry.source, format, name_hint=model))
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
-    disposition = "inline" if fmt in ("html", "pdf") else "attachment"
+    disposition = "inline" if format in ("html", "pdf") else "attachment"
     return Response(content, content_type=media_type,
                     headers={"Content-Disposition": f'{disposition}; filename="{file_name}"',
                              "X-Model-Version": entry.version})
 
 
-export.__doc__ = f"""The decision logic of a loaded model as a document for reviewers.
-    ---
-    get:
-      tags: [governance]
-      parameters:
-        - {{in: path, name: model, required: true, schema: {{type: string}}}}
-        - {{in: query, name: format, schema: {{type: string, enum: [{', '.join(FORMATS)}], default: html}}}}
-      responses:
-        200:
-          description: the export (HTML and PDF inline, the others as attachments)
-          content:
-            text/html: {{schema: {{type: string}}}}
-            text/markdown: {{schema: {{type: string}}}}
-            application/zip: {{schema: {{type: string, format: binary}}}}
-            application/pdf: {{schema: {{type: string, format: binary}}}}
-            application/vnd.openxmlformats-officedocument.spreadsheetml.sheet: {{schema: {{type: string, format: binary}}}}
-        422: {{content: {{application/json: {{schema: ErrorSchema}}}}}}
-        503: {{content: {{application/json: {{schema: ErrorSchema}}}}}}
-""" + _ERRORS
-
-
-def _report(findings) -> dict:
+def report(source) -> dict:
+    """Validation findings of one model as the API answers them (runs in the bounded child)."""
+    findings = validate(source)
     return {"valid": not has_errors(findings),
             "counts": {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")},
             "findings": [{k: v for k, v in f.as_dict().items() if k != "file"} for f in findings]}
 
 
-@bp.get("/models/<model>/validation")
+@bp.get("/models/<model>/validation", parameters=[MODEL_PARAMETER])
+@bp.response(200, ValidationReportSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such model")
 def model_validation(model: str):
-    """Validation findings of a loaded model (schema, semantics, decision table analysis).
-    ---
-    get:
-      tags: [governance]
-      parameters:
-        - {in: path, name: model, required: true, schema: {type: string}}
-      responses:
-        200: {content: {application/json: {schema: ValidationReportSchema}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-    """
-    return jsonify(_report(validate(model_entry(model).source)))
+    """Validation findings of a loaded model (schema, semantics, decision table analysis)."""
+    entry = model_entry(model)
+    return entry.cached(("validation",), lambda: report(entry.source))
 
 
 @bp.post("/validation")
+@require("author")
+@bp.doc(requestBody={"required": True, "content": {"application/xml": {"schema": {"type": "string"}}}})
+@bp.response(200, ValidationReportSchema, description="the findings, also when the model has errors")
+@bp.alt_response(400, schema=ErrorSchema, description="no body")
+@bp.alt_response(413, schema=ErrorSchema, description="a body over the size limit")
+@bp.alt_response(415, schema=ErrorSchema, description="the body is not sent as XML")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "the model is refused (a DTD or entity declarations) or too complex to analyse within the time budget"))
 def upload_validation():
-    """Validation findings of an uploaded DMN file (200 even when it has errors).
-    ---
-    post:
-      tags: [governance]
-      requestBody:
-        required: true
-        content: {application/xml: {schema: {type: string}}}
-      responses:
-        200: {content: {application/json: {schema: ValidationReportSchema}}}
-        400: {content: {application/json: {schema: ErrorSchema}}}
-        413: {content: {application/json: {schema: ErrorSchema}}}
-    """
+    """Validation findings of an uploaded DMN file (200 even when it has errors)."""
+    if request.mimetype not in ("application/xml", "text/xml"):
+        raise ApiError(415, "send the DMN XML as the body (Content-Type: application/xml)",
+                       {"Content-Type": [request.mimetype or "missing"]})
     data = request.get_data(cache=False)
     if not data:
         raise ApiError(400, "send the DMN XML as the request body")
-    return jsonify(_report(validate(data)))
+    budget = current_app.config["VALIDATION_BUDGET_S"]
+    try:
+        return bounded.run(report, data, seconds=budget)
+    except bounded.OverBudget:
+        raise ApiError(422, "model too complex: its analysis did not finish within the "
+                            f"{budget:g} s budget", {"body": ["model too complex"]}) from None
+    except bounded.ChildFailed as exc:
+        log.error("request_id=%s validation failed: %s", g.get("request_id", ""), exc.args[-1])
+        raise ApiError(500, "internal error: quote the request id to the operators") from None

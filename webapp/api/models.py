@@ -5,128 +5,82 @@ import logging
 import os
 import signal
 
-from flask import Blueprint, Response, current_app, g, jsonify
+from flask import Response, current_app, g
 
-from webapp.api.common import ERROR_RESPONSES, json_body, model_entry, valid_inputs
+from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
+from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
+                                ReloadErrorSchema, ReloadSchema)
 from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.evaluation import audit_row, evaluation_answer, record, run
 from webapp.jsonvalues import to_json
-from webapp.openapi import input_schema_json
-from webapp.schemas import EvaluateRequest, validate_inputs
+from webapp.openapi import MODEL_PARAMETER, input_json_schema
 
-bp = Blueprint("models", __name__, url_prefix="/api/v1")
+bp = Blueprint("models", __name__, url_prefix="/api/v1", description="Loaded models: schemas, DMN, evaluation, reload")
 log = logging.getLogger("webapp.models")
 
 
 @bp.get("/models")
+@bp.response(200, ModelListSchema)
 def list_models():
-    """The loaded models.
-    ---
-    get:
-      tags: [models]
-      responses:
-        200:
-          content:
-            application/json:
-              schema:
-                type: object
-                properties:
-                  models: {type: array, items: ModelSummarySchema}
-    """
-    registry = current_app.extensions["model_registry"]
-    return jsonify({"models": [e.summary() for e in registry]})
+    """The loaded models, each with its serving version and whether it is a fallback."""
+    return {"models": current_app.extensions["model_registry"].status()}
 
 
-@bp.get("/models/<model>")
+@bp.get("/models/<model>", parameters=[MODEL_PARAMETER])
+@bp.response(200, ModelDetailSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such model")
 def get_model(model: str):
-    """One model, with its inputs' schema and its decisions.
-    ---
-    get:
-      tags: [models]
-      parameters:
-        - {in: path, name: model, required: true, schema: {type: string}}
-      responses:
-        200: {content: {application/json: {schema: {type: object}}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-    """
+    """One model, with its inputs' schema, its decisions and its version history."""
     entry = model_entry(model)
     defs = entry.model.definitions
-    body = entry.summary()
-    body["inputs_schema"] = input_schema_json(entry)
+    body = current_app.extensions["model_registry"].describe(entry)
+    body["inputs_schema"] = input_json_schema(entry)
     body["decisions"] = [{"name": d.name, "id": d.id, "question": d.question,
                           "type": d.type_ref, "required_decisions": list(d.required_decisions),
                           "required_inputs": list(d.required_inputs)} for d in defs.decisions.values()]
     body["versions"] = current_app.extensions["audit"].versions(entry.id)
-    return jsonify(body)
+    return body
 
 
-@bp.get("/models/<model>/dmn")
+@bp.get("/models/<model>/dmn", parameters=[MODEL_PARAMETER])
+@bp.doc(responses={
+    200: {"description": "the DMN XML as loaded", "content": {"application/xml": {"schema": {"type": "string"}}}}})
+@bp.alt_response(404, schema=ErrorSchema, description="no such model")
 def get_dmn(model: str):
-    """The DMN XML as loaded.
-    ---
-    get:
-      tags: [models]
-      parameters:
-        - {in: path, name: model, required: true, schema: {type: string}}
-      responses:
-        200: {content: {application/xml: {schema: {type: string}}}}
-        404: {content: {application/json: {schema: ErrorSchema}}}
-    """
+    """The DMN XML as loaded."""
     entry = model_entry(model)
-    return Response(entry.source, mimetype="application/xml",
-                    headers={"X-Model-Version": entry.version})
+    return Response(entry.source, mimetype="application/xml", headers={"X-Model-Version": entry.version})
 
 
-@bp.post("/models/<model>/evaluate")
+@bp.post("/models/<model>/evaluate", parameters=[MODEL_PARAMETER])
 @require("evaluate")
-def evaluate(model: str):
-    """Evaluate decisions of a model.
-    ---
-    post:
-      tags: [models]
-      security: [{bearer: []}]
-      parameters:
-        - {in: path, name: model, required: true, schema: {type: string}}
-      requestBody:
-        required: true
-        content: {application/json: {schema: EvaluateRequest}}
-      responses:
-        200: {content: {application/json: {schema: EvaluationSchema}}}
-    """
+@bp.arguments(EvaluateRequest)
+@bp.response(200, EvaluationSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such model or decision")
+def evaluate(request_data: dict, model: str):
+    """Evaluate decisions of a model: value, status, messages and matched rules per decision."""
     entry = model_entry(model)
-    body = json_body()
-    if not isinstance(body, dict):
-        raise ApiError(422, "the body must be a JSON object", {"body": ["not an object"]})
-    request_data, errors = validate_inputs(EvaluateRequest(), body)
-    if errors:
-        raise ApiError(422, "the request does not match its schema", errors)
-    inputs = valid_inputs(entry, request_data["inputs"], required=False)
+    inputs = valid_inputs(entry, request_data["inputs"], required=False, where="inputs")
     wanted = request_data["decisions"]
     result = run(entry, inputs, wanted)
     answer = evaluation_answer(entry, result, wanted)
     record([audit_row(answer, to_json(inputs), "models.evaluate")])
-    return jsonify(answer)
-
-
-evaluate.__doc__ += ERROR_RESPONSES
+    return answer
 
 
 @bp.post("/models:reload")
 @require("admin")
+@bp.response(200, ReloadSchema, description="every model in the directory loaded")
+@bp.alt_response(422, schema=ReloadErrorSchema, description=(
+    "a model was rejected; its last good version keeps serving; `errors` holds the whole outcome"))
 def reload_models():
-    """Load the models directory anew; rejected models keep their last good version.
-    ---
-    post:
-      tags: [models]
-      security: [{bearer: []}]
-      responses:
-        200: {content: {application/json: {schema: {type: object}}}}
-        401: {content: {application/json: {schema: ErrorSchema}}}
-        403: {content: {application/json: {schema: ErrorSchema}}}
-    """
+    """Load the models directory anew; a rejected model keeps its last good version."""
     outcome = current_app.extensions["model_registry"].reload(by=g.caller)
     if current_app.config.get("SIGNAL_MASTER_ON_RELOAD"):
         os.kill(os.getppid(), signal.SIGHUP)
         outcome["workers"] = "restarting"
-    return jsonify(outcome)
+    if outcome["rejected"]:
+        raise ApiError(422, f"{len(outcome['rejected'])} model(s) rejected; each keeps its last good "
+                            "version, if it has one", outcome)
+    return outcome

@@ -1,0 +1,81 @@
+"""A real service on 127.0.0.1 for tests: `python -m webapp serve` (gunicorn), the way `make run`
+starts it, on a free port with a new, empty var directory."""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).parent / "data"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`python -m webapp serve` on a free port with a new, empty var directory."""
+
+    def __init__(self, tmp_path, workers=2, max_body=None, models=(DATA / "simpletable.dmn",), env_extra=None):
+        directory = tmp_path / "decisions"
+        directory.mkdir(parents=True, exist_ok=True)
+        for model in models:
+            shutil.copy(model, directory / Path(model).name)
+        self.port = _free_port()
+        self.var = tmp_path / "var"
+        self.db = self.var / "audit.sqlite3"
+        env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL")}
+        env.update(PORT=str(self.port), CAR_T_MODELS_DIR=str(directory), CAR_T_VAR_DIR=str(self.var),
+                   WEB_CONCURRENCY=str(workers), LOG_LEVEL="warning")
+        if max_body:
+            env["CAR_T_MAX_BODY"] = str(max_body)
+        env.update(env_extra or {})
+        self.log = open(tmp_path / "server.log", "w+")
+        self.proc = subprocess.Popen([sys.executable, "-m", "webapp", "serve"], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     start_new_session=True)
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.key = None
+        for line in self.proc.stdout:        # the master prints the key before any worker starts
+            if line.startswith("API key: "):
+                self.key = line.split(": ", 1)[1].strip()
+                break
+
+    def ready(self) -> int:
+        """Wait for /readyz (no deadline: a slow machine is slow, not broken); its status, or
+        pytest.fail with the server's log if gunicorn exits."""
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                pytest.fail(f"gunicorn exited with {self.proc.returncode}:\n{self.log.read()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.base + "/readyz", timeout=30) as r:
+                    return r.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+            except OSError:
+                time.sleep(0.1)
+
+    def post(self, path, body):
+        req = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {self.key}",
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return json.load(r)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()

@@ -1,0 +1,102 @@
+"""What an operator sees: one clear line for a bad key configuration, a request id that finds an
+unexpected error's traceback in the log while the client sees no internals, and a reload that
+tells the truth about what serves."""
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import make_app
+from webapp.app import create_app
+from webapp.auth import KeyConfigError, parse_keys
+from webapp.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
+EVAL = "/api/v1/models/simpletable/evaluate"
+
+
+def test_keys_with_a_bogus_role_is_one_clear_line():
+    result = CliRunner().invoke(main, ["keys", "--roles", "evaluate,bogus"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "unknown role 'bogus': roles are evaluate, audit, author, approver, admin" in result.output
+
+
+def test_keys_prints_a_key_and_an_entry_the_service_accepts():
+    result = CliRunner().invoke(main, ["keys", "--roles", "audit,evaluate"])
+    assert result.exit_code == 0
+    entry = result.output.split("CAR_T_API_KEYS entry: ")[1].strip()
+    assert list(parse_keys(entry).values()) == [frozenset({"audit", "evaluate"})]
+
+
+@pytest.mark.parametrize("spec, says", [
+    ("abc:evaluate", "entry 1: expected '<sha256 hex of the key>:<role>,<role>'"),
+    ("a" * 64 + ":evaluate;" + "b" * 64 + ":superuser", "entry 2: unknown role 'superuser'"),
+    ("a" * 64, "entry 1: expected"),
+    ("a" * 64 + ":", "entry 1: no role given"),
+])
+def test_a_malformed_key_entry_names_the_entry_and_the_problem(spec, says):
+    with pytest.raises(KeyConfigError, match=".*") as caught:
+        parse_keys(spec)
+    assert says in str(caught.value)
+
+
+def test_gunicorn_refuses_a_malformed_key_configuration_in_one_line(tmp_path):
+    env = {**os.environ, "CAR_T_API_KEYS": "abc:evaluate", "CAR_T_VAR_DIR": str(tmp_path / "var"),
+           "PORT": "0"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-m", "webapp", "serve"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    assert "error: CAR_T_API_KEYS entry 1: expected" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_with_a_request_id(
+        app, client, auth, caplog, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("engine fault with patient detail 4242")
+    monkeypatch.setattr("webapp.api.models.run", broken)
+    caplog.set_level(logging.ERROR, logger="webapp.errors")
+    r = client.post(EVAL, json=GOOD, headers={**auth(), "X-Request-Id": "req-123"})
+    assert r.status_code == 500 and r.json["code"] == "internal_error"
+    assert r.json["request_id"] == "req-123" == r.headers["X-Request-Id"]
+    assert "4242" not in r.get_data(as_text=True) and "RuntimeError" not in r.get_data(as_text=True)
+    logged = [rec for rec in caplog.records if "req-123" in rec.getMessage()]
+    assert logged and logged[0].exc_info and logged[0].exc_info[0] is RuntimeError
+
+
+def _write(models: Path, text: bytes):
+    (models / "simpletable.dmn").write_bytes(text)
+
+
+def test_a_reload_that_rejects_a_model_is_not_2xx_and_status_shows_the_fallback(tmp_path, auth):
+    app = make_app(tmp_path)
+    client = app.test_client()
+    models = Path(app.config["MODELS_DIR"])
+    before = client.get("/api/v1/models", headers=auth()).json["models"][0]
+    assert before["fallback"] is False and before["rejected"] is None
+    _write(models, b"<definitions>broken")
+    r = client.post("/api/v1/models:reload", headers=auth("admin"))
+    assert r.status_code == 422 and r.json["code"] == "invalid_input"
+    assert list(r.json["errors"]["rejected"]) == ["simpletable"] and r.json["errors"]["rejected"]["simpletable"]
+    for listing in (client.get("/api/v1/models", headers=auth()).json["models"],
+                    client.get("/readyz").json["models"]):
+        model = listing[0]
+        assert model["version"] == before["version"] and model["loaded_at"] == before["loaded_at"]
+        assert model["rejected"]["errors"] and len(model["rejected"]["version"]) == 64
+    # A fresh process (a restarted worker) serves the last good copy, and says it is a fallback.
+    restarted = create_app(dict(app.config)).test_client()
+    model = restarted.get("/api/v1/models", headers=auth()).json["models"][0]
+    assert model["fallback"] is True and model["version"] == before["version"]
+    assert model["loaded_at"] == before["loaded_at"] and model["rejected"]["errors"]
+
+
+def test_first_loaded_time_survives_a_restart(tmp_path, auth):
+    app = make_app(tmp_path)
+    first = app.test_client().get("/readyz").json["models"][0]
+    again = create_app(dict(app.config)).test_client().get("/readyz").json["models"][0]
+    assert again["version"] == first["version"] and again["loaded_at"] == first["loaded_at"]
