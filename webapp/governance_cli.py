@@ -35,9 +35,10 @@ def validate_command(paths, fmt, strict, quiet):
             click.echo(f"{path}: {'FAIL' if bad else 'ok'} ({counts['error']} errors, "
                        f"{counts['warning']} warnings, {counts['info']} notes)")
             for f in shown:
-                click.echo(f"  {f.severity}: {f.code}" + (f" [{f.element_id}]" if f.element_id else "")
-                           + (f" rules {', '.join(f.rule_ids)}" if f.rule_ids else "")
-                           + (f" line {f.line}" if f.line else "") + f": {f.message}")
+                click.echo(f"  {f.severity}: {f.code}" + (f" line {f.line}" if f.line else "")
+                           + (f" ({f.where})" if f.where else "")
+                           + (f" [{f.element_id}]" if f.element_id and not f.table else "")
+                           + f": {f.message}")
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, default=str))
     sys.exit(1 if failed else 0)

@@ -1,4 +1,4 @@
-"""Governance checks of DMN models: schema, semantics and decision table analysis.
+"""Governance checks of DMN models: schema, semantics, names, diagram and decision table analysis.
 
     from pydmn.analysis import validate
     findings = validate("decisions/model.dmn")   # -> list[Finding]
@@ -10,21 +10,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pydmn
+from pydmn.analysis.diagram import diagram_findings
+from pydmn.analysis.feel_check import FeelCheck
 from pydmn.analysis.findings import Finding, has_errors
+from pydmn.analysis.locations import SourceMap
 from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics, tables_of
 from pydmn.analysis.tables import analyse_table
-from pydmn.errors import ModelError
+from pydmn.errors import DMNError, FeelSyntaxError, ModelError
+from pydmn.evaluation.engine import collect_names
 from pydmn.model.reader import parse_definitions, read_source
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
            "validate_schema", "model_files"]
 
 
-def validate_definitions(defs, file: str | None = None) -> list[Finding]:
-    """Semantic checks and table analysis of an already read model."""
-    semantics = Semantics(defs, file)
+def engine_names(defs, imported: dict) -> frozenset:
+    """The multi-word names the engine parses this model's FEEL with (its own and its imports')."""
+    names = set(collect_names(defs))
+    for prefix, sub in imported.items():
+        if sub is not None:
+            own = collect_names(sub)
+            names |= own | {f"{prefix}.{n}" for n in own}
+    return frozenset(names)
+
+
+def validate_definitions(defs, file: str | None = None, data: bytes | None = None,
+                         imported: dict | None = None) -> list[Finding]:
+    """Semantic checks, name resolution, diagram completeness and table analysis of a read
+    model. `data` (the file's bytes) gives each cell its own line; `imported` maps import
+    prefixes to the imported models' definitions (None: not available)."""
+    imported = imported if imported is not None else {i.name: None for i in defs.imports}
+    smap = SourceMap(data)
+    semantics = Semantics(defs, file, smap)
     findings = semantics.run()
+    FeelCheck(defs, smap, engine_names(defs, imported), findings.append, file, imported).run()
+    findings += diagram_findings(defs, smap, file)
 
     def column_info(clause):
         inputs = {i.name: i for i in defs.input_data.values()}
@@ -32,14 +54,12 @@ def validate_definitions(defs, file: str | None = None) -> list[Finding]:
         return semantics.resolve(ref)
 
     for name, owner, table in tables_of(defs):
-        for f in analyse_table(table, table.id or owner.id, column_info, name):
-            findings.append(Finding(f.severity, f.code, f.message, f.element_id, f.rule_ids,
-                                    f.line, file, f.example))
+        findings += analyse_table(table, table.id or owner.id, column_info, name, smap, file)
     return findings
 
 
 def validate(source, engine_check: bool = True) -> list[Finding]:
-    """Every finding for one model: path, bytes or XML text."""
+    """Every finding for one model: path, bytes or XML text. Never raises for a bad model."""
     try:
         data, file = read_source(source)
     except ModelError as exc:
@@ -51,9 +71,10 @@ def validate(source, engine_check: bool = True) -> list[Finding]:
         defs = parse_definitions(data, file)
     except ModelError as exc:
         return findings + [Finding("error", "model", str(exc), exc.element_id, (), exc.line, file)]
-    findings += validate_definitions(defs, file)
-    if engine_check and not any(f.severity == "error" for f in findings):
-        findings += _engine_findings(data, file, _sibling_models(file) if defs.imports else [])
+    siblings = _sibling_models(file) if defs.imports else []
+    findings += validate_definitions(defs, file, data, _imported(defs, siblings))
+    if engine_check and not has_errors(findings):
+        findings += _engine_findings(data, file, siblings)
     return findings
 
 
@@ -65,26 +86,27 @@ def _sibling_models(file: str | None) -> list[str]:
     return [str(p) for p in sorted(here.parent.glob("*.dmn")) if p.resolve() != here]
 
 
+def _imported(defs, paths: list[str]) -> dict:
+    """Import prefix -> the imported model's definitions, found among `paths` by namespace."""
+    by_namespace = {}
+    for path in paths:
+        try:
+            sub = parse_definitions(*read_source(path))
+        except ModelError:
+            continue
+        by_namespace.setdefault(sub.namespace, sub)
+    return {i.name: by_namespace.get(i.namespace) for i in defs.imports}
+
+
 def _engine_findings(data: bytes, file: str | None, imports=()) -> list[Finding]:
-    """What the engine's loader rejects (names that do not resolve, anything it cannot compile)."""
+    """What the engine's loader still rejects, as findings (it stops at the first problem)."""
     try:
-        import pydmn
-        load = getattr(pydmn, "load", None)
-        if load is None:
-            from pydmn.evaluation.engine import Model
-            load = Model.load
-    except ImportError:
-        return []
-    try:
-        load(data, imports=list(imports))
-    except ImportError as exc:    # the engine is incomplete: report, do not block
-        return [Finding("info", "engine-unchecked", f"the engine could not load the model: {exc}",
-                        file=file)]
-    except ModelError as exc:
-        return [Finding("error", "model", str(exc).removeprefix(", "), exc.element_id, (), exc.line, file)]
-    except Exception as exc:      # noqa: BLE001 - any loader failure means the service cannot run it
-        code = "feel-syntax" if type(exc).__name__ == "FeelSyntaxError" else "model"
-        return [Finding("error", code, str(exc), getattr(exc, "element_id", None), (), None, file)]
+        pydmn.load(data, imports=list(imports))
+    except FeelSyntaxError as exc:
+        return [Finding("error", "feel-syntax", str(exc), exc.element_id, (), None, file)]
+    except DMNError as exc:
+        return [Finding("error", "model", str(exc).removeprefix(", "), getattr(exc, "element_id", None),
+                        (), getattr(exc, "line", None), file)]
     return []
 
 

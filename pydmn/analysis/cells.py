@@ -140,6 +140,20 @@ def parse_cell(text: str | None):
     return Cell(tuple(tests), negated, has_null=has_null)
 
 
+def interval_bounds(text: str) -> tuple[str, str] | None:
+    """The two bound texts of an interval cell (`[1..10)`), else None."""
+    m = _INTERVAL.match(text.strip())
+    return (m.group(2), m.group(3)) if m else None
+
+
+def holds(cell: Cell, value) -> bool:
+    """Whether a literal value satisfies an analysable cell (used for allowed values)."""
+    if cell.any:
+        return True
+    hit = any(contains(t, value) for t in cell.tests)
+    return hit != cell.negated
+
+
 def values_of(cell) -> list:
     """Every literal bound a cell mentions (for building a column's elementary segments)."""
     if not isinstance(cell, Cell):

@@ -13,20 +13,37 @@ class Finding:
     message: str
     element_id: str | None = None
     rule_ids: tuple[str, ...] = ()
-    line: int | None = None
+    line: int | None = None        # the line of the cell or expression text itself
     file: str | None = None
     example: dict | None = field(default=None, compare=False)   # gap: one uncovered input
+    table: str | None = None       # the decision table (its decision's name)
+    rows: tuple[int, ...] = ()     # row numbers of `rule_ids`, in the same order
+    column: str | None = None      # table column, or the part of a boxed expression
+    masked_by: tuple[str, ...] = ()   # dead-rule: the rules that fire instead (ids)
 
     def as_dict(self) -> dict:
         return {"severity": self.severity, "code": self.code, "message": self.message,
                 "element_id": self.element_id, "rule_ids": list(self.rule_ids),
-                "line": self.line, "file": self.file, "example": self.example}
+                "line": self.line, "file": self.file, "example": self.example,
+                "table": self.table, "rows": list(self.rows), "column": self.column,
+                "masked_by": list(self.masked_by)}
+
+    @property
+    def where(self) -> str:
+        """Table, rule row (and id) and column, as a reader looks them up."""
+        parts = [f"table {self.table!r}"] if self.table else []
+        if self.rows:
+            parts.append(", ".join(f"rule {n}" + (f" ({i})" if i else "")
+                                   for n, i in zip(self.rows, self.rule_ids)))
+        if self.column:
+            parts.append(f"column {self.column!r}" if self.table else self.column)
+        return ", ".join(parts)
 
     def __str__(self) -> str:
-        where = ":".join(str(p) for p in (self.file, self.line) if p)
+        at = ":".join(str(p) for p in (self.file, self.line) if p)
         owner = f" [{self.element_id}]" if self.element_id else ""
-        rules = f" rules {', '.join(self.rule_ids)}" if self.rule_ids else ""
-        return f"{where + ': ' if where else ''}{self.severity}: {self.code}{owner}{rules}: {self.message}"
+        where = f" ({self.where})" if self.where else ""
+        return f"{at + ': ' if at else ''}{self.severity}: {self.code}{owner}{where}: {self.message}"
 
 
 def has_errors(findings) -> bool:

@@ -1,5 +1,6 @@
-"""Semantic checks of a read model: FEEL parses, names and types resolve, requirements are acyclic,
-and table values agree with the item definitions' allowed values.
+"""Semantic checks of a read model: names and types resolve, requirements are acyclic, FEEL text
+parses and its names resolve (feel_check), and table values agree with the allowed values of
+their item definitions.
 
 Works on `pydmn.model.elements.Definitions` only, so it reports every problem at once where the
 engine's loader stops at the first.
@@ -7,45 +8,44 @@ engine's loader stops at the first.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
-from typing import Iterator
 
-from pydmn.analysis.cells import UNKNOWN, literal, split_top
+from pydmn.analysis.cells import UNKNOWN, Cell, holds, interval_bounds, literal, parse_cell, split_top
 from pydmn.analysis.domains import feel_text
+from pydmn.analysis.feel_check import Where, column_name, output_name, table_name
 from pydmn.analysis.findings import Finding
+from pydmn.analysis.locations import SourceMap
+from pydmn.analysis.names import BASE_TYPES, Types, base_name
 from pydmn.analysis.tables import literal_list
 from pydmn.model import elements as el
 
-BUILTIN_TYPES = {"number", "string", "boolean", "date", "time", "date and time", "dateTime",
-                 "days and time duration", "dayTimeDuration", "years and months duration",
-                 "yearMonthDuration", "duration", "Any", "context", "list", "function", "range",
-                 "Null"}
+
+def _own(values_text: str | None) -> list[tuple[str, Cell]]:
+    """A column's own input/output values list as a constraint (empty when not analysable)."""
+    cell = parse_cell(values_text) if values_text and values_text.strip() else None
+    return [(values_text.strip(), cell)] if isinstance(cell, Cell) else []
 
 
 class Semantics:
-    def __init__(self, defs: el.Definitions, file: str | None = None):
+    def __init__(self, defs: el.Definitions, file: str | None = None, smap: SourceMap | None = None):
         self.defs = defs
         self.file = file
+        self.smap = smap or SourceMap(None)
         self.findings: list[Finding] = []
-        self.import_names = {i.name for i in defs.imports}
+        self.types = Types(defs, [i.name for i in defs.imports])
 
-    def add(self, severity, code, message, element=None, rules=()):
+    def add(self, severity, code, message, element=None):
         self.findings.append(Finding(severity, code, message, getattr(element, "id", None),
-                                     tuple(rules), getattr(element, "line", None), self.file))
+                                     (), getattr(element, "line", None), self.file))
 
     # -- types ------------------------------------------------------------------------------------
     def _strip(self, type_ref: str) -> str:
-        for prefix in ("feel:", "FEEL:"):
-            if type_ref.startswith(prefix):
-                return type_ref[len(prefix):]
-        return type_ref
+        return base_name(type_ref)
 
     def type_known(self, type_ref: str) -> bool:
-        ref = self._strip(type_ref)
-        if ref in BUILTIN_TYPES or ref in self.defs.item_definitions:
-            return True
-        head = ref.split(".", 1)[0]
-        return head in self.import_names or ref.startswith(("list<", "context<", "range<", "function<"))
+        return self.types.known_type_name(type_ref) or self._strip(type_ref).startswith(
+            ("list<", "context<", "range<", "function<"))
 
     def resolve(self, type_ref: str | None, depth: int = 0) -> tuple[str | None, list | None]:
         """(base type, finite allowed values) of a type reference, as far as this model says."""
@@ -54,12 +54,15 @@ class Semantics:
         ref = self._strip(type_ref)
         item = self.defs.item_definitions.get(ref)
         if item is None:
-            return (ref if ref in BUILTIN_TYPES else None), None
+            return (ref if ref in BASE_TYPES else None), None
         if item.is_collection or item.components:
             return None, None
         base, allowed = self.resolve(item.type_ref, depth + 1)
-        own = literal_list(item.allowed_values)
-        return base, own if own is not None else allowed
+        for text in (item.allowed_values, item.type_constraint):
+            own = literal_list(text)
+            if own is not None:
+                allowed = own if allowed is None else [v for v in own if v in allowed]
+        return base, allowed
 
     def check_types(self):
         def check(owner, type_ref):
@@ -138,108 +141,46 @@ class Semantics:
             if not state.get(node):
                 visit(node, [node])
 
-    # -- FEEL text --------------------------------------------------------------------------------
-    def expressions(self) -> Iterator[tuple[object, str, str]]:
-        """(owner element, "expression" | "unary", text) for every FEEL text in the model."""
-        for _, table in self.tables():
-            for clause in table.inputs:
-                yield clause, "expression", clause.text
-                if clause.input_values:
-                    yield clause, "unary", clause.input_values
-            for clause in table.outputs:
-                if clause.output_values:
-                    yield clause, "unary", clause.output_values
-                if clause.default_output:
-                    yield clause, "expression", clause.default_output
-            for rule in table.rules:
-                for text in rule.input_entries:
-                    yield rule, "unary", text
-                for text in rule.output_entries:
-                    yield rule, "expression", text
-        for owner, expr in self.all_expressions():
-            if isinstance(expr, el.LiteralExpression) and (expr.expression_language or "").lower() \
-                    in ("", "feel", "https://www.omg.org/spec/dmn/20191111/feel/"):
-                yield expr if expr.id else owner, "expression", expr.text
-        for item in self.defs.item_definitions.values():
-            if item.allowed_values:
-                yield item, "unary", item.allowed_values
-            if item.type_constraint:
-                yield item, "unary", item.type_constraint
-
-    def check_feel(self):
-        try:
-            from pydmn.feel.parser import parse_expression, parse_unary_tests
-        except ImportError:
-            self.add("info", "feel-unchecked", "the FEEL parser is not available; FEEL text was "
-                     "not checked")
-            return
-        from pydmn.errors import FeelSyntaxError
-        names = frozenset(self.names())
-        for owner, kind, text in self.expressions():
-            if not (text or "").strip():
-                continue
-            try:
-                (parse_unary_tests if kind == "unary" else parse_expression)(text, names)
-            except FeelSyntaxError as exc:
-                self.add("error", "feel-syntax", f"FEEL {'unary tests' if kind == 'unary' else 'expression'}"
-                         f" does not parse: {exc}", owner)
-            except Exception as exc:    # a parser defect must not hide the other findings
-                self.add("warning", "feel-unchecked", f"FEEL text could not be checked "
-                         f"({type(exc).__name__}): {text!r}", owner)
-
-    def names(self) -> set[str]:
-        """Every name FEEL text of this model may use (so the parser sees multi-word names)."""
-        names: set[str] = set(self.import_names)
-
-        def item(i: el.ItemDefinition):
-            names.add(i.name)
-            for c in i.components:
-                item(c)
-        for i in self.defs.item_definitions.values():
-            item(i)
-        for group in (self.defs.input_data, self.defs.decisions, self.defs.bkms,
-                      self.defs.decision_services):
-            names.update(group)
-        for _, e in self.all_expressions():
-            if isinstance(e, el.Context):
-                names.update(en.variable.name for en in e.entries if en.variable is not None)
-            elif isinstance(e, el.FunctionDefinition):
-                names.update(p.name for p in e.parameters)
-            elif isinstance(e, el.Invocation):
-                names.update(b.parameter.name for b in e.bindings)
-            elif isinstance(e, el.Relation):
-                names.update(c.name for c in e.columns)
-            elif isinstance(e, el.Iteration):
-                names.add(e.iterator_variable)
-        for b in self.defs.bkms.values():
-            if b.encapsulated_logic is not None:
-                names.update(p.name for p in b.encapsulated_logic.parameters)
-        return {n for n in names if n}
-
     # -- values against item definitions ----------------------------------------------------------
     def check_values(self):
         inputs_by_name = {i.name: i for i in self.defs.input_data.values()}
-        for decision, table in self.tables():
+        for name, owner, table in tables_of(self.defs):
+            base = Where(table.id or owner.id, table.line, table=name)
             for c, clause in enumerate(table.inputs):
                 ref = clause.type_ref or getattr(inputs_by_name.get(clause.text.strip()), "type_ref", None)
-                base, allowed = self.resolve(ref)
-                own = literal_list(clause.input_values)
-                cells = [(r, r.input_entries[c] if c < len(r.input_entries) else "") for r in table.rules]
-                self._values_in(clause, allowed, [(clause, clause.input_values or "")])
-                self._values_in(clause, own if own is not None else allowed, cells)
-                self._kinds_in(clause, base, cells)
+                kind, allowed = self.resolve(ref), self.constraint(ref)
+                column = column_name(clause)
+                values = [(replace(base, column=f"{column} (input values)",
+                                   line=self.smap.child(clause, "inputValues")), clause.input_values or "")]
+                cells = [(replace(base, rule=r, column=column, line=self.smap.cell(r, "inputEntry", c)),
+                          r.input_entries[c]) for r in table.rules if c < len(r.input_entries)]
+                self._values_in(column, allowed, values)
+                self._values_in(column, _own(clause.input_values) or allowed, cells)
+                self._kinds_in(column, kind[0], cells)
             for c, clause in enumerate(table.outputs):
-                ref = clause.type_ref or (decision.type_ref if len(table.outputs) == 1 else None)
-                base, allowed = self.resolve(ref)
-                own = literal_list(clause.output_values)
-                cells = [(r, r.output_entries[c] if c < len(r.output_entries) else "") for r in table.rules]
-                self._values_in(clause, allowed, [(clause, clause.output_values or "")])
-                self._values_in(clause, own if own is not None else allowed, cells)
-                self._kinds_in(clause, base, cells)
+                ref = clause.type_ref or (owner.type_ref if len(table.outputs) == 1 else None)
+                kind, allowed = self.resolve(ref), self.constraint(ref)
+                column = output_name(clause, owner.name)
+                values = [(replace(base, column=f"{column} (output values)",
+                                   line=self.smap.child(clause, "outputValues")), clause.output_values or "")]
+                cells = [(replace(base, rule=r, column=column, line=self.smap.cell(r, "outputEntry", c)),
+                          r.output_entries[c]) for r in table.rules if c < len(r.output_entries)]
+                self._values_in(column, allowed, values)
+                self._values_in(column, _own(clause.output_values) or allowed, cells)
+                self._kinds_in(column, kind[0], cells)
 
-    @staticmethod
-    def _column(clause) -> str:
-        return getattr(clause, "name", None) or clause.label or getattr(clause, "text", None) or clause.id
+    def constraint(self, type_ref: str | None, depth: int = 0) -> list[tuple[str, Cell]]:
+        """The constraints on a type reference's values, each as (text, cell), all to hold:
+        allowedValues and, for a non-collection, typeConstraint (DMN 1.5: on a collection it
+        constrains the list as a whole), and those of the type it refines."""
+        if not type_ref or depth > 20:
+            return []
+        item = self.defs.item_definitions.get(self._strip(type_ref))
+        if item is None or item.is_collection or item.components:
+            return []
+        own = [(t.strip(), parse_cell(t)) for t in (item.allowed_values, item.type_constraint)
+               if t and t.strip()]
+        return [(t, c) for t, c in own if isinstance(c, Cell)] + self.constraint(item.type_ref, depth + 1)
 
     @staticmethod
     def _literals(text: str):
@@ -252,36 +193,38 @@ class Semantics:
                 if part.startswith(op):
                     part = part[len(op):]
                     break
-            value = literal(part)
-            if value is not UNKNOWN:
-                yield value
+            for bound in interval_bounds(part) or (part,):
+                value = literal(bound)
+                if value is not UNKNOWN:
+                    yield value
 
-    def _owner_rules(self, owner):
-        return [owner.id or f"rule {owner.index}"] if isinstance(owner, el.Rule) else []
+    def finding(self, code, message, where: Where):
+        rule = where.rule
+        self.findings.append(Finding("error", code, message, where.element_id,
+                                     (rule.id or "",) if rule else (), where.line, self.file,
+                                     table=where.table, rows=(rule.index,) if rule else (),
+                                     column=where.column))
 
-    def _values_in(self, clause, allowed, cells):
-        if allowed is None:
-            return
-        for owner, text in cells:
+    def _values_in(self, column, allowed: list[tuple[str, Cell]], cells):
+        for where, text in cells if allowed else ():
             for value in self._literals(text):
-                if value not in allowed:
-                    self.add("error", "value-not-allowed", f"{feel_text(value)} in column "
-                             f"{self._column(clause)!r} is not among the allowed values "
-                             + ", ".join(feel_text(v) for v in allowed), owner, self._owner_rules(owner))
+                if not all(holds(cell, value) for _, cell in allowed):
+                    self.finding("value-not-allowed", f"{feel_text(value)} in column {column!r} "
+                                 "is not among the allowed values "
+                                 + " and ".join(t for t, _ in allowed), where)
 
     KIND_OF_BASE = {"number": Decimal, "string": str, "boolean": bool, "date": dt.date}
 
-    def _kinds_in(self, clause, base, cells):
+    def _kinds_in(self, column, base, cells):
         """A literal of another kind than its column's type never matches or never conforms."""
         wanted = self.KIND_OF_BASE.get(base or "")
         if wanted is None:
             return
-        for owner, text in cells:
+        for where, text in cells:
             for value in self._literals(text):
-                if type(value) is not wanted and not (wanted is dt.date and type(value) is dt.date):
-                    self.add("error", "value-type", f"cell {text.strip()!r} in column "
-                             f"{self._column(clause)!r} compares with {feel_text(value)}, which is "
-                             f"not a {base}", owner, self._owner_rules(owner))
+                if type(value) is not wanted:
+                    self.finding("value-type", f"cell {text.strip()!r} in column {column!r} "
+                                 f"compares with {feel_text(value)}, which is not a {base}", where)
 
     # -- walking ----------------------------------------------------------------------------------
     def all_expressions(self):
@@ -321,21 +264,15 @@ class Semantics:
     def run(self) -> list[Finding]:
         self.check_types()
         self.check_requirements()
-        self.check_feel()
         self.check_values()
         return self.findings
 
 
 def tables_of(defs: el.Definitions) -> list[tuple[str, object, el.DecisionTable]]:
-    """(display name, owning decision or BKM, table) for every decision table, nested ones too.
-
-    A table that is its owner's whole logic is named after the owner; a nested one (in a context,
-    say) after the owner and the table's label or id, so the names stay unique across versions.
-    """
+    """(display name, owning decision or BKM, table) for every decision table, nested ones too."""
     out = []
     for owner, table in Semantics(defs).tables():
         direct = getattr(owner, "expression", None) is table or (
             getattr(owner, "encapsulated_logic", None) is not None and owner.encapsulated_logic.body is table)
-        out.append((owner.name if direct else f"{owner.name} / {table.label or table.id or 'table'}",
-                    owner, table))
+        out.append((table_name(owner, table, not direct), owner, table))
     return out

@@ -14,6 +14,7 @@ from typing import Callable
 from pydmn.analysis.cells import UNKNOWN, literal, parse_cell, split_top
 from pydmn.analysis.domains import cell_atoms, column_atoms, describe_atoms, feel_text
 from pydmn.analysis.findings import Finding
+from pydmn.analysis.locations import SourceMap
 
 MAX_GAPS = 10
 MAX_OVERLAPS = 50
@@ -31,7 +32,7 @@ def literal_list(text: str | None) -> list | None:
 
 
 def _rule_name(rule) -> str:
-    return rule.id or f"rule {rule.index}"
+    return f"rule {rule.index}" + (f" ({rule.id})" if rule.id else "")
 
 
 def _norm(text: str | None) -> str:
@@ -43,8 +44,11 @@ class TableAnalysis:
     """Analyse one decision table. `column_info(input_clause)` gives (base type, finite values)."""
 
     def __init__(self, table, element_id: str | None = None,
-                 column_info: Callable | None = None, name: str | None = None):
+                 column_info: Callable | None = None, name: str | None = None,
+                 smap: SourceMap | None = None, file: str | None = None):
         self.table = table
+        self.smap = smap or SourceMap(None)
+        self.file = file
         self.element_id = element_id or table.id
         self.name = name or table.label or self.element_id or "decision table"
         self.rules = list(table.rules)
@@ -145,10 +149,25 @@ class TableAnalysis:
     def _outputs(self, r: int) -> tuple[str, ...]:
         return tuple(_norm(t) for t in self.rules[r].output_entries)
 
-    def _finding(self, severity, code, message, rules=(), example=None) -> Finding:
-        line = self.rules[rules[0]].line if rules else self.table.line
+    def _finding(self, severity, code, message, rules=(), example=None, cell=None,
+                 masked_by=()) -> Finding:
+        """A finding about `rules` (indices); `cell` = (tag, index) names the cell at fault,
+        tag "inputEntry" or "outputEntry"."""
+        line, column = self.table.line, None
+        if cell is not None:
+            tag, c = cell
+            column = self._column(c) if tag == "inputEntry" else self._output(c)
+        if rules:
+            first = self.rules[rules[0]]
+            line = first.line if cell is None else self.smap.cell(first, cell[0], cell[1])
         return Finding(severity, code, f"{self.name}: {message}", self.element_id,
-                       tuple(_rule_name(self.rules[r]) for r in rules), line, example=example)
+                       tuple(self.rules[r].id or "" for r in rules), line, self.file, example,
+                       table=self.name, rows=tuple(self.rules[r].index for r in rules),
+                       column=column, masked_by=tuple(self.rules[r].id or "" for r in masked_by))
+
+    def _output(self, c: int) -> str:
+        o = self.table.outputs[c]
+        return o.name or o.label or self.name
 
     # -- checks -------------------------------------------------------------------------------
     def overlaps(self) -> list[Finding]:
@@ -167,8 +186,9 @@ class TableAnalysis:
                     continue
                 if policy == "ANY" and self._outputs(i) == self._outputs(j):
                     continue
-                what = ("rules overlap under hit policy UNIQUE" if policy == "UNIQUE" else
-                        "rules overlap with different outputs under hit policy ANY")
+                pair = f"{_rule_name(self.rules[i])} and {_rule_name(self.rules[j])}"
+                what = (f"{pair} overlap under hit policy UNIQUE" if policy == "UNIQUE" else
+                        f"{pair} overlap with different outputs under hit policy ANY")
                 example = self._example(common)
                 findings.append(self._finding("error", "overlap", f"{what} where "
                                               f"{self._describe(common)} (e.g. {_show(example)})",
@@ -202,21 +222,24 @@ class TableAnalysis:
         for j in range(len(self.rules)):
             region = self._full(j)
             if not all(region) and self._exact(j) is not None:
-                findings.append(self._finding("warning", "dead-rule", "rule can never match: "
-                                              "one of its cells matches no value", (j,)))
+                empty = next(c for c, atoms in enumerate(region) if not atoms)
+                findings.append(self._finding("warning", "dead-rule", f"{_rule_name(self.rules[j])} "
+                                              f"can never match: its cell in column "
+                                              f"{self._column(empty)!r} matches no value", (j,),
+                                              cell=("inputEntry", empty)))
                 continue
             if policy == "FIRST":
                 earlier = [i for i in range(j)]
-                why = "masked by earlier rules under hit policy FIRST"
+                why = "under hit policy FIRST, earlier rules match every input it matches"
             elif policy == "PRIORITY" and priority is not None and priority[j] is not None:
                 earlier = [i for i in range(len(self.rules))
                            if i != j and priority[i] is not None and priority[i] < priority[j]]
-                why = "every input it matches is also matched by a rule of higher priority output"
+                why = "every input it matches is also matched by rules of higher priority output"
             elif policy == "ANY":
                 earlier = [i for i in range(len(self.rules))
                            if i != j and self._outputs(i) == self._outputs(j)
                            and (i < j or not self._same_region(i, j))]
-                why = "redundant: rules with the same output cover every input it matches"
+                why = "redundant under hit policy ANY, rules with the same output cover every input it matches"
             else:
                 continue
             known = [i for i in earlier if self._exact(i) is not None]
@@ -226,8 +249,10 @@ class TableAnalysis:
             if not known or self._uncovered(region, [self._exact(i) for i in known], 1) != []:
                 continue
             masking = [i for i in known if all(x & y for x, y in zip(region, self._exact(i)))]
-            findings.append(self._finding("warning", "dead-rule", "rule can never fire: " + why,
-                                          (j, *masking)))
+            findings.append(self._finding("warning", "dead-rule", f"{_rule_name(self.rules[j])} "
+                                          f"can never fire: {why}: "
+                                          + ", ".join(_rule_name(self.rules[i]) for i in masking),
+                                          (j,), masked_by=masking))
         return findings
 
     def _same_region(self, i: int, j: int) -> bool:
@@ -266,7 +291,8 @@ class TableAnalysis:
             if order is None:
                 findings.append(Finding("error", "output-order", f"{self.name}: hit policy "
                                         f"{self.table.hit_policy} needs a list of output values on "
-                                        f"output {name!r} to order its results", o.id or self.element_id))
+                                        f"output {name!r} to order its results", o.id or self.element_id,
+                                        (), o.line, self.file, table=self.name, column=name))
                 continue
             c = self.table.outputs.index(o)
             for r, rule in enumerate(self.rules):
@@ -274,7 +300,7 @@ class TableAnalysis:
                 if value is not UNKNOWN and value not in order:
                     findings.append(self._finding("error", "output-order", f"output {name!r} value "
                                                   f"{feel_text(value)} is not among its output values "
-                                                  "and has no priority", (r,)))
+                                                  "and has no priority", (r,), cell=("outputEntry", c)))
         return findings
 
     def run(self) -> list[Finding]:
@@ -282,7 +308,8 @@ class TableAnalysis:
         if self.incomplete:
             findings.append(Finding("info", "analysis-incomplete", f"{self.name}: the table is too "
                                     "large to search exhaustively; gaps and masked rules may be "
-                                    "missing", self.element_id))
+                                    "missing", self.element_id, (), self.table.line, self.file,
+                                    table=self.name))
         return findings
 
 
@@ -291,5 +318,6 @@ def _show(example: dict) -> str:
 
 
 def analyse_table(table, element_id: str | None = None, column_info: Callable | None = None,
-                  name: str | None = None) -> list[Finding]:
-    return TableAnalysis(table, element_id, column_info, name).run()
+                  name: str | None = None, smap: SourceMap | None = None,
+                  file: str | None = None) -> list[Finding]:
+    return TableAnalysis(table, element_id, column_info, name, smap, file).run()

@@ -50,7 +50,9 @@ def test_first_masks_a_rule_covered_by_several_earlier_rules():
     t = table("FIRST", [("Score", "number")],
               [(["< 50"], ['"low"']), ([">= 50"], ['"high"']), (["[40..60]"], ['"mid"'])])
     [dead] = by_code(analyse_table(t), "dead-rule")
-    assert dead.rule_ids == ("r3", "r1", "r2")
+    assert (dead.rule_ids, dead.rows, dead.masked_by) == (("r3",), (3,), ("r1", "r2"))
+    assert "rule 3 (r3) can never fire" in dead.message
+    assert dead.message.endswith("rule 1 (r1), rule 2 (r2)")
 
 
 def test_priority_dead_rule_and_output_order():
@@ -59,7 +61,7 @@ def test_priority_dead_rule_and_output_order():
               [(["> 10"], ['"high"']), (["> 20"], ['"medium"']), (["<= 10"], ['"low"']),
                (["> 5"], ['"unknown"'])], outputs)
     findings = analyse_table(t)
-    assert [f.rule_ids for f in by_code(findings, "dead-rule")] == [("r2", "r1")]
+    assert [(f.rule_ids, f.masked_by) for f in by_code(findings, "dead-rule")] == [(("r2",), ("r1",))]
     [order] = by_code(findings, "output-order")
     assert order.rule_ids == ("r4",) and '"unknown"' in order.message
 
