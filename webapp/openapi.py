@@ -113,6 +113,53 @@ def _examples(doc: dict, registry, car_t_model: str) -> None:
                 parameter["example"] = example
 
 
+EVALUATE = "/api/v1/models/{model}/evaluate"
+
+# Where an answer names something another operation takes: schemathesis' stateful phase and
+# Swagger UI follow these, so an evaluation id or a model id need not be guessed.
+_EVALUATION = "#/paths/~1api~1v1~1evaluations~1{evaluation_id}/get"
+_LINKS = {
+    (EVALUATE, "post"): {"AuditRecord": {
+        "operationRef": _EVALUATION, "parameters": {"evaluation_id": "$response.body#/evaluation_id"}}},
+    ("/api/v1/car-t/determinations", "post"): {"AuditRecord": {
+        "operationRef": _EVALUATION, "parameters": {"evaluation_id": "$response.body#/evaluation_id"}}},
+    ("/api/v1/models", "get"): {"Model": {
+        "operationRef": "#/paths/~1api~1v1~1models~1{model}/get",
+        "parameters": {"model": "$response.body#/models/0/id"}}},
+}
+
+
+def _links(doc: dict) -> None:
+    for (path, method), links in _LINKS.items():
+        response = doc["paths"].get(path, {}).get(method, {}).get("responses", {}).get("200")
+        if response is not None:
+            response["links"] = links
+
+
+def _per_model_evaluate(doc: dict, registry) -> None:
+    """The evaluate operation's body depends on the model, so the document states it once per
+    loaded model, each path with that model's input schema and decision names (`x-path-template`
+    names the templated path they stand for); a templated path could only say "any object"."""
+    template = doc["paths"].pop(EVALUATE, None)
+    if template is None:
+        return
+    schemas = doc["components"]["schemas"]
+    for entry in registry:
+        name = "Inputs." + re.sub(r"[^A-Za-z0-9._-]", "_", entry.id)
+        schemas.update(_model_components(entry.schema(False), name))
+        item = copy.deepcopy(template)
+        item.pop("parameters", None)
+        operation = item["post"]
+        operation.pop("parameters", None)
+        operation["requestBody"]["content"]["application/json"]["schema"] = {
+            "type": "object", "additionalProperties": False,
+            "properties": {"inputs": {"$ref": f"#/components/schemas/{name}"},
+                           "decisions": {"type": ["array", "null"], "items": {
+                               "type": "string", "enum": list(entry.model.definitions.decisions)}}}}
+        item["x-path-template"] = EVALUATE
+        doc["paths"][EVALUATE.replace("{model}", entry.id)] = item
+
+
 def build(app) -> dict:
     api = app.extensions["openapi_api"]
     with app.test_request_context():
@@ -126,6 +173,8 @@ def build(app) -> dict:
         schemas[CAR_T_INPUTS] = {"type": "object", "description": "the CAR-T model is not loaded"}
     _security(doc, app)
     _examples(doc, registry, app.config["CAR_T_MODEL"])
+    _links(doc)
+    _per_model_evaluate(doc, registry)
     return doc
 
 
