@@ -80,3 +80,19 @@ def test_uploading_needs_the_author_role_and_an_xml_body(client, auth):
     assert _upload(client, auth, data, who="evaluate").status_code == 403
     r = client.post(UPLOAD, data=data, headers={**auth("author"), "Content-Type": "application/json"})
     assert r.status_code == 415
+
+
+DOCTYPE_MODEL = (DATA / "simpletable.dmn").read_text().replace(
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>',
+    '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE definitions [<!ENTITY x SYSTEM "file:///etc/passwd">]>', 1)
+
+
+@pytest.mark.parametrize("model", [
+    DOCTYPE_MODEL,
+    '<?xml version="1.0"?><!DOCTYPE definitions SYSTEM "http://127.0.0.1:9/x.dtd"><definitions/>',
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aa"><!ENTITY b "&a;&a;&a;&a;">]><definitions>&b;</definitions>',
+], ids=["external-entity", "external-dtd", "entity-expansion"])
+def test_a_dtd_or_entity_in_an_upload_is_422_naming_the_problem(client, auth, model):
+    assert "DOCTYPE" in model
+    r = _upload(client, auth, model.encode())
+    assert r.status_code == 422 and "DTDs and entities are not allowed" in r.json["message"], r.json

@@ -27,6 +27,9 @@ bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
                description="Exports and validation of the decision logic, for compliance and the committee")
 log = logging.getLogger("webapp.governance")
 
+# Findings that mean the upload is refused outright rather than reported on.
+REFUSED = {"xml-dtd"}
+
 _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.startswith("text/")
                                           else {"type": "string", "format": "binary"}}
                    for media, _ in FORMATS.values()}
@@ -88,10 +91,14 @@ def upload_validation():
         raise ApiError(400, "send the DMN XML as the request body")
     budget = current_app.config["VALIDATION_BUDGET_S"]
     try:
-        return bounded.run(report, data, seconds=budget)
+        found = bounded.run(report, data, seconds=budget)
     except bounded.OverBudget:
         raise ApiError(422, "model too complex: its analysis did not finish within the "
                             f"{budget:g} s budget", {"body": ["model too complex"]}) from None
     except bounded.ChildFailed as exc:
         log.error("request_id=%s validation failed: %s", g.get("request_id", ""), exc.args[-1])
         raise ApiError(500, "internal error: quote the request id to the operators") from None
+    refused = [f["message"] for f in found["findings"] if f["code"] in REFUSED]
+    if refused:
+        raise ApiError(422, "the model is refused: " + "; ".join(refused), {"body": refused})
+    return found
