@@ -76,8 +76,12 @@ def export_command(model, fmt, output):
     click.echo(str(target))
 
 
-def _load_scenarios(path: Path) -> list[tuple[str, dict]]:
-    """JSON: a list of {"name", "inputs"} objects, or an object of name -> inputs."""
+def _load_scenarios(path: Path, old: Path, old_model) -> list[tuple[str, dict]]:
+    """The project's YAML scenario file (`*.scenarios.yaml`: base inputs and overrides), or JSON:
+    a list of {"name", "inputs"} objects, or an object of name -> inputs."""
+    from webapp.scenarios import scenario_inputs
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return scenario_inputs(old, old_model, file=path) or []
     data = json.loads(path.read_text(encoding="utf-8"))
     if isinstance(data, dict):
         return list(data.items())
@@ -89,29 +93,27 @@ def _load_scenarios(path: Path) -> list[tuple[str, dict]]:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "html", "json"]), default="text")
-@click.option("--scenarios", type=click.Path(exists=True, path_type=Path),
-              help="JSON scenarios to run on both versions (default: the YAML scenarios "
-                   "beside OLD, when present).")
+@click.option("--scenarios", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Scenarios to run on both versions: a *.scenarios.yaml file or JSON "
+                   "(default: the scenarios beside OLD, when present).")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
 def diff_command(old, new, fmt, scenarios, output):
-    """Rule-level differences between two versions of a model, and the scenarios they change."""
+    """What changed between two versions of a model: first the scenario results it changes, then
+    each rule, cell and expression."""
     import hashlib
     from pydmn.analysis.diff import diff_files
     diff = diff_files(old, new)
-    changed = scenario_results(old, new, scenarios)
+    impact, note = scenario_impact(old, new, scenarios, diff)
     if fmt == "html":
         from webapp.export.html_export import render_diff_html
-        text = render_diff_html(diff, changed, hashlib.sha256(old.read_bytes()).hexdigest(),
+        text = render_diff_html(diff, impact, note, hashlib.sha256(old.read_bytes()).hexdigest(),
                                 hashlib.sha256(new.read_bytes()).hexdigest())
     elif fmt == "json":
-        text = json.dumps({"changes": [c.as_dict() for c in diff.changes],
-                           "scenarios": None if changed is None else [c.as_dict() for c in changed]},
-                          indent=2, default=str)
+        text = json.dumps({"old": str(old), "new": str(new),
+                           "impact": impact.as_dict() if impact else None, "scenarios_note": note,
+                           "changes": [c.as_dict() for c in diff.changes]}, indent=2, default=str)
     else:
-        text = diff.text()
-        if changed is not None:
-            text += f"\nScenario results that differ: {len(changed)}"
-            text += "".join(f"\n- {c.message}" for c in changed)
+        text = "\n".join([*(impact.summary() if impact else [note]), "", diff.text()])
     if output:
         output.write_text(text, encoding="utf-8")
         click.echo(str(output))
@@ -119,14 +121,21 @@ def diff_command(old, new, fmt, scenarios, output):
         click.echo(text)
 
 
-def scenario_results(old: Path, new: Path, scenarios: Path | None):
-    """Scenario changes; None when there are no scenarios (a JSON file given, or the YAML
-    scenarios that travel beside the old model)."""
+def scenario_impact(old: Path, new: Path, scenarios: Path | None, diff=None):
+    """(Impact, None) when scenarios ran, else (None, why they did not): a diff never keeps
+    quiet about scenario results it could not compute."""
     import pydmn
-    from pydmn.analysis.diff import scenario_changes
-    from webapp.scenarios import scenario_inputs
-    old_model = pydmn.load(str(old))
-    cases = _load_scenarios(scenarios) if scenarios else scenario_inputs(old, old_model)
+    from pydmn.analysis.impact import impact
+    from webapp.scenarios import scenario_file_of, scenario_inputs
+    try:
+        old_model = pydmn.load(str(old))
+        new_model = pydmn.load(str(new))
+    except pydmn.ModelError as exc:
+        return None, f"No scenarios ran: a version does not load ({exc})."
+    cases = _load_scenarios(scenarios, old, old_model) if scenarios else scenario_inputs(old, old_model)
     if cases is None:
-        return None
-    return scenario_changes(old_model, pydmn.load(str(new)), cases)
+        return None, (f"No scenarios ran: no --scenarios file was given and {old.name} has no "
+                      f"{scenario_file_of(old).name} beside it.")
+    if not cases:
+        return None, f"No scenarios ran: {scenarios} holds no scenarios."
+    return impact(old_model, new_model, cases, diff), None

@@ -1,23 +1,27 @@
 """Rule-level difference of two versions of a model: what a committee reviews before approving it.
 
 Tables are matched by their decision's name; columns by id, then by label/expression; rules by id,
-then by content (same cells), then by input cells only (an output change), then by position with
-most cells equal. Scenario results are compared by `scenario_changes` when the engine can run both.
+then by content (same cells), then by input cells only (an output change), then by position.
+A rule is shown by its row number and column names; a changed expression as a line diff of the
+part that changed; an output value changed the same way in every rule that had it is one rename.
+What the change does to answers is `pydmn.analysis.impact`.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
 
+from pydmn.analysis.cells import literal
+from pydmn.analysis.semantics import tables_of
 from pydmn.model import elements as el
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     kind: str            # table-added, table-removed, hit-policy, type, column-added, column-removed,
-    #                      rule-added, rule-removed, rule-moved, cell, annotation, expression,
-    #                      item-definition, element-added, element-removed, scenario
+    #                      rule-added, rule-removed, rule-moved, cell, annotation, rename, expression,
+    #                      item-definition, element-added, element-removed
     message: str
     decision: str | None = None
     element_id: str | None = None
@@ -25,9 +29,16 @@ class Change:
     column: str | None = None
     old: str | None = None
     new: str | None = None
+    row: int | None = None                      # the rule's row number (old row when removed)
+    cells: tuple[tuple[str, str], ...] = ()     # an added or removed rule: (column, text) each
+    lines: tuple[str, ...] = ()                 # a changed expression: "- old", "+ new", "  same"
+    rows: tuple[int, ...] = ()                  # a rename: the rows whose cell it renames
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__slots__}
+        out = {k: getattr(self, k) for k in self.__slots__}
+        for k in ("cells", "lines", "rows"):
+            out[k] = [list(c) if isinstance(c, tuple) else c for c in out[k]]
+        return out
 
 
 @dataclass(slots=True)
@@ -43,10 +54,35 @@ class ModelDiff:
     def empty(self) -> bool:
         return not self.changes
 
+    def renames(self) -> dict[str, str]:
+        """Old value -> new value of every rename (string literals, without quotes)."""
+        out = {}
+        for c in self.of_kind("rename"):
+            old, new = literal(c.old or ""), literal(c.new or "")
+            if isinstance(old, str) and isinstance(new, str):
+                out[old] = new
+        return out
+
     def text(self) -> str:
         lines = [f"Changes from {self.old_name} to {self.new_name}: {len(self.changes)}"]
-        lines += [f"- [{c.kind}] {c.message}" for c in self.changes]
+        for c in self.changes:
+            lines.append(f"- [{c.kind}] {c.message}")
+            if c.cells:
+                lines += ["    " + line for line in rule_lines(c.cells)]
+            lines += ["    " + line for line in c.lines]
         return "\n".join(lines)
+
+
+def rule_lines(cells) -> list[str]:
+    """An added or removed rule as the committee reads it: IF each tested column THEN outputs."""
+    tests = [(c, t) for c, t in cells if c.startswith("in:") and t.strip() not in ("", "-")]
+    outs = [(c, t) for c, t in cells if c.startswith("out:")]
+    notes = [(c, t) for c, t in cells if c.startswith("note:") and t.strip()]
+    lines = [("IF " if i == 0 else "AND ") + f"{c[3:]}: {t}" for i, (c, t) in enumerate(tests)]
+    lines = lines or ["IF any input"]
+    lines += [("THEN " if i == 0 else "AND ") + f"{c[4:]} = {t}" for i, (c, t) in enumerate(outs)]
+    lines += [f"{c[5:]}: {t}" for c, t in notes]
+    return lines
 
 
 def _n(text: str | None) -> str:
@@ -55,12 +91,6 @@ def _n(text: str | None) -> str:
 
 def _col_name(clause) -> str:
     return _n(getattr(clause, "name", None) or clause.label or getattr(clause, "text", None) or clause.id)
-
-
-def _tables(defs: el.Definitions) -> dict[str, tuple]:
-    """Decision tables keyed by the decision (or BKM) that holds them."""
-    from pydmn.analysis.semantics import tables_of
-    return {name: (owner, table) for name, owner, table in tables_of(defs)}
 
 
 def _match(old: list, new: list, keys) -> list[tuple]:
@@ -87,6 +117,19 @@ def _match(old: list, new: list, keys) -> list[tuple]:
     return pairs
 
 
+def line_diff(old: str, new: str) -> tuple[str, ...]:
+    """The changed lines of a multi-line text with one line of context; a one-line text whole."""
+    a, b = (old or "").strip().splitlines(), (new or "").strip().splitlines()
+    out = []
+    for group in difflib.SequenceMatcher(None, a, b).get_grouped_opcodes(1):
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out += ["  " + line for line in a[i1:i2]]
+            else:
+                out += ["- " + line for line in a[i1:i2]] + ["+ " + line for line in b[j1:j2]]
+    return tuple(out)
+
+
 class Differ:
     def __init__(self, old: el.Definitions, new: el.Definitions):
         self.old, self.new = old, new
@@ -98,7 +141,8 @@ class Differ:
     def run(self) -> list[Change]:
         self.elements()
         self.item_definitions()
-        old_t, new_t = _tables(self.old), _tables(self.new)
+        old_t = {name: (owner, table) for name, owner, table in tables_of(self.old)}
+        new_t = {name: (owner, table) for name, owner, table in tables_of(self.new)}
         for name in old_t.keys() - new_t.keys():
             self.add("table-removed", f"decision table of {name!r} removed", decision=name,
                      element_id=old_t[name][1].id)
@@ -106,8 +150,8 @@ class Differ:
             self.add("table-added", f"decision table of {name!r} added", decision=name,
                      element_id=new_t[name][1].id)
         for name in [n for n in old_t if n in new_t]:
-            self.table(name, old_t[name], new_t[name])
-        self.literal_expressions(old_t, new_t)
+            self.table(name, old_t[name][1], new_t[name][1])
+        self.logic()
         return self.changes
 
     def elements(self):
@@ -124,6 +168,13 @@ class Differ:
                 if a != b:
                     self.add("type", f"{what} {name!r} type {a} -> {b}", decision=name,
                              element_id=new[name].id, old=a, new=b)
+            for name in sorted(old.keys() & new.keys()):
+                for part in ("question", "description"):
+                    a, b = getattr(old[name], part, None), getattr(new[name], part, None)
+                    if _n(a) != _n(b):
+                        self.add("documentation", f"{what} {name!r} {part} changed",
+                                 decision=name, element_id=new[name].id, old=a, new=b,
+                                 lines=line_diff(a or "", b or ""))
 
     def item_definitions(self):
         old, new = self.old.item_definitions, self.new.item_definitions
@@ -133,17 +184,23 @@ class Differ:
                 self.add("item-definition", f"item definition {name!r} {'added' if a is None else 'removed'}",
                          element_id=(a or b).id)
                 continue
-            for attr in ("type_ref", "allowed_values", "is_collection"):
+            for attr in ("type_ref", "allowed_values", "type_constraint", "is_collection"):
                 x, y = getattr(a, attr), getattr(b, attr)
-                if _n(str(x)) != _n(str(y)):
-                    self.add("item-definition", f"item definition {name!r} {attr.replace('_', ' ')}: "
-                             f"{x} -> {y}", element_id=b.id, old=str(x), new=str(y))
+                if _n(str(x)) == _n(str(y)):
+                    continue
+                renamed = _list_renames(x, y) if attr in ("allowed_values", "type_constraint") else None
+                if renamed:
+                    for p, q in renamed:
+                        self.add("rename", f"item definition {name!r} value {p} renamed to {q}",
+                                 element_id=b.id, old=p, new=q)
+                    continue
+                self.add("item-definition", f"item definition {name!r} {attr.replace('_', ' ')}: "
+                         f"{x} -> {y}", element_id=b.id, old=str(x), new=str(y))
             if [(c.name, c.type_ref) for c in a.components] != [(c.name, c.type_ref) for c in b.components]:
                 self.add("item-definition", f"item definition {name!r} components changed",
                          element_id=b.id)
 
-    def table(self, name, old_pair, new_pair):
-        (_, a), (_, b) = old_pair, new_pair
+    def table(self, name, a: el.DecisionTable, b: el.DecisionTable):
         where = dict(decision=name, element_id=b.id)
         if (a.hit_policy, a.aggregation) != (b.hit_policy, b.aggregation):
             show = lambda t: t.hit_policy + (f" {t.aggregation}" if t.aggregation else "")  # noqa: E731
@@ -173,14 +230,15 @@ class Differ:
 
         matched = _match_rules(a.rules, b.rules, content, inputs_only)
         ordered = b.hit_policy in ("FIRST", "RULE ORDER", "OUTPUT ORDER", "PRIORITY", "COLLECT")
+        pending: list[Change] = []
         for old_r, new_r in matched:
             if new_r is None:
-                self.add("rule-removed", f"{name}: rule {old_r.index} ({old_r.id}) removed: "
-                         + _rule_text(old_r), rule_id=old_r.id, **where)
+                self.add("rule-removed", f"{name}: rule {old_r.index}{_id(old_r)} removed",
+                         rule_id=old_r.id, row=old_r.index, cells=rule_cells(a, old_r, name), **where)
                 continue
             if old_r is None:
-                self.add("rule-added", f"{name}: rule {new_r.index} ({new_r.id}) added: "
-                         + _rule_text(new_r), rule_id=new_r.id, **where)
+                self.add("rule-added", f"{name}: rule {new_r.index}{_id(new_r)} added",
+                         rule_id=new_r.id, row=new_r.index, cells=rule_cells(b, new_r, name), **where)
                 continue
             rid = new_r.id or f"rule {new_r.index}"
             for kind, pairs, attr, cols in (("input", in_pairs, "input_entries", b.inputs),
@@ -191,12 +249,19 @@ class Differ:
                     y = getattr(new_r, attr)[j] if j < len(getattr(new_r, attr)) else ""
                     if _n(x) != _n(y):
                         col = _col_name(cols[j]) if cols is not None else b.annotations[j]
-                        self.add("annotation" if kind == "annotation" else "cell",
-                                 f"{name}: rule {new_r.index} ({rid}) {kind} {col!r}: {_n(x)!r} -> {_n(y)!r}",
-                                 rule_id=rid, column=col, old=_n(x), new=_n(y), **where)
+                        multi = "\n" in x.strip() or "\n" in y.strip()
+                        pending.append(Change(
+                            "annotation" if kind == "annotation" else "cell",
+                            f"{name}: rule {new_r.index}{_id(new_r)}, {kind} column {col!r}: "
+                            + ("changed" if multi else f"{_n(x)} -> {_n(y)}"),
+                            rule_id=rid, column=col, old=_n(x), new=_n(y), row=new_r.index,
+                            lines=line_diff(x, y) if multi else (), **where))
             if ordered and _relative_moved(matched, old_r, new_r):
-                self.add("rule-moved", f"{name}: rule {rid} moved from position {old_r.index} to "
-                         f"{new_r.index} (order matters under {b.hit_policy})", rule_id=rid, **where)
+                self.add("rule-moved", f"{name}: rule {old_r.index}{_id(new_r)} moved to row "
+                         f"{new_r.index} (order matters under {b.hit_policy})", rule_id=rid,
+                         row=new_r.index, **where)
+        self.changes += _fold_renames(name, pending, {_col_name(c) for c in b.outputs}, a, b,
+                                      out_pairs, where)
 
     def columns(self, name, old, new, what, where) -> list[tuple[int, int]]:
         pairs = _match(old, new, [lambda c: c.id, _col_name])
@@ -213,52 +278,140 @@ class Differ:
                 if a.type_ref != b.type_ref:
                     self.add("type", f"{name}: {what} column {_col_name(b)!r} type {a.type_ref} -> "
                              f"{b.type_ref}", column=_col_name(b), old=a.type_ref, new=b.type_ref, **where)
-                for attr in ("text", "input_values", "output_values", "default_output"):
+                for attr in ("label", "text", "input_values", "output_values", "default_output"):
                     x, y = getattr(a, attr, None), getattr(b, attr, None)
-                    if _n(x) != _n(y):
-                        self.add("cell", f"{name}: {what} column {_col_name(b)!r} {attr.replace('_', ' ')}"
-                                 f": {_n(x)!r} -> {_n(y)!r}", column=_col_name(b), old=_n(x),
-                                 new=_n(y), **where)
+                    if _n(x) == _n(y):
+                        continue
+                    if attr == "output_values" and _list_renames(x, y):
+                        for p, q in _list_renames(x, y):
+                            self.add("rename", f"{name}: output {_col_name(b)!r} values list: {p} "
+                                     f"renamed to {q}", column=_col_name(b), old=p, new=q, **where)
+                        continue
+                    words = {"text": "input expression"}.get(attr, attr.replace("_", " "))
+                    self.add("cell", f"{name}: {what} column {_col_name(b)!r} {words}: "
+                             f"{_n(x)} -> {_n(y)}", column=_col_name(b), old=_n(x), new=_n(y),
+                             lines=line_diff(x or "", y or "") if "\n" in (x or "") + (y or "") else (),
+                             **where)
         return sorted(out)
 
-    def literal_expressions(self, old_t, new_t):
-        for name in sorted(self.old.decisions.keys() & self.new.decisions.keys()):
-            if name in old_t or name in new_t:
-                continue
-            a, b = self.old.decisions[name].expression, self.new.decisions[name].expression
-            x, y = _expr_text(a), _expr_text(b)
-            if x != y:
-                self.add("expression", f"{name}: decision logic changed: {x!r} -> {y!r}",
-                         decision=name, element_id=self.new.decisions[name].id, old=x, new=y)
+    def logic(self):
+        """Non-table logic, part by part: one change per context entry, binding or item."""
+        for attr in ("decisions", "bkms"):
+            old, new = getattr(self.old, attr), getattr(self.new, attr)
+            for name in sorted(old.keys() & new.keys()):
+                logic = "expression" if attr == "decisions" else "encapsulated_logic"
+                a = dict(boxed_parts(getattr(old[name], logic), [name]))
+                b = dict(boxed_parts(getattr(new[name], logic), [name]))
+                eid = new[name].id
+                for path in [p for p in a if p not in b]:
+                    self.add("expression", f"{path} removed", decision=name, element_id=eid,
+                             column=path, old=a[path], lines=tuple("- " + x for x in a[path].splitlines()))
+                for path in b:
+                    if path not in a:
+                        self.add("expression", f"{path} added", decision=name, element_id=eid,
+                                 column=path, new=b[path],
+                                 lines=tuple("+ " + x for x in b[path].splitlines()))
+                    elif _n(a[path]) != _n(b[path]):
+                        self.add("expression", f"{path} changed", decision=name, element_id=eid,
+                                 column=path, old=a[path], new=b[path], lines=line_diff(a[path], b[path]))
 
 
-def _expr_text(e) -> str:
-    """A comparable text of a (non-table) boxed expression."""
-    if e is None:
-        return ""
-    if isinstance(e, el.LiteralExpression):
-        return _n(e.text)
-    parts = [type(e).__name__]
-    for attr in ("entries", "items", "bindings", "rows", "body", "if_", "then", "else_", "in_",
-                 "match", "callee"):
-        value = getattr(e, attr, None)
-        if value is None:
+def _id(rule) -> str:
+    return f" ({rule.id})" if rule.id else ""
+
+
+def rule_cells(table: el.DecisionTable, rule: el.Rule, owner: str) -> tuple[tuple[str, str], ...]:
+    """(kind:column, text) of every cell of a rule, in column order."""
+    cells = [(f"in:{_col_name(c)}", _n(t)) for c, t in zip(table.inputs, rule.input_entries)]
+    cells += [(f"out:{c.name or c.label or owner}", _n(t)) for c, t in zip(table.outputs, rule.output_entries)]
+    cells += [(f"note:{a}", _n(t)) for a, t in zip(table.annotations, rule.annotation_entries)]
+    return tuple(cells)
+
+
+def _list_renames(old_text, new_text) -> list[tuple[str, str]] | None:
+    """Values of a literal list replaced one for one in place (the list otherwise the same)."""
+    from pydmn.analysis.cells import split_top
+    if not old_text or not new_text:
+        return None
+    a, b = split_top(_n(old_text)), split_top(_n(new_text))
+    if len(a) != len(b):
+        return None
+    pairs = [(x, y) for x, y in zip(a, b) if x != y]
+    ok = pairs and all(isinstance(literal(x), str) and isinstance(literal(y), str) for x, y in pairs)
+    return pairs if ok and not ({y for _, y in pairs} & set(a)) else None
+
+
+def _fold_renames(name, pending: list[Change], outputs: set[str], a, b, out_pairs, where) -> list[Change]:
+    """Output cell changes X -> Y made in every rule that had X, where X is gone and Y is new, are
+    one rename each (a code renamed across the table), not one change per rule."""
+    def column_values(table, side):
+        values: dict[str, set[str]] = {}
+        for i_j in out_pairs:
+            c = i_j[side]
+            col = _col_name(b.outputs[i_j[1]])
+            values[col] = {_n(r.output_entries[c]) for r in table.rules if c < len(r.output_entries)}
+        return values
+    before, after = column_values(a, 0), column_values(b, 1)
+    by_pair: dict[tuple, list[Change]] = {}
+    for c in pending:
+        if c.kind == "cell" and c.column in outputs and isinstance(literal(c.old), str) \
+                and isinstance(literal(c.new), str):
+            by_pair.setdefault((c.column, c.old, c.new), []).append(c)
+    renamed: set[int] = set()
+    out: list[Change] = []
+    olds = {}
+    for (col, x, y), changes in by_pair.items():
+        olds.setdefault((col, x), set()).add(y)
+    for (col, x, y), changes in by_pair.items():
+        if x in after.get(col, set()) or y in before.get(col, set()) or len(olds[(col, x)]) > 1:
             continue
-        for v in (value if isinstance(value, list) else [value]):
-            if isinstance(v, list):
-                parts += [_expr_text(x) for x in v]
-            elif isinstance(v, el.ContextEntry):
-                parts += [getattr(v.variable, "name", "") or "", _expr_text(v.value)]
-            elif isinstance(v, el.Binding):
-                parts += [v.parameter.name or "", _expr_text(v.value)]
-            else:
-                parts.append(_expr_text(v))
-    return " | ".join(parts)
+        renamed.update(id(c) for c in changes)
+        rows = tuple(c.row for c in changes)
+        out.append(Change("rename", f"{name}: output {col!r} value {x} renamed to {y} "
+                          f"(rule{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})",
+                          column=col, old=x, new=y, rows=rows, **where))
+    return out + [c for c in pending if id(c) not in renamed]
 
 
-def _rule_text(rule) -> str:
-    return (" | ".join(_n(t) for t in rule.input_entries) + " => "
-            + " | ".join(_n(t) for t in rule.output_entries))
+def boxed_parts(e, path: list[str]):
+    """(path, text) of every FEEL text of a boxed expression, tables left to the table diff."""
+    where = " / ".join(path)
+    if e is None or isinstance(e, el.DecisionTable):
+        return
+    if isinstance(e, el.LiteralExpression):
+        yield where, (e.text or "").strip()
+    elif isinstance(e, el.Context):
+        for n, entry in enumerate(e.entries, start=1):
+            name = entry.variable.name if entry.variable is not None else "result"
+            if entry.variable is not None and entry.variable.type_ref:
+                yield " / ".join([*path, name, "type"]), entry.variable.type_ref
+            yield from boxed_parts(entry.value, [*path, name or f"entry {n}"])
+    elif isinstance(e, el.Invocation):
+        yield from boxed_parts(e.callee, [*path, "function"])
+        for b in e.bindings:
+            yield from boxed_parts(b.value, [*path, b.parameter.name or "argument"])
+    elif isinstance(e, el.ListExpression):
+        for n, item in enumerate(e.items, start=1):
+            yield from boxed_parts(item, [*path, f"item {n}"])
+    elif isinstance(e, el.Relation):
+        yield " / ".join([*path, "columns"]), ", ".join(c.name or "" for c in e.columns)
+        for r, row in enumerate(e.rows, start=1):
+            for column, cell in zip(e.columns, row):
+                yield from boxed_parts(cell, [*path, f"row {r}", column.name or ""])
+    elif isinstance(e, el.FunctionDefinition):
+        yield " / ".join([*path, "parameters"]), ", ".join(
+            (p.name or "") + (f": {p.type_ref}" if p.type_ref else "") for p in e.parameters)
+        yield from boxed_parts(e.body, [*path, "body"])
+    elif isinstance(e, el.Conditional):
+        for part, child in (("if", e.if_), ("then", e.then), ("else", e.else_)):
+            yield from boxed_parts(child, [*path, part])
+    elif isinstance(e, el.Filter):
+        yield from boxed_parts(e.in_, [*path, "in"])
+        yield from boxed_parts(e.match, [*path, "match"])
+    elif isinstance(e, el.Iteration):
+        yield " / ".join([*path, e.kind]), e.iterator_variable
+        yield from boxed_parts(e.in_, [*path, "in"])
+        yield from boxed_parts(e.body, [*path, "return" if e.kind == "for" else "satisfies"])
 
 
 def _match_rules(old, new, content, inputs_only) -> list[tuple]:
@@ -310,20 +463,3 @@ def diff_files(old_path, new_path) -> ModelDiff:
     b, fb = read_source(new_path)
     return diff_definitions(parse_definitions(a, fa), parse_definitions(b, fb),
                             str(old_path), str(new_path))
-
-
-def scenario_changes(old_model, new_model, scenarios: Iterable[tuple[str, dict]],
-                     decisions: Iterable[str] | None = None) -> list[Change]:
-    """Scenarios whose decision results differ between two loaded models (`pydmn.Model`)."""
-    out = []
-    for name, inputs in scenarios:
-        a = old_model.evaluate(dict(inputs))
-        b = new_model.evaluate(dict(inputs))
-        names = list(decisions) if decisions else sorted(set(a.decisions) | set(b.decisions))
-        for d in names:
-            x = a.decisions[d].value if d in a.decisions else None
-            y = b.decisions[d].value if d in b.decisions else None
-            if x != y:
-                out.append(Change("scenario", f"scenario {name!r}: {d} {x!r} -> {y!r}", decision=d,
-                                  old=repr(x), new=repr(y), rule_id=None, column=name))
-    return out

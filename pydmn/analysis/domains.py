@@ -8,6 +8,7 @@ and subsumption questions become set questions on atoms, and are exact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -60,15 +61,30 @@ class Atom:
 
 
 def feel_text(value) -> str:
+    """FEEL literal text of a value: what a reviewer reads in reports (never a Python repr)."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return '"' + value.replace('"', '\\"') + '"'
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, dt.datetime):
+        return f'date and time("{value.isoformat()}")'
     if isinstance(value, dt.date):
         return f'date("{value.isoformat()}")'
+    if isinstance(value, dt.time):
+        return f'time("{value.isoformat()}")'
     if isinstance(value, Decimal):
         return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(feel_text(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_key(k)}: {feel_text(v)}" for k, v in value.items()) + "}"
     return str(value)
+
+
+def _key(name: str) -> str:
+    return name if re.fullmatch(r"[^\W\d]\w*", name) else feel_text(name)
 
 
 def _kind_key(value) -> str:

@@ -40,7 +40,7 @@ def validate_schema(data: bytes, file: str | None = None) -> list[Finding]:
     doctype = root.getroottree().docinfo
     if doctype.doctype or doctype.internalDTD is not None or doctype.externalDTD is not None:
         # entities can read local files or expand without bound; DMN never needs a DTD
-        return [Finding("error", "xml", "DTDs and entities are not allowed in a DMN model "
+        return [Finding("error", "xml-dtd", "DTDs and entities are not allowed in a DMN model "
                         "(the file declares a DOCTYPE)", line=1, file=file)]
     namespace = etree.QName(root).namespace or ""
     entry = SCHEMA_FILES.get(namespace)

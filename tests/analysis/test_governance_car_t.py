@@ -13,8 +13,12 @@ from pydmn.analysis.semantics import tables_of
 from pydmn.model.reader import parse_definitions
 from webapp.export import export_model
 from webapp.export.document import build_document
-from webapp.governance_cli import scenario_results
-from webapp.scenarios import scenario_inputs
+from click.testing import CliRunner
+
+import pytest
+from pydmn.analysis.impact import impact
+from webapp.governance_cli import diff_command
+from webapp.scenarios import scenario_file_of, scenario_inputs
 
 MODEL = Path(__file__).resolve().parents[2] / "decisions" / "car-t-candidate-selection.dmn"
 
@@ -39,68 +43,127 @@ def test_car_t_exports_hold_every_rule():
                for line in md.splitlines()) == len(expected)
 
 
-def window_cells(defs):
-    """(rule, column index, column name) of table cells holding the 100-day window."""
+def number_cells(defs):
+    """(rule, tag, column index, column name, text) of table cells holding a number literal."""
     found = []
     for _, _, table in tables_of(defs):
-        for c, clause in enumerate(table.inputs):
-            column = f"{clause.label or ''} {clause.text}"
-            if not re.search(r"day", column, re.I):
-                continue
+        for tag, entries, columns in (("inputEntry", "input_entries", table.inputs),
+                                      ("outputEntry", "output_entries", table.outputs)):
             for rule in table.rules:
-                if re.search(r"\b100\b", rule.input_entries[c]):
-                    found.append((rule, c, clause.label or clause.text))
+                for c, text in enumerate(getattr(rule, entries)):
+                    if re.search(r"(?<![\w.])\d+(?![\w.])", text) and '"' not in text:
+                        column = columns[c]
+                        found.append((rule, tag, c, getattr(column, "name", None) or column.label
+                                      or column.text, text))
     return found
 
 
-def moved_copy(tmp_path, rule, column_index):
+def edited_copy(tmp_path, rule, tag, c, name="edited.dmn"):
+    """The model with the first number of one cell raised by 80."""
     root = etree.fromstring(MODEL.read_bytes())
     node = root.xpath("//*[@id=$id]", id=rule.id)[0]
-    entry = [e for e in node if etree.QName(e).localname == "inputEntry"][column_index]
+    entry = [e for e in node if etree.QName(e).localname == tag][c]
     text = [t for t in entry if etree.QName(t).localname == "text"][0]
-    text.text = re.sub(r"\b100\b", "180", text.text)
-    path = tmp_path / MODEL.name
+    text.text = re.sub(r"(?<![\w.])(\d+)(?![\w.])", lambda m: str(int(m.group(1)) + 80), text.text, count=1)
+    path = tmp_path / name
     path.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
     return path, text.text
 
 
-def test_moving_the_100_day_window_names_exactly_that_cell(tmp_path):
-    defs = parse_definitions(MODEL.read_bytes())
-    cells = window_cells(defs)
-    assert len(cells) >= 1, "no table cell with the 100-day window"
-    for rule, c, column in cells:
-        new, new_text = moved_copy(tmp_path, rule, c)
+def test_editing_one_number_names_exactly_that_cell(tmp_path):
+    cells = number_cells(parse_definitions(MODEL.read_bytes()))
+    assert cells, "no table cell holds a number"
+    for rule, tag, c, column, text in cells:
+        new, new_text = edited_copy(tmp_path, rule, tag, c)
         [change] = diff_files(MODEL, new).changes
-        assert (change.kind, change.rule_id, change.column) == ("cell", rule.id, column)
-        assert "100" in change.old and change.new == new_text.strip()
+        assert (change.kind, change.rule_id, change.column, change.row) == ("cell", rule.id, column, rule.index)
+        assert change.old == " ".join(text.split()) and change.new == " ".join(new_text.split())
 
 
-def test_moving_the_whole_window_names_exactly_its_cells(tmp_path):
-    cells = window_cells(parse_definitions(MODEL.read_bytes()))
-    root = etree.fromstring(MODEL.read_bytes())
-    for rule, c, _ in cells:
-        node = root.xpath("//*[@id=$id]", id=rule.id)[0]
-        entry = [e for e in node if etree.QName(e).localname == "inputEntry"][c]
-        text = [t for t in entry if etree.QName(t).localname == "text"][0]
-        text.text = re.sub(r"\b100\b", "180", text.text)
-    new = tmp_path / MODEL.name
-    new.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
-    changes = diff_files(MODEL, new).changes
-    assert sorted((c.kind, c.rule_id, c.column) for c in changes) == \
-        sorted(("cell", rule.id, column) for rule, _, column in cells)
-    assert all(c.old.replace("100", "180") == c.new for c in changes)
-
-
-def test_moving_the_window_changes_scenario_results(tmp_path):
-    cases = scenario_inputs(MODEL, pydmn.load(str(MODEL)))
+def test_impact_groups_scenarios_by_outcome_change_in_feel_text(tmp_path):
+    model = pydmn.load(str(MODEL))
+    cases = scenario_inputs(MODEL, model)
     assert cases, "the CAR-T model's scenarios are missing"
-    rule, c, _ = window_cells(parse_definitions(MODEL.read_bytes()))[0]
-    new, _ = moved_copy(tmp_path, rule, c)
-    changed = scenario_results(MODEL, new, None)
-    assert changed, "no scenario exercises the 100-day window"
-    old_m, new_m = pydmn.load(str(MODEL)), pydmn.load(str(new))
-    names = {c.column for c in changed}
+    for rule, tag, c, _, _ in number_cells(parse_definitions(MODEL.read_bytes())):
+        new, _ = edited_copy(tmp_path, rule, tag, c)
+        result = impact(model, pydmn.load(str(new)), cases, diff_files(MODEL, new))
+        if result.groups:
+            break
+    else:
+        pytest.fail("no number in any table changes a scenario's answer")
+    changed = {s for g in result.groups for s in g.scenarios}
+    assert result.total == len(cases) and result.unchanged == len(cases) - len(changed)
+    new_model = pydmn.load(str(new))
     for name, inputs in cases:
-        a, b = old_m.evaluate(dict(inputs)), new_m.evaluate(dict(inputs))
-        differs = any(a.decisions[d].value != b.decisions[d].value for d in a.decisions)
-        assert differs == (name in names), name
+        differs = any(model.evaluate(dict(inputs))[d] != new_model.evaluate(dict(inputs))[d]
+                      for d in result.decisions)
+        assert differs == (name in changed), name
+    text = "\n".join(result.summary())
+    for g in result.groups:
+        assert f"{len(g.scenarios)} scenario" in g.describe() and g.old in text and g.new in text
+    assert not re.search(r"Decimal\(|\bNone\b|datetime\.|'", text), text
+
+
+def _renamable_codes(defs, data: str):
+    """(table, output column index, code) of string codes that appear nowhere else in the model."""
+    for name, _, table in tables_of(defs):
+        for c, output in enumerate(table.outputs):
+            codes = {}
+            for rule in table.rules:
+                m = re.fullmatch(r'\s*"([\w.-]+)"\s*', rule.output_entries[c])
+                if m:
+                    codes[m.group(1)] = codes.get(m.group(1), 0) + 1
+            for code, n in codes.items():
+                if data.count(f"&quot;{code}&quot;") == n and code not in re.sub(r"&quot;[\w.-]+&quot;", "", data):
+                    yield name, c, code
+
+
+def test_a_renamed_code_is_one_rename_and_changes_answers_only_by_name(tmp_path):
+    data = MODEL.read_text()
+    model = pydmn.load(str(MODEL))
+    cases = scenario_inputs(MODEL, model)
+    tried = 0
+    for table, c, code in _renamable_codes(parse_definitions(MODEL.read_bytes()), data):
+        tried += 1
+        new = tmp_path / "renamed.dmn"
+        new.write_text(data.replace(f"&quot;{code}&quot;", f"&quot;{code}-v2&quot;"))
+        diff = diff_files(MODEL, new)
+        [rename] = diff.changes
+        assert (rename.kind, rename.decision, rename.old, rename.new) == \
+            ("rename", table, f'"{code}"', f'"{code}-v2"')
+        result = impact(model, pydmn.load(str(new)), cases, diff)
+        if result.groups:
+            assert all(g.renamed_only for g in result.groups)
+            assert "changed only by renamed codes" in "\n".join(result.summary())
+            return
+        if tried > 40:
+            break
+    pytest.fail("no code found whose rename changes a scenario's answer")
+
+
+def test_new_rules_no_scenario_exercises_are_flagged(tmp_path):
+    defs = parse_definitions(MODEL.read_bytes())
+    name, table, rule, c = next(
+        (n, t, t.rules[0], c) for n, _, t in tables_of(defs) for c, clause in enumerate(t.inputs)
+        if clause.type_ref in ("string", "number") and t.rules)
+    root = etree.fromstring(MODEL.read_bytes())
+    node = root.xpath("//*[@id=$id]", id=rule.id)[0]
+    copy = etree.fromstring(etree.tostring(node))
+    for element in copy.iter():
+        if element.get("id"):
+            element.set("id", element.get("id") + "_new")
+    entry = [e for e in copy if etree.QName(e).localname == "inputEntry"][c]
+    [t for t in entry if etree.QName(t).localname == "text"][0].text = \
+        '"no such value"' if table.inputs[c].type_ref == "string" else "-987654"
+    node.addnext(copy)
+    new = tmp_path / "added.dmn"
+    new.write_bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
+    old = tmp_path / "old.dmn"           # no scenario file beside it: --scenarios names the YAML
+    old.write_bytes(MODEL.read_bytes())
+    quiet = CliRunner().invoke(diff_command, [str(old), str(new)])
+    assert quiet.exit_code == 0 and quiet.output.startswith("No scenarios ran: no --scenarios file")
+    result = CliRunner().invoke(diff_command, [str(old), str(new), "--scenarios",
+                                               str(scenario_file_of(MODEL))])
+    assert result.exit_code == 0, result.output
+    assert f"not exercised by any scenario: {name} rule {rule.index + 1} ({rule.id}_new)" in result.output
+    assert result.output.startswith(f"Impact on {len(scenario_inputs(MODEL, pydmn.load(str(MODEL))))} scenarios")

@@ -55,6 +55,7 @@ def test_cli_text_and_html(tmp_path):
     new = write(tmp_path, "b.dmn", BASE.replace('typeRef="tRegion"/>', 'typeRef="string"/>'))
     result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new)])
     assert result.exit_code == 0 and "[type] input data 'Region' type tRegion -> string" in result.output
+    assert result.output.startswith("No scenarios ran: no --scenarios file was given")
     out = tmp_path / "diff.html"
     result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new),
                                                "--format", "html", "-o", str(out)])
@@ -94,7 +95,59 @@ def test_scenarios_whose_results_change(tmp_path):
     result = CliRunner().invoke(diff_command, [str(DATA / "seeded-defects.dmn"), str(new),
                                                "--scenarios", str(scenarios), "--format", "json"])
     assert result.exit_code == 0, result.output
-    changed = json.loads(result.output)["scenarios"]
+    impact = json.loads(result.output)["impact"]
     # 67 now falls in [18..70] and in ">= 60, false": two matches under UNIQUE give null
-    assert [(c["column"], c["decision"], c["old"], c["new"]) for c in changed] == \
-        [("67 non-member", "Discount", "'senior'", "None")]
+    assert [(c["scenario"], c["decision"], c["old"], c["new"]) for c in impact["changes"]] == \
+        [("67 non-member", "Discount", '"senior"', "null")]
+    [group] = [g for g in impact["groups"] if g["decision"] == "Discount"]
+    assert (group["old"], group["new"], group["scenarios"]) == ('"senior"', "null", ["67 non-member"])
+    assert impact["scenarios_run"] == 2 and impact["unchanged"] == 1
+
+
+def test_added_and_removed_rules_read_by_row_and_column(tmp_path):
+    text = BASE.replace('<rule id="r_masked">', '<rule id="r_new"><inputEntry id="n1"><text>"west"</text></inputEntry>'
+                        '<inputEntry id="n2"><text>-</text></inputEntry><outputEntry id="n3"><text>"W"</text></outputEntry></rule>'
+                        '<rule id="r_masked">')
+    diff = diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", text))
+    [added] = diff.of_kind("rule-added")
+    assert added.message == "Route: rule 3 (r_new) added" and added.row == 3
+    assert added.cells == (("in:Region", '"west"'), ("in:Age", "-"), ("out:Route", '"W"'))
+    assert 'IF Region: "west"' in diff.text() and 'THEN Route = "W"' in diff.text()
+    assert " | " not in diff.text() and "=>" not in diff.text()
+    removed = diff_files(write(tmp_path, "c.dmn", text), DATA / "seeded-defects.dmn").of_kind("rule-removed")
+    assert [(c.row, c.rule_id) for c in removed] == [(3, "r_new")]
+
+
+CONTEXT = """<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="n" namespace="urn:x">
+<inputData id="i" name="Score"><variable id="vi" name="Score" typeRef="number"/></inputData>
+<decision id="d1" name="Outcome"><variable id="v1" name="Outcome"/>
+<informationRequirement id="r1"><requiredInput href="#i"/></informationRequirement>
+<context id="c"><contextEntry><variable id="e1" name="limit"/><literalExpression id="l1"><text>50</text></literalExpression></contextEntry>
+<contextEntry><variable id="e2" name="band"/><literalExpression id="l2"><text>if Score > limit then "high"
+else if Score > limit / 2 then "medium"
+else if Score > 10 then "low"
+else "none"</text></literalExpression></contextEntry>
+<contextEntry><literalExpression id="l3"><text>band</text></literalExpression></contextEntry></context></decision>
+</definitions>"""
+
+
+def test_a_changed_expression_is_a_line_diff_of_the_part_that_changed(tmp_path):
+    old = write(tmp_path, "a.dmn", CONTEXT)
+    new = write(tmp_path, "b.dmn", CONTEXT.replace("limit / 2", "limit / 3"))
+    [change] = diff_files(old, new).changes
+    assert (change.kind, change.column) == ("expression", "Outcome / band")
+    assert change.lines == ('  if Score > limit then "high"', '- else if Score > limit / 2 then "medium"',
+                            '+ else if Score > limit / 3 then "medium"', '  else if Score > 10 then "low"')
+    assert diff_files(old, new).text().count("limit / 2") == 1
+
+
+def test_a_code_renamed_in_every_rule_is_one_rename(tmp_path):
+    text = BASE.replace('<text>"senior"</text>', '<text>"elder"</text>')
+    diff = diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", text))
+    [rename] = diff.changes
+    assert (rename.kind, rename.column, rename.old, rename.new, rename.rows) == \
+        ("rename", "Discount", '"senior"', '"elder"', (3, 4))
+    assert diff.renames() == {"senior": "elder"}
+    partly = text.replace('<text>"elder"</text>', '<text>"senior"</text>', 1)
+    kinds = [c.kind for c in diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "c.dmn", partly)).changes]
+    assert kinds == ["cell"]          # "senior" is still used: a cell edit, not a rename

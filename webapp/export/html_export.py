@@ -15,7 +15,9 @@ def render_html(doc: dict) -> str:
     return _env.get_template("model.html.j2").render(doc=doc)
 
 
-def render_diff_html(diff, scenarios=None, old_version: str = "", new_version: str = "") -> str:
-    """`diff` is a pydmn.analysis.diff.ModelDiff; `scenarios` a list of scenario Changes or None."""
-    return _env.get_template("diff.html.j2").render(diff=diff, scenarios=scenarios,
+def render_diff_html(diff, impact=None, note: str | None = None, old_version: str = "",
+                     new_version: str = "") -> str:
+    """`diff`: a pydmn.analysis.diff.ModelDiff; `impact`: its pydmn.analysis.impact.Impact, or
+    None with `note` saying why no scenarios ran."""
+    return _env.get_template("diff.html.j2").render(diff=diff, impact=impact, note=note,
                                                    old_version=old_version, new_version=new_version)
