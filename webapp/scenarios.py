@@ -93,9 +93,9 @@ def check_model(model_id: str, model, path: Path) -> list[str]:
     return [f"scenario {o.title!r} [{o.section}]: {'; '.join(o.problems)}" for o in report.failed]
 
 
-def scenario_inputs(model_path: Path, model) -> list[tuple[str, dict]] | None:
-    """(title, complete inputs) of every scenario beside the model; None when it has none."""
-    file = scenario_file_of(model_path)
+def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[tuple[str, dict]] | None:
+    """(title, complete inputs) of every scenario beside the model (or in `file`); None when it has none."""
+    file = file or scenario_file_of(model_path)
     if not file.is_file():
         return None
     spec = yaml.safe_load(file.read_text(encoding="utf-8"))
