@@ -1,45 +1,34 @@
 """pydmn: a DMN 1.5 decision engine (FEEL, decision tables, boxed expressions).
 
-    model = pydmn.load("policy.dmn")
+    model = pydmn.load("policy.dmn", imports=["library.dmn"])
     result = model.evaluate({"Age": 42})
     result["Eligibility"]
+
+The public API is the names in `__all__` here, the module `pydmn.feel` (FEEL alone) and
+`pydmn.analysis` (validation, table analysis, diff). Every other module is internal and may
+change without notice; docs/design.md describes the layers behind these names.
 """
-from __future__ import annotations
-
-from typing import TYPE_CHECKING
-
-from pydmn.errors import DMNError, EvaluationError, FeelSyntaxError, Message, ModelError
+from pydmn import feel
+from pydmn.errors import (
+    DMNError, EvaluationError, EvaluationFailed, FeelSyntaxError, Message, ModelError, SEVERITY,
+)
+from pydmn.evaluation.builder import load
+from pydmn.evaluation.decision_table import MatchedRule
+from pydmn.evaluation.model import Model
+from pydmn.evaluation.result import DecisionResult, Result
+from pydmn.feel.builtins.temporal_parse import (
+    parse_date, parse_date_and_time, parse_duration, parse_time,
+)
+from pydmn.feel.operators import duration_text
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
+from pydmn.model import elements
+from pydmn.model.dmn13 import to_dmn13
+from pydmn.model.reader import read
+from pydmn.model.types import DataType
+from pydmn.model.walk import NamedTable, decision_tables
 
-if TYPE_CHECKING:
-    from pydmn.evaluation.engine import Model
-
-__all__ = ["load", "Model", "Result", "DecisionResult", "MatchedRule", "DataType", "Message",
-           "DMNError", "ModelError", "FeelSyntaxError", "EvaluationError", "YearsMonths", "Range",
-           "FeelFunction", "parse_date", "parse_time", "parse_date_and_time", "parse_duration"]
-
-_TEXT_PARSERS = ("parse_date", "parse_time", "parse_date_and_time", "parse_duration")
-
-
-def load(source, imports=()) -> "Model":
-    """Load a DMN model from a path, bytes or XML text; `imports` are the models it imports
-    (Model objects, paths, bytes or text), matched by namespace. Raises ModelError."""
-    from pydmn.evaluation.engine import Model
-    return Model.load(source, imports=imports)
-
-
-def __getattr__(name):
-    # Lazy: the model layer needs the FEEL compiler, which `import pydmn.errors` should not.
-    if name == "Model":
-        from pydmn.evaluation.engine import Model
-        return Model
-    if name in ("Result", "DecisionResult", "MatchedRule"):
-        from pydmn.evaluation import result
-        return getattr(result, name)
-    if name in _TEXT_PARSERS:     # FEEL's lexical forms: the value, or None for other text
-        from pydmn.feel.builtins import temporal_parse
-        return getattr(temporal_parse, name)
-    if name == "DataType":
-        from pydmn.model.types import DataType
-        return DataType
-    raise AttributeError(name)
+__all__ = ["load", "read", "Model", "Result", "DecisionResult", "MatchedRule", "DataType",
+           "decision_tables", "NamedTable", "elements", "to_dmn13", "feel",
+           "Message", "SEVERITY", "DMNError", "ModelError", "FeelSyntaxError", "EvaluationError",
+           "EvaluationFailed", "YearsMonths", "Range", "FeelFunction", "duration_text",
+           "parse_date", "parse_time", "parse_date_and_time", "parse_duration"]

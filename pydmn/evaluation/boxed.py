@@ -1,25 +1,22 @@
 """Boxed expressions compiled once into closures `fn(scope) -> value`.
 
 Each closure never raises: FEEL errors arrive as None plus a message on the scope, and this layer
-adds its own (type-mismatch, limit) the same way. Decision tables live in decision_table.py.
+reports its own (type-mismatch, limit, ...) the same way. Decision tables are compiled by
+decision_table.py.
 """
 from __future__ import annotations
 
 import threading
 from typing import Callable
 
-from pydmn.errors import FeelSyntaxError, Message, ModelError
-from pydmn.feel import compile_expression
+from pydmn.errors import FeelSyntaxError, ModelError
+from pydmn.evaluation.decision_table import CompiledTable
+from pydmn.feel import compile_expression, compile_unary_tests
+from pydmn.feel.external import compile_external
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
+from pydmn.model.namespaces import FEEL_LANGUAGES
 from pydmn.model.types import ANY, TypeSystem, coerce
-
-FEEL_LANGUAGES = {None, "", "FEEL", "http://www.omg.org/spec/FEEL/20140401",
-                  "https://www.omg.org/spec/DMN/20191111/FEEL/",
-                  "https://www.omg.org/spec/DMN/20211108/FEEL/",
-                  "https://www.omg.org/spec/DMN/20230324/FEEL/",
-                  "http://www.omg.org/spec/DMN/20180521/FEEL/",
-                  "https://www.omg.org/spec/DMN/20240513/FEEL/"}
 
 MAX_DEPTH = 256
 
@@ -27,11 +24,6 @@ Compiled = Callable[[object], object]
 
 
 def _null(_scope):
-    return None
-
-
-def _fail(scope, kind: str, text: str, element_id: str | None):
-    scope.messages.append(Message("error", kind, text, element_id))
     return None
 
 
@@ -59,12 +51,12 @@ class DMNFunction(FeelFunction):
         if named is not None:
             unknown = set(named) - set(self.params)
             if unknown:
-                return _fail(scope, "invalid-argument",
+                return scope.report("invalid-argument",
                              f"{self.name} has no parameter {sorted(unknown)[0]!r}",
                              self.element_id)
             args = [named.get(p) for p in self.params]
         elif len(args) != len(self.params):
-            return _fail(scope, "invalid-argument",
+            return scope.report("invalid-argument",
                          f"{self.name} takes {len(self.params)} arguments, got {len(args)}",
                          self.element_id)
         values = {}
@@ -76,7 +68,7 @@ class DMNFunction(FeelFunction):
             values[p] = value
         depth = getattr(self._depth, "n", 0)
         if depth >= MAX_DEPTH:
-            return _fail(scope, "limit", f"recursion deeper than {MAX_DEPTH} in {self.name}",
+            return scope.report("limit", f"recursion deeper than {MAX_DEPTH} in {self.name}",
                          self.element_id)
         # The body sees its defining scope, but reports into the caller's message list.
         local = (self.closure or scope).child(values)     # arguments are FEEL values
@@ -117,8 +109,8 @@ class BoxedCompiler:
         self.load_errors.append(error)
         text, eid = str(error), error.element_id
         if unary:
-            return lambda scope, value: _fail(scope, "evaluation", text, eid)
-        return lambda scope: _fail(scope, "evaluation", text, eid)
+            return lambda scope, value: scope.report("not-compiled", text, eid)
+        return lambda scope: scope.report("not-compiled", text, eid)
 
     def feel(self, text: str, element_id: str | None, line: int | None = None) -> Compiled:
         try:
@@ -129,10 +121,17 @@ class BoxedCompiler:
         except RecursionError:
             return self.reject(ModelError("FEEL expression nested too deeply", file=self.file,
                                           line=line, element_id=element_id))
-        except Exception as exc:     # a compiler defect must still surface as a load error
-            return self.reject(ModelError(f"FEEL compiler failed on {text!r}: "
-                                          f"{type(exc).__name__}: {exc}", file=self.file,
-                                          line=line, element_id=element_id))
+
+    def tests(self, text: str | None, element_id: str | None, line: int | None = None):
+        """Compiled unary tests, or None for none (`-` or no text)."""
+        if text is None or not text.strip() or text.strip() == "-":
+            return None
+        try:
+            return compile_unary_tests(text, self.names)
+        except FeelSyntaxError as exc:
+            return self.reject(ModelError(f"FEEL syntax error in unary tests: {exc}",
+                                          file=self.file, line=line, element_id=element_id),
+                               unary=True)
 
     def type_of(self, ref: str | None, element_id: str | None):
         if not ref:
@@ -157,7 +156,7 @@ class BoxedCompiler:
     def c_LiteralExpression(self, expr: el.LiteralExpression) -> Compiled:
         if expr.expression_language not in FEEL_LANGUAGES:
             lang = expr.expression_language
-            return lambda scope: _fail(scope, "evaluation",
+            return lambda scope: scope.report("unsupported",
                                        f"expression language {lang!r} is not supported", expr.id)
         if not expr.text.strip():
             return _null
@@ -196,7 +195,7 @@ class BoxedCompiler:
         def run(scope):
             fn = callee(scope)
             if not isinstance(fn, FeelFunction):
-                return _fail(scope, "no-function", f"{callee_text!r} is not a function", expr.id)
+                return scope.report("no-function", f"{callee_text!r} is not a function", expr.id)
             named = {name: value(scope) for name, value in bindings}
             return fn.invoke(None, named, scope)
         return run
@@ -217,7 +216,6 @@ class BoxedCompiler:
     def c_FunctionDefinition(self, expr: el.FunctionDefinition) -> Compiled:
         if expr.kind == "Java":
             # The body is the mapping context {class, method signature} of a FEEL `external`.
-            from pydmn.feel.external import compile_external
             mapping = self.compile(expr.body)
             return compile_external([p.name for p in expr.parameters],
                                     lambda scope: {"java": mapping(scope)})
@@ -226,7 +224,7 @@ class BoxedCompiler:
             return lambda scope: DMNFunction(
                 f"{kind} function", [p.name for p in expr.parameters],
                 [ANY] * len(expr.parameters),
-                lambda s: _fail(s, "evaluation", f"{kind} functions are not supported", expr.id),
+                lambda s: s.report("unsupported", f"{kind} functions are not supported", expr.id),
                 ANY, scope, expr.id)
         params = [p.name for p in expr.parameters]
         types = [self.type_of(p.type_ref, p.id) for p in expr.parameters]
@@ -243,7 +241,7 @@ class BoxedCompiler:
                 return then(scope)
             if test is None or test is False:
                 return other(scope)
-            return _fail(scope, "invalid-type", "conditional: the if expression is not a boolean",
+            return scope.report("invalid-type", "conditional: the if expression is not a boolean",
                          expr.id)
         return run
 
@@ -253,7 +251,7 @@ class BoxedCompiler:
         def run(scope):
             items = source(scope)
             if not isinstance(items, list):
-                return _fail(scope, "invalid-type", "filter: the in expression is not a list",
+                return scope.report("invalid-type", "filter: the in expression is not a list",
                              expr.id)
             out = []
             for item in items:
@@ -263,7 +261,7 @@ class BoxedCompiler:
                 if keep is True:
                     out.append(item)
                 elif keep is not None and keep is not False:
-                    return _fail(scope, "invalid-type", "filter: the match expression is not a "
+                    return scope.report("invalid-type", "filter: the match expression is not a "
                                  "boolean", expr.id)
             return out
         return run
@@ -276,17 +274,16 @@ class BoxedCompiler:
             items = source(scope)
             if not isinstance(items, list):
                 # DMN 1.5 boxed iterators do not wrap a single value into a list (TCK 1152-1154).
-                return _fail(scope, "invalid-type", f"{kind}: the in expression is not a list",
+                return scope.report("invalid-type", f"{kind}: the in expression is not a list",
                              expr.id)
             results = [body(scope.child({var: item})) for item in items]
             if kind == "for":
                 return results
             if any(not isinstance(r, bool) for r in results):
-                return _fail(scope, "invalid-type", f"{kind}: the satisfies expression is not a "
+                return scope.report("invalid-type", f"{kind}: the satisfies expression is not a "
                              "boolean", expr.id)
             return any(results) if kind == "some" else all(results)
         return run
 
     def c_DecisionTable(self, expr: el.DecisionTable) -> Compiled:
-        from pydmn.evaluation.decision_table import CompiledTable
         return CompiledTable(expr, self)

@@ -6,11 +6,14 @@ in the output values list, output by output. A table without matches yields its 
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
-from pydmn.errors import FeelSyntaxError, Message, ModelError
-from pydmn.feel import Scope, compile_expression, compile_unary_tests
+from pydmn.errors import FeelSyntaxError
+from pydmn.feel import Scope, compile_expression
+from pydmn.feel import operators as ops
+from pydmn.feel.values import FEEL_CONTEXT
 from pydmn.model import elements as el
 from pydmn.model.types import ANY, coerce
 
@@ -30,24 +33,7 @@ class CompiledTable:
         self.id = table.id
         self.hit = table.hit_policy
         self.aggregation = table.aggregation
-        names = compiler.names
-        self.file = compiler.file
-
-        def tests(text, eid, line):
-            if text is None or not text.strip() or text.strip() == "-":
-                return None
-            try:
-                return compile_unary_tests(text, names)
-            except FeelSyntaxError as exc:
-                return compiler.reject(ModelError(f"FEEL syntax error in unary tests: {exc}",
-                                                  file=self.file, line=line, element_id=eid),
-                                       unary=True)
-            except Exception as exc:     # a compiler defect must still surface as a load error
-                return compiler.reject(ModelError(f"FEEL compiler failed on unary tests "
-                                                  f"{text!r}: {type(exc).__name__}: {exc}",
-                                                  file=self.file, line=line, element_id=eid),
-                                       unary=True)
-
+        tests = compiler.tests
         self.inputs = []
         for clause in table.inputs:
             self.inputs.append((compiler.feel(clause.text, clause.id, clause.line) if
@@ -100,10 +86,8 @@ class CompiledTable:
             # write "string" on numeric inputs, and nulling those would change decisions.
             value = fn(scope)
             if allowed is not None and value is not None and allowed(scope, value) is not True:
-                scope.messages.append(Message("error", "input-value",
-                                              f"input {text!r} is not among its input values",
-                                              self.id))
-                return None, []
+                return scope.report("input-value", f"input {text!r} is not among its input "
+                                                   f"values", self.id), []
             values.append(value)
         matched = []
         for checks, outs, info in self.rules:
@@ -124,10 +108,8 @@ class CompiledTable:
                 if dtype is not ANY:
                     value = coerce(value, dtype, scope, oid)
                 if allowed is not None and value is not None and allowed(scope, value) is not True:
-                    scope.messages.append(Message("error", "output-value",
-                                                  f"output {name or ''!r} value is not among "
-                                                  f"its output values", oid))
-                    value = None
+                    value = scope.report("output-value", f"output {name or ''!r} value is not "
+                                                         f"among its output values", oid)
                 row.append(value)
             rows.append(row)
         return self._apply(scope, rows, matched)
@@ -159,19 +141,16 @@ class CompiledTable:
         hit = self.hit
         if hit == "UNIQUE":
             if len(rows) > 1:
-                scope.messages.append(Message(
-                    "error", "hit-policy", f"UNIQUE hit policy but rules "
-                    f"{', '.join(str(i.index) for i in infos)} match", self.id))
-                return None, infos
+                return scope.report("hit-policy", f"UNIQUE hit policy but rules "
+                                    f"{', '.join(str(i.index) for i in infos)} match",
+                                    self.id), infos
             return self._shape(rows[0]), infos
         if hit == "FIRST":
             return self._shape(rows[0]), infos[:1]
         if hit == "ANY":
             if any(r != rows[0] for r in rows[1:]):
-                scope.messages.append(Message(
-                    "error", "hit-policy", "ANY hit policy but matching rules give different "
-                    "outputs", self.id))
-                return None, infos
+                return scope.report("hit-policy", "ANY hit policy but matching rules give "
+                                    "different outputs", self.id), infos
             return self._shape(rows[0]), infos
         if hit == "PRIORITY":
             best = min(range(len(rows)), key=lambda i: self._rank(rows[i]))
@@ -190,16 +169,17 @@ class CompiledTable:
         present = [v for v in values if v is not None]
         if not present:
             return None
-        try:
-            if agg == "SUM":
-                if not all(isinstance(v, Decimal) and not isinstance(v, bool) for v in present):
-                    raise TypeError("SUM of non-numbers")
-                total = Decimal(0)
-                for v in present:
-                    total += v
-                return total
-            return min(present) if agg == "MIN" else max(present)
-        except TypeError as exc:
-            scope.messages.append(Message("error", "invalid-type",
-                                          f"cannot aggregate with {agg}: {exc}", self.id))
-            return None
+        if agg == "SUM":
+            if not all(type(v) is Decimal for v in present):
+                return scope.report("invalid-type", "SUM of outputs that are not all numbers",
+                                    self.id)
+            return functools.reduce(FEEL_CONTEXT.add, present, Decimal(0))
+        best, sign = present[0], -1 if agg == "MIN" else 1
+        for v in present[1:]:
+            order = ops.compare(v, best)
+            if order is None:
+                return scope.report("not-comparable", f"{agg} of outputs that do not compare",
+                                    self.id)
+            if order == sign:
+                best = v
+        return best

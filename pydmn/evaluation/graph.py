@@ -1,11 +1,31 @@
 """The requirements graph: hrefs resolved to elements (across imports), cycles rejected at load.
 
-A node key is (namespace, element id); each model names a required element either by its own
-name or, for an imported one, `prefix.Name` where prefix is the import's name.
+A node key is (namespace, element id); a model names a required element either by its own name
+or, for an imported one, `prefix.Name` where prefix is the import's name.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from pydmn.errors import ModelError
+from pydmn.model import elements as el
+
+
+class Link(NamedTuple):
+    """A requirement resolved: what a decision (or service) needs, and under which name."""
+    kind: str                 # "decision" | "input" | "knowledge"
+    namespace: str            # the model the element belongs to
+    element: el.Element
+    prefix: str | None        # the import's name when the element is another model's
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return self.namespace, self.element.id
+
+    @property
+    def variable(self) -> str:
+        """The name the requiring model sees the element by."""
+        return f"{self.prefix}.{self.element.name}" if self.prefix else self.element.name
 
 
 def split_href(href: str, own_namespace: str) -> tuple[str, str]:
@@ -13,38 +33,40 @@ def split_href(href: str, own_namespace: str) -> tuple[str, str]:
     return (ns or own_namespace), ident
 
 
+_KINDS = {"decision": (el.Decision,), "input": (el.InputData,),
+          "knowledge": (el.BusinessKnowledgeModel, el.DecisionService)}
+
+
 class Graph:
     """All DRG elements of a model and of everything it imports, by (namespace, id)."""
 
     def __init__(self):
-        self.nodes: dict[tuple[str, str], tuple[object, object]] = {}   # key -> (unit, element)
+        self.nodes: dict[tuple[str, str], el.Element] = {}
 
-    def add_unit(self, unit):
-        defs = unit.definitions
+    def add(self, defs: el.Definitions):
         for table in (defs.input_data, defs.decisions, defs.bkms, defs.decision_services):
             for element in table.values():
                 if element.id:
-                    self.nodes.setdefault((defs.namespace, element.id), (unit, element))
+                    self.nodes.setdefault((defs.namespace, element.id), element)
 
-    def resolve(self, unit, href: str, element, kinds: tuple):
-        key = split_href(href, unit.definitions.namespace)
-        found = self.nodes.get(key)
-        if found is None or not isinstance(found[1], kinds):
+    def link(self, kind: str, href: str, owner: el.Element, defs: el.Definitions,
+             prefixes: dict[str, str], file: str | None, exposed: bool = True) -> Link:
+        """The element `href` names, as seen from the model `defs` (whose imports map
+        namespaces to import names in `prefixes`). An `exposed` element must be in this model
+        or an imported one: the requiring expression names it."""
+        ns, ident = split_href(href, defs.namespace)
+        element = self.nodes.get((ns, ident))
+        if not isinstance(element, _KINDS[kind]):
             raise ModelError(f"requirement {href!r} does not name an element of kind "
-                             f"{' or '.join(k.__name__ for k in kinds)}",
-                             file=unit.file, line=element.line, element_id=element.id)
-        return key, found
-
-    def exposed_name(self, unit, key, element, owner) -> tuple[str | None, str]:
-        """(import prefix or None, name) under which `unit` sees the element at `key`."""
-        ns = key[0]
-        if ns == unit.definitions.namespace:
-            return None, element.name
-        prefix = unit.prefixes.get(ns)
-        if prefix is None:
+                             f"{' or '.join(k.__name__ for k in _KINDS[kind])}",
+                             file=file, line=owner.line, element_id=owner.id)
+        if ns == defs.namespace:
+            return Link(kind, ns, element, None)
+        prefix = prefixes.get(ns)
+        if prefix is None and exposed:
             raise ModelError(f"{element.name!r} belongs to namespace {ns!r}, which is not "
-                             f"imported", file=unit.file, line=owner.line, element_id=owner.id)
-        return prefix, element.name
+                             f"imported", file=file, line=owner.line, element_id=owner.id)
+        return Link(kind, ns, element, prefix)
 
 
 def check_cycles(edges: dict, describe) -> None:

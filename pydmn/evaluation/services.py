@@ -6,82 +6,72 @@ evaluated. One output decision gives its value, several give a context by decisi
 """
 from __future__ import annotations
 
-from pydmn.errors import Message
+from typing import Mapping
+
+from pydmn.evaluation.graph import Link
+from pydmn.evaluation.run import Run, decide, input_value
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
-from pydmn.model.types import coerce
+from pydmn.model.types import DataType, coerce
 
 
 class DecisionServiceFunction(FeelFunction):
-    def __init__(self, model, service: el.DecisionService, graph):
-        self.model = model
-        self.service = service
+    """`models` maps namespaces to the compiled models the service's elements belong to; the
+    builder fills it, so a service may name decisions of the model that is being built."""
+
+    def __init__(self, service: el.DecisionService, input_data: list[Link],
+                 input_decisions: list[Link], outputs: list[Link], result_type: DataType,
+                 models: Mapping):
         self.name = service.name
         self.element_id = service.id
-        ns = model.namespace
-
-        def resolve(hrefs, kinds):
-            out = []
-            for href in hrefs:
-                key, (unit, element) = graph.resolve(model, href, service, kinds)
-                out.append((key, unit, element))
-            return out
-        self.input_data = resolve(service.input_data, (el.InputData,))
-        self.input_decisions = resolve(service.input_decisions, (el.Decision,))
-        self.outputs = resolve(service.output_decisions, (el.Decision,))
-        resolve(service.encapsulated_decisions, (el.Decision,))
-        self.params = [e.name for _, _, e in self.input_data + self.input_decisions]
-        self.result_type = model._type(service.type_ref, service)
-        self.ns = ns
+        self.input_data = input_data
+        self.input_decisions = input_decisions
+        self.outputs = outputs
+        self.params = [link.element.name for link in input_data + input_decisions]
+        self.result_type = result_type
+        self.models = models
 
     def invoke(self, args, named, scope):
-        from pydmn.evaluation.engine import Run, _to_feel
         if named is None:
             if len(args) != len(self.params):
-                scope.messages.append(Message(
-                    "error", "invalid-argument",
-                    f"decision service {self.name} takes {len(self.params)} arguments, "
-                    f"got {len(args)}", self.element_id))
-                return None
+                return scope.report("invalid-argument",
+                                    f"decision service {self.name} takes {len(self.params)} "
+                                    f"arguments, got {len(args)}", self.element_id)
             named = dict(zip(self.params, args))
         unknown = set(named) - set(self.params)
         if unknown:
-            scope.messages.append(Message("error", "invalid-argument",
-                                          f"decision service {self.name} has no parameter "
-                                          f"{sorted(unknown)[0]!r}", self.element_id))
-            return None
-        by_ns: dict = {}
+            return scope.report("invalid-argument", f"decision service {self.name} has no "
+                                f"parameter {sorted(unknown)[0]!r}", self.element_id)
+        inputs: dict = {}
         overrides = {}
         for group in (self.input_data, self.input_decisions):
-            for key, unit, element in group:
-                arg = _to_feel(named.get(element.name))
-                types = unit.input_types if group is self.input_data else unit.decision_types
-                value = coerce(arg, types[element.name], scope, self.element_id)
+            for link in group:
+                model = self.models[link.namespace]
+                name = link.element.name
+                arg = input_value(named.get(name), name, scope, self.element_id)
+                types = model.input_types if group is self.input_data else model.decision_types
+                value = coerce(arg, types[name], scope, self.element_id)
                 if value is None and arg is not None:
                     return None      # a non-conforming parameter: the service is not invoked
                 if group is self.input_data:
-                    by_ns.setdefault(key[0], {})[element.name] = value
+                    inputs.setdefault(link.namespace, {})[name] = value
                 else:
-                    overrides[key] = value
-        run = Run(by_ns, scope.messages, overrides)
-        run.root = None       # only declared input data, no free variables
-        values = {}
-        for key, unit, element in self.outputs:
-            values[element.name] = unit._decision(run, element).value
+                    overrides[link.key] = value
+        # only the declared input data: no free variables
+        run = Run(inputs, scope.messages, root=None, overrides=overrides)
+        values = {link.element.name: decide(self.models[link.namespace], run, link.element).value
+                  for link in self.outputs}
         result = next(iter(values.values())) if len(values) == 1 else values
         return coerce(result, self.result_type, scope, self.element_id)
 
 
-class _NullFunction(FeelFunction):
-    def __init__(self, name, element_id):
+class NullFunction(FeelFunction):
+    """A BKM without encapsulated logic: invocable, always null (DMN allows such stubs)."""
+
+    def __init__(self, name: str, element_id: str | None):
         self.name = name
         self.element_id = element_id
         self.params = ()
 
     def invoke(self, args, named, scope):
         return None
-
-
-def null_function(name, element_id):
-    """A BKM without encapsulated logic: invocable, always null (DMN allows such stubs)."""
-    return _NullFunction(name, element_id)

@@ -1,20 +1,41 @@
-"""FEEL, the expression language of DMN 1.5: parse once, evaluate many times.
+"""FEEL, the expression language of DMN 1.5: parse once, evaluate many times. A public module.
 
     ce = compile_expression("a + b", names)      # raises FeelSyntaxError
     ce(Scope({"a": 1, "b": 2}))                  # -> Decimal("3"); never raises
     ut = compile_unary_tests("[1..5]", names)
     ut(scope, Decimal(3))                        # -> True
+    evaluate("a + b", {"a": 1, "b": 2})          # -> Decimal("3")
+    string(value)                                # FEEL's text of any value, as string() gives it
+
+Its submodules are internal: the names in `__all__` are the FEEL API.
 """
 from __future__ import annotations
 
 import decimal
 from functools import lru_cache
 
-from pydmn.errors import FeelSyntaxError, Message
+from pydmn.errors import EvaluationFailed, FeelSyntaxError
+from pydmn.feel import ast
+from pydmn.feel.builtins import Invalid, ranges
+from pydmn.feel.compiler import compile_node, compile_unary
+from pydmn.feel.operators import to_feel
+from pydmn.feel.operators import to_string as string
+from pydmn.feel.parser import parse_expression, parse_unary_tests
 from pydmn.feel.scope import Scope
+from pydmn.feel.values import FEEL_CONTEXT, Range, kind_of
 
 __all__ = ["compile_expression", "compile_unary_tests", "Scope", "evaluate", "unary_test",
-           "FeelSyntaxError"]
+           "string", "kind_of", "FEEL_CONTEXT", "FeelSyntaxError"]
+
+
+def _failure(exc: BaseException, text: str, what: str) -> tuple[str, str]:
+    """The message an exception escaping an evaluation becomes (kind, text)."""
+    if isinstance(exc, RecursionError):
+        return "limit", f"{what} recursed too deeply in {text[:60]!r}"
+    if isinstance(exc, (decimal.Overflow, decimal.DivisionByZero, decimal.InvalidOperation)):
+        return "arithmetic", f"arithmetic failure ({type(exc).__name__}) in {text[:60]!r}"
+    # anything else is a defect of the engine: reported as such, never expected
+    return "internal", f"internal error ({type(exc).__name__}: {exc}) in {text[:60]!r}"
 
 
 def _guard(fn, text: str):
@@ -22,14 +43,23 @@ def _guard(fn, text: str):
     def run(scope):
         try:
             return fn(scope)
-        except RecursionError:
-            kind, why = "limit", "expression recursed too deeply"
-        except (decimal.Overflow, decimal.DivisionByZero, decimal.InvalidOperation) as exc:
-            kind, why = "arithmetic", f"arithmetic failure ({type(exc).__name__})"
-        except Exception as exc:   # a fault in an operator or built-in must not stop a model
-            kind, why = "evaluation", f"evaluation failed ({type(exc).__name__}: {exc})"
-        scope.messages.append(Message("error", kind, f"{why} in {text[:60]!r}"))
-        return None
+        except EvaluationFailed:        # strict mode: the first error goes to the caller
+            raise
+        except Exception as exc:  # noqa: BLE001 - a FEEL expression never raises
+            kind, why = _failure(exc, text, "expression")
+        return scope.report(kind, why)
+    return run
+
+
+def _guard_test(test, text: str):
+    def run(scope, value):
+        try:
+            return test(scope, value)
+        except EvaluationFailed:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a unary test never raises
+            kind, why = _failure(exc, text, "unary test")
+        return scope.report(kind, why)
     return run
 
 
@@ -41,8 +71,6 @@ def _with_text(exc: FeelSyntaxError, text: str) -> FeelSyntaxError:
 
 @lru_cache(maxsize=8192)
 def _compile_expression(text: str, names: frozenset):
-    from pydmn.feel.compiler import compile_node
-    from pydmn.feel.parser import parse_expression
     try:
         return _guard(compile_node(parse_expression(text, names)), text)
     except FeelSyntaxError as exc:
@@ -51,23 +79,10 @@ def _compile_expression(text: str, names: frozenset):
 
 @lru_cache(maxsize=8192)
 def _compile_unary(text: str, names: frozenset):
-    from pydmn.feel.unary import compile_unary
-    from pydmn.feel.parser import parse_unary_tests
     try:
-        test = compile_unary(parse_unary_tests(text, names))
+        return _guard_test(compile_unary(parse_unary_tests(text, names)), text)
     except FeelSyntaxError as exc:
         raise _with_text(exc, text) from None
-
-    def run(scope, value):
-        try:
-            return test(scope, value)
-        except RecursionError:
-            kind, why = "limit", "unary test recursed too deeply"
-        except Exception as exc:
-            kind, why = "evaluation", f"unary test failed ({type(exc).__name__}: {exc})"
-        scope.messages.append(Message("error", kind, f"{why} in {text[:60]!r}"))
-        return None
-    return run
 
 
 def compile_expression(text: str, names=frozenset()):
@@ -92,6 +107,39 @@ def evaluate(text: str, variables=None):
 
 def unary_test(text: str, value, variables=None):
     """Whether `value` satisfies the unary tests `text`."""
-    from pydmn.feel.operators import to_feel
     scope = Scope(dict(variables or {}))
     return compile_unary_tests(text, _multi_word(variables))(scope, to_feel(value))
+
+
+# Endpoints of a range literal in `range(from)` (DMN 1.5 10.3.4.12): literals, or a temporal
+# conversion of a string literal - never names or other calls, so the text means the same
+# wherever it is read.
+_TEMPORAL_CALLS = frozenset(("date", "time", "date and time", "duration"))
+
+
+def _is_endpoint(node) -> bool:
+    if isinstance(node, (ast.Literal, ast.TemporalLiteral)):
+        return True
+    return (isinstance(node, ast.Invocation) and isinstance(node.callee, ast.Name)
+            and node.callee.name in _TEMPORAL_CALLS and node.named is None
+            and len(node.args) == 1 and isinstance(node.args[0], ast.Literal)
+            and isinstance(node.args[0].value, str))
+
+
+def _range_literal(text: str) -> Range:
+    try:
+        node = parse_expression(text)
+    except FeelSyntaxError as exc:
+        raise Invalid(f"{text!r} is not a range literal: {exc}") from None
+    if not isinstance(node, ast.RangeExpr) or not all(
+            _is_endpoint(n) for n in (node.start, node.end)):
+        raise Invalid(f"{text!r} is not a range literal")
+    scope = Scope()
+    value = compile_node(node)(scope)
+    if not isinstance(value, Range):
+        why = "; ".join(m.text for m in scope.messages)
+        raise Invalid(f"{text!r} is not a valid range" + (f": {why}" if why else ""))
+    return value
+
+
+ranges.read_range_literal(_range_literal)

@@ -190,3 +190,24 @@ class UnaryTests(Node):
 @dataclass(frozen=True, slots=True)
 class AnyInput(Node):
     """`-`: matches every input."""
+
+
+# --- walking ----------------------------------------------------------------------------------
+
+def walk(node, skip: type | tuple = ()):
+    """Every node of the tree under `node` (itself included) with its depth (1 for `node`),
+    depth first; the insides of `skip` nodes are not entered. Iterative: no recursion limit."""
+    stack = [(node, 1)]
+    while stack:
+        n, depth = stack.pop()
+        if isinstance(n, tuple):
+            stack.extend((c, depth) for c in reversed(n))
+        elif isinstance(n, Node):
+            yield n, depth
+            if not isinstance(n, skip):
+                stack.extend((getattr(n, s), depth + 1) for s in reversed(type(n).__slots__))
+
+
+def mentions(node: Node, name: str) -> bool:
+    """Whether the name occurs in the node outside nested function definitions."""
+    return any(isinstance(n, Name) and n.name == name for n, _ in walk(node, FunctionDef))

@@ -1,29 +1,31 @@
-"""AST -> Python closures `fn(scope) -> value`, compiled once; evaluation does no parsing.
+"""AST -> Python closures, compiled once; evaluation does no parsing.
 
-Every closure follows FEEL's error rule: an undefined operation yields None and appends a
-message to `scope.messages`; nothing raises. Arithmetic, comparison and equality come from
-operators.py; functions from builtins/. Unary tests are in unary.py.
+Expressions compile to `fn(scope) -> value`, unary tests (DMN 1.5 10.3.2.9.4, rules 7-15: decision
+table input entries, allowed values, the right side of `in`) to `fn(scope, input) -> bool | None`.
+Every closure follows FEEL's error rule: an undefined operation yields None and reports a message
+on the scope; nothing raises. Arithmetic, comparison and equality come from operators.py, what a
+test means for a value from unary.py, functions from builtins/.
 """
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from decimal import Decimal
 
-from pydmn.errors import FeelSyntaxError, Message
+from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
 from pydmn.feel import operators as ops
+from pydmn.feel.builtins import BUILTINS
+from pydmn.feel.builtins.temporal_parse import parse_temporal
+from pydmn.feel.external import compile_external
 from pydmn.feel.properties import get_property
 from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import instance_check
+from pydmn.feel.unary import in_range, matches
 from pydmn.feel.values import FeelFunction, Range
 
 MAX_CALL_DEPTH = 200         # nested calls of FEEL-defined functions (a simple body takes ~4 Python frames)
 MAX_RANGE = 1_000_000        # elements a `for i in a..b` may produce
-
-
-def _warn(scope, kind: str, text: str):
-    scope.messages.append(Message("warning", kind, text))
-    return None
 
 
 def _const(value):
@@ -47,13 +49,9 @@ def _temporal(node: ast.TemporalLiteral):
     # Parsed once here; text that is no date, time or duration is null at run time (with a
     # message), like the equivalent `date("...")` call, rather than a model that cannot load.
     text = node.text
-    try:
-        from pydmn.feel.builtins.temporal_parse import parse_temporal
-        value = parse_temporal(text)
-    except (ValueError, KeyError, OverflowError):
-        value = None
+    value = parse_temporal(text)
     if value is None:
-        return lambda scope: _warn(scope, "invalid-argument",
+        return lambda scope: scope.report("invalid-argument",
                                    f"@{text!r} is not a date, time or duration")
     return _const(value)
 
@@ -111,9 +109,9 @@ def _range(node: ast.RangeExpr):
     def run(scope):
         a, b = start(scope), end(scope)
         if a is None or b is None:
-            return _warn(scope, "invalid-type", "a range bound is null")
+            return scope.report("invalid-type", "a range bound is null")
         if a is not None and b is not None and ops.compare(a, b) is None:
-            return _warn(scope, "not-comparable",
+            return scope.report("not-comparable",
                          f"range bounds {ops.kind_of(a)} and {ops.kind_of(b)} differ in kind")
         return Range(a, b, si, ei)
     return run
@@ -133,8 +131,8 @@ def _arith(node: ast.Arithmetic):
         result = fn(a, b)
         if result is None and a is not None and b is not None:
             if op == "/" and isinstance(b, Decimal) and not b:
-                return _warn(scope, "arithmetic", "division by zero")
-            return _warn(scope, "invalid-type",
+                return scope.report("arithmetic", "division by zero")
+            return scope.report("invalid-type",
                          f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
         return result
     return run
@@ -147,7 +145,7 @@ def _negation(node: ast.Negation):
         v = operand(scope)
         result = ops.neg(v)
         if result is None and v is not None:
-            return _warn(scope, "invalid-type", f"cannot negate a {ops.kind_of(v)}")
+            return scope.report("invalid-type", f"cannot negate a {ops.kind_of(v)}")
         return result
     return run
 
@@ -164,24 +162,24 @@ def _comparison(node: ast.Comparison):
             b = right(scope)
             r = eq(a, b)
             if r is None:
-                return _warn(scope, "not-comparable",
+                return scope.report("not-comparable",
                              f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
             return (not r) if negate else r
         return run
-    fn = _ORDER[op]()
+    fn = _ORDER[op]
 
     def run_order(scope):
         a = left(scope)
         b = right(scope)
         r = fn(a, b)
         if r is None and a is not None and b is not None:
-            return _warn(scope, "not-comparable",
+            return scope.report("not-comparable",
                          f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
         return r
     return run_order
 
 
-_ORDER = {"<": lambda: ops.lt, "<=": lambda: ops.le, ">": lambda: ops.gt, ">=": lambda: ops.ge}
+_ORDER = {"<": ops.lt, "<=": ops.le, ">": ops.gt, ">=": ops.ge}
 
 
 def _and(node: ast.And):
@@ -222,12 +220,11 @@ def _between(node: ast.Between):
             return False
         if a is True and b is True:
             return True
-        return _warn(scope, "not-comparable", "between on values that do not compare")
+        return scope.report("not-comparable", "between on values that do not compare")
     return run
 
 
 def _in(node: ast.In):
-    from pydmn.feel.unary import compile_test, disjunction
     value = compile_node(node.value)
     test = disjunction([compile_test(t) for t in node.tests])
     return lambda scope: test(scope, value(scope))
@@ -252,9 +249,9 @@ def _iteration_source(source, end):
             return _sequence(v, end(scope), scope)
         if isinstance(v, Range):
             # TCK 0084: a range value is not an iteration domain (only `a..b` is).
-            return _warn(scope, "invalid-type", "cannot iterate over a range; use a..b")
+            return scope.report("invalid-type", "cannot iterate over a range; use a..b")
         if v is None:
-            return _warn(scope, "invalid-type", "cannot iterate over null")
+            return scope.report("invalid-type", "cannot iterate over null")
         return v if isinstance(v, list) else [v]
     return run
 
@@ -264,15 +261,15 @@ def _sequence(a, b, scope):
     if type(a) is dt.date and type(b) is dt.date:
         days = (b - a).days
         if abs(days) > MAX_RANGE:
-            return _warn(scope, "limit", f"iteration range longer than {MAX_RANGE}")
+            return scope.report("limit", f"iteration range longer than {MAX_RANGE}")
         step = 1 if days >= 0 else -1
         return [a + dt.timedelta(days=i) for i in range(0, days + step, step)]
     if not (isinstance(a, Decimal) and isinstance(b, Decimal)) \
             or a != a.to_integral_value() or b != b.to_integral_value():
-        return _warn(scope, "invalid-type", "a..b in a for loop needs integers or dates")
+        return scope.report("invalid-type", "a..b in a for loop needs integers or dates")
     a, b = int(a), int(b)
     if abs(b - a) > MAX_RANGE:
-        return _warn(scope, "limit", f"iteration range longer than {MAX_RANGE}")
+        return scope.report("limit", f"iteration range longer than {MAX_RANGE}")
     step = 1 if b >= a else -1
     return [Decimal(i) for i in range(a, b + step, step)]
 
@@ -283,7 +280,7 @@ def _for(node: ast.For):
                 for name, src, end in node.contexts]
     body = compile_node(node.body)
     # `partial` (results so far) is bound only when the body names it: it costs a copy.
-    uses_partial = _mentions(node.body, "partial")
+    uses_partial = ast.mentions(node.body, "partial")
 
     def run(scope):
         results = []
@@ -372,7 +369,7 @@ def _index(items, index, scope):
     if not isinstance(items, list):
         items = [items]
     if index != index.to_integral_value():
-        return _warn(scope, "invalid-argument", f"list index {index} is not an integer")
+        return scope.report("invalid-argument", f"list index {index} is not an integer")
     i = int(index)
     if 0 < i <= len(items):
         return items[i - 1]
@@ -392,7 +389,7 @@ def _invocation(node: ast.Invocation):
         def run_named(scope):
             fn = callee(scope)
             if not isinstance(fn, FeelFunction):
-                return _warn(scope, "no-function", f"{label!r} is not a function")
+                return scope.report("no-function", f"{label!r} is not a function")
             return fn.invoke(None, {k: v(scope) for k, v in named}, scope)
         return run_named
     args = [compile_node(a) for a in node.args]
@@ -400,16 +397,21 @@ def _invocation(node: ast.Invocation):
     def run(scope):
         fn = callee(scope)
         if not isinstance(fn, FeelFunction):
-            return _warn(scope, "no-function", f"{label!r} is not a function")
+            return scope.report("no-function", f"{label!r} is not a function")
         return fn.invoke([a(scope) for a in args], None, scope)
     return run
 
 
 def _not(operand):
-    # `not(x)`: three-valued negation, compiled inline as decision tables use it a lot.
+    # `not(x)`: three-valued negation, compiled inline as decision tables use it a lot; other
+    # kinds are the built-in's business (its message, its singleton-list conversion).
+    negation = BUILTINS["not"]
+
     def run(scope):
         v = operand(scope)
-        return (not v) if isinstance(v, bool) else None
+        if type(v) is bool:
+            return not v
+        return None if v is None else negation.invoke([v], None, scope)
     return run
 
 
@@ -428,18 +430,18 @@ class UserFunction(FeelFunction):
         if named is not None:
             unknown = [k for k in named if k not in self.params]
             if unknown:
-                return _warn(scope, "invalid-argument", f"no parameter named {unknown[0]!r}")
+                return scope.report("invalid-argument", f"no parameter named {unknown[0]!r}")
             args = [named.get(p) for p in self.params]
         elif len(args) != len(self.params):
-            return _warn(scope, "invalid-argument",
+            return scope.report("invalid-argument",
                          f"function takes {len(self.params)} arguments, got {len(args)}")
         for value, type_, param in zip(args, self.types, self.params):
             if type_ is not None and value is not None \
                     and instance_check(value, type_, scope) is not True:
-                return _warn(scope, "type-mismatch",
+                return scope.report("type-mismatch",
                              f"argument {param!r} does not conform to its type")
         if self.depth >= MAX_CALL_DEPTH:
-            return _warn(scope, "limit", f"calls nested deeper than {MAX_CALL_DEPTH}")
+            return scope.report("limit", f"calls nested deeper than {MAX_CALL_DEPTH}")
         local = Scope.__new__(Scope)
         local.variables = dict(zip(self.params, args))
         local.parent = self.closure
@@ -455,7 +457,6 @@ def _function_def(node: ast.FunctionDef):
     params = [p for p, _ in node.params]
     types = [t for _, t in node.params]
     if node.external:
-        from pydmn.feel.external import compile_external
         return compile_external(params, compile_node(node.body))
     body = compile_node(node.body)
     return lambda scope: UserFunction(params, types, body, scope)
@@ -491,16 +492,101 @@ _COMPILERS = {
 }
 
 
-def _mentions(node, name: str) -> bool:
-    """Whether `name` occurs in the node outside nested function bodies."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name):
-            if n.name == name:
+# --- unary tests ------------------------------------------------------------------------------
+
+# Tests against literals of the common kinds (numbers, strings) get fast paths: decision tables
+# run them for every rule on every evaluation.
+_FAST = (Decimal, str)
+_FAST_EQ = (Decimal, str, bool)
+_PY_ORDER = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def compile_test(node: ast.Node):
+    """One positive unary test."""
+    if isinstance(node, ast.UnaryComparison):
+        op = node.op
+        if op in ("=", "!="):
+            negate = op == "!="
+            operand = compile_node(node.operand)
+
+            def eq_test(scope, value):
+                r = ops.eq(value, operand(scope))
+                return r if r is None or not negate else not r
+            return eq_test
+        fn = _ORDER[op]
+        if isinstance(node.operand, ast.Literal):
+            const = node.operand.value
+            if type(const) in _FAST:
+                # Decision tables compare numbers and strings with literals most of the time.
+                py, kind = _PY_ORDER[op], type(const)
+                return lambda scope, value: (py(value, const) if type(value) is kind
+                                             else fn(value, const))
+            return lambda scope, value: fn(value, const)
+        operand = compile_node(node.operand)
+        return lambda scope, value: fn(value, operand(scope))
+    if isinstance(node, ast.RangeExpr):
+        make = _range(node)
+        if all(isinstance(b, ast.Literal) and b.value is not None
+               for b in (node.start, node.end)):
+            fixed = Range(node.start.value, node.end.value, node.start_included,
+                          node.end_included)
+            lo, hi = fixed.start, fixed.end
+            if type(lo) in _FAST and type(hi) is type(lo):
+                kind = type(lo)
+                lo_op = _PY_ORDER["<=" if fixed.start_included else "<"]
+                hi_op = _PY_ORDER["<=" if fixed.end_included else "<"]
+                return lambda scope, value: (lo_op(lo, value) and hi_op(value, hi)
+                                             if type(value) is kind else in_range(value, fixed))
+            return lambda scope, value: in_range(value, fixed)
+
+        def range_test(scope, value):
+            r = make(scope)
+            return None if r is None else in_range(value, r)
+        return range_test
+    if isinstance(node, ast.Literal):
+        const = node.value
+        eq = ops.eq
+        if type(const) in _FAST_EQ:
+            kind = type(const)
+            return lambda scope, value: value == const if type(value) is kind else eq(value, const)
+        return lambda scope, value: eq(value, const)
+    expr = compile_node(node)
+    if ast.mentions(node, "?"):  # then a boolean result is the test's answer
+        def input_test(scope, value):
+            result = expr(scope.child({"?": value}))
+            if isinstance(result, bool) or result is None:
+                # null from `? > 5` on a null input is unknown, not "equals the input"
+                return result
+            return matches(value, result)
+        return input_test
+    return lambda scope, value: matches(value, expr(scope))
+
+
+def disjunction(tests):
+    if len(tests) == 1:
+        return tests[0]
+
+    def run(scope, value):
+        unknown = False
+        for t in tests:
+            r = t(scope, value)
+            if r is True:
                 return True
-        elif isinstance(n, tuple):
-            stack.extend(n)
-        elif isinstance(n, ast.Node) and not isinstance(n, ast.FunctionDef):
-            stack.extend(getattr(n, s) for s in type(n).__slots__)
-    return False
+            if r is not False:
+                unknown = True
+        return None if unknown else False
+    return run
+
+
+def compile_unary(node: ast.Node):
+    """Unary tests (`-`, a disjunction of positive tests, `not(...)`) -> fn(scope, input)."""
+    if isinstance(node, ast.AnyInput):
+        return lambda scope, value: True
+    test = disjunction([compile_test(t) for t in node.tests])
+    if not node.negated:
+        return test
+
+    def negated(scope, value):
+        r = test(scope, value)
+        return None if r is None else not r
+    return negated

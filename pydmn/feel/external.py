@@ -7,7 +7,6 @@ import math
 import re
 from decimal import Decimal, InvalidOperation
 
-from pydmn.errors import Message
 from pydmn.feel.values import FeelFunction
 
 
@@ -89,15 +88,11 @@ class ExternalFunction(FeelFunction):
         if named is not None:
             args = [named.get(p) for p in self.params]
         if len(args) != len(self.params):
-            return _fail(scope, f"external function takes {len(self.params)} arguments")
+            return scope.report("invalid-argument",
+                                f"external function takes {len(self.params)} arguments")
         if self.target is None:
-            return _fail(scope, "external function is not available in this engine")
+            return scope.report("unsupported", "external function is not available in this engine")
         return self.target(*args)
-
-
-def _fail(scope, text):
-    scope.messages.append(Message("warning", "no-function", text))
-    return None
 
 
 def compile_external(params, body):

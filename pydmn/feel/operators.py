@@ -12,16 +12,17 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from pydmn.feel import widedates
-from pydmn.feel.values import FEEL_CONTEXT, FeelFunction, Range, YearsMonths
+from pydmn.feel.values import FEEL_CONTEXT, FEEL_KINDS, Range, YearsMonths, kind_of
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 _UTC = dt.timezone.utc
 
 
-# --- kinds ------------------------------------------------------------------------------------
+# --- Python values as FEEL's -------------------------------------------------------------------
 
 def to_feel(value):
-    """A Python value as FEEL holds it: ints and floats become Decimals, tuples lists."""
+    """A Python value as FEEL holds it: ints and floats become Decimals, tuples lists. Raises
+    TypeError for a value of no FEEL kind."""
     if value is None or isinstance(value, (bool, str, Decimal)):
         return value
     if isinstance(value, int):
@@ -32,27 +33,9 @@ def to_feel(value):
         return [to_feel(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_feel(v) for k, v in value.items()}
+    if kind_of(value) not in FEEL_KINDS:
+        raise TypeError(f"a {type(value).__name__} is not a FEEL value")
     return value
-
-
-_KINDS = {
-    type(None): "Null", Decimal: "number", str: "string", bool: "boolean", list: "list",
-    dict: "context", dt.date: "date", dt.datetime: "date and time", dt.time: "time",
-    dt.timedelta: "days and time duration", YearsMonths: "years and months duration",
-    Range: "range", WideDate: "date", WideDateTime: "date and time", FineTime: "time",
-}
-
-
-def kind_of(value) -> str:
-    kind = _KINDS.get(type(value))
-    if kind is not None:
-        return kind
-    if isinstance(value, FeelFunction):
-        return "function"
-    for py, name in _KINDS.items():   # subclasses (ZoneInfo-aware datetimes are plain datetimes)
-        if isinstance(value, py):
-            return name
-    return type(value).__name__
 
 
 def _is_num(v) -> bool:
@@ -373,10 +356,8 @@ def to_string(value):
         return _date_text(value)
     if type(value) is dt.time:
         return _time_text(value)
-    if _is_dtd(value):
-        return dtd_text(value)
-    if _is_ym(value):
-        return ym_text(value)
+    if _is_dtd(value) or _is_ym(value):
+        return duration_text(value)
     if type(value) is WideDateTime:
         return widedates.date_text(value.date) + "T" + _time_text(value.time, value.nanos)
     if type(value) is FineTime:
@@ -424,32 +405,32 @@ def _time_text(t: dt.time, nanos: int = 0) -> str:
     if key is not None:
         return f"{text}@{key}"
     offset = t.utcoffset()
-    if not offset:
-        return text + "Z"
+    return text + ("Z" if not offset else offset_text(offset))
+
+
+def offset_text(offset: dt.timedelta) -> str:
+    """`+hh:mm`, or `+hh:mm:ss` for an offset with seconds (as java.time writes it)."""
     sign = "-" if offset < dt.timedelta(0) else "+"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{text}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    hours, rest = divmod(abs(int(offset.total_seconds())), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
 
 
-def dtd_text(d: dt.timedelta) -> str:
+def duration_text(d: dt.timedelta | YearsMonths) -> str:
+    """The ISO 8601 form FEEL writes a duration in (`P1DT2H`, `-PT0.5S`, `P1Y2M`)."""
+    if _is_ym(d):
+        sign = "-" if d.months < 0 else ""
+        years, months = divmod(abs(d.months), 12)
+        return f"{sign}P" + (f"{years}Y" if years else "") + (
+            f"{months}M" if months or not years else "")
     micros = (d.days * 86400 + d.seconds) * 1_000_000 + d.microseconds
     sign = "-" if micros < 0 else ""
-    micros = abs(micros)
-    seconds, frac = divmod(micros, 1_000_000)
+    seconds, frac = divmod(abs(micros), 1_000_000)
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, secs = divmod(rest, 60)
-    text = sign + "P" + (f"{days}D" if days else "")
     clock = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
     if secs or frac:
         clock += str(secs) + (f".{frac:06d}".rstrip("0") if frac else "") + "S"
-    if clock:
-        text += "T" + clock
-    return text if text.strip("-") != "P" else "PT0S"
-
-
-def ym_text(d: YearsMonths) -> str:
-    sign = "-" if d.months < 0 else ""
-    years, months = divmod(abs(d.months), 12)
-    text = (f"{years}Y" if years else "") + (f"{months}M" if months or not years else "")
-    return f"{sign}P{text}"
+    text = (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
+    return f"{sign}P{text}" if text else "PT0S"

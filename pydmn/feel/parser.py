@@ -23,6 +23,7 @@ from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
 
 MAX_TEXT = 200_000          # characters of one expression
+MAX_NESTING = 100           # brackets and if/for/some/every/function constructs inside each other
 MAX_DEPTH = 150             # nesting of the AST (evaluation recurses once per level)
 
 KEYWORDS = {
@@ -233,9 +234,6 @@ class _Builder(Transformer):
     def in_list(self, v, tests):
         return ast.In(v, tests)
 
-    def in_single(self, op, operand):
-        return (ast.UnaryComparison(str(op), operand),)
-
     def in_items(self, *tests):
         return tuple(tests)
 
@@ -353,9 +351,60 @@ def _known(text: str, names) -> frozenset:
     return base | found if found else base
 
 
+# What the nesting pre-scan looks at: strings and comments (skipped whole), brackets, commas, and
+# the keywords that open a construct whose body nests (`else` closes an `if`).
+_SCAN = re.compile(r'"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/|(?P<open>[(\[{])|(?P<close>[)\]}])'
+                   r'|(?P<comma>,)|(?P<kw>\b(?:if|for|some|every|function|else)\b)'
+                   r'|(?P<bad>"|/\*)', re.S)
+
+
+def check_nesting(text: str) -> None:
+    """Refuse text nested deeper than MAX_NESTING before the parser sees it, in one linear pass:
+    the parser's cost grows with every level, and evaluation recurses once per level.
+
+    Brackets count exactly; constructs are counted from their keyword to the comma or closing
+    bracket that ends them at their level (an `if` also ends at its `else`), which can only
+    overcount names that contain those words, never miss a construct written in sequence."""
+    levels, ifs = [0], [0]          # per open bracket: constructs open in it, `if`s among them
+    constructs = 0
+    for m in _SCAN.finditer(text):
+        kind = m.lastgroup
+        if kind is None:
+            continue
+        if kind == "open":
+            levels.append(0)
+            ifs.append(0)
+        elif kind == "close":
+            if len(levels) > 1:
+                constructs -= levels.pop()
+                ifs.pop()
+        elif kind == "comma":
+            constructs -= levels[-1]
+            levels[-1] = ifs[-1] = 0
+        elif kind == "kw":
+            if m.group() == "else":
+                if ifs[-1]:
+                    ifs[-1] -= 1
+                    levels[-1] -= 1
+                    constructs -= 1
+            else:
+                levels[-1] += 1
+                constructs += 1
+                if m.group() == "if":
+                    ifs[-1] += 1
+        else:
+            what = "string" if m.group() == '"' else "comment"
+            raise FeelSyntaxError(f"unterminated {what}", text[:80], m.start())
+        if len(levels) - 1 + constructs > MAX_NESTING:
+            raise FeelSyntaxError(f"expression nested deeper than {MAX_NESTING} (brackets and "
+                                  f"if/for/some/every/function inside each other)", text[:80],
+                                  m.start())
+
+
 def _parse(text: str, start: str, names) -> ast.Node:
     if len(text) > MAX_TEXT:
         raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters", text[:80])
+    check_nesting(text)
     _state.names = _known(text, frozenset(names) if names else frozenset())
     try:
         tree = _lark().parse(text, start=start)
@@ -377,19 +426,11 @@ def _parse(text: str, start: str, names) -> ast.Node:
 
 
 def _check_depth(tree: ast.Node, text: str) -> None:
-    """Evaluation recurses once per AST level; refuse trees that would exhaust the stack."""
-    stack = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH}", text[:80])
-        if isinstance(node, (tuple, list)):
-            stack.extend((c, depth) for c in node)
-        elif isinstance(node, ast.Node):
-            for slot in type(node).__slots__:
-                child = getattr(node, slot)
-                if isinstance(child, (ast.Node, tuple)):
-                    stack.append((child, depth + 1))
+    """Evaluation recurses once per AST level (long operator chains make levels too); refuse
+    trees that would exhaust the stack."""
+    if any(depth > MAX_DEPTH for _, depth in ast.walk(tree)):
+        raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} (operators and "
+                              f"constructs)", text[:80])
 
 
 def parse_expression(text: str, names=None) -> ast.Node:

@@ -6,11 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from pydmn.errors import Message
-from pydmn.feel.values import Range, YearsMonths
-from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
+from pydmn.feel.values import kind_of
+from pydmn.feel.widedates import FineTime, WideDateTime
 
-_MISSING = object()
 
 
 def _second(t) -> Decimal:
@@ -67,6 +65,10 @@ _RANGE = {
     "start": lambda r: r.start, "end": lambda r: r.end,
     "start included": lambda r: r.start_included, "end included": lambda r: r.end_included,
 }
+_PROPERTIES = {"date": _DATE, "time": _TIME, "date and time": _DATETIME,
+               "days and time duration": _DURATION, "years and months duration": _YM,
+               "range": _RANGE}
+_FINE = {"time": _FINE_TIME, "date and time": _FINE_DATETIME}
 
 
 def get_property(value, name: str, scope):
@@ -77,29 +79,10 @@ def get_property(value, name: str, scope):
         return [get_property(v, name, scope) for v in value]
     if value is None:
         return None
-    if isinstance(value, dt.datetime):
-        table = _DATETIME
-    elif isinstance(value, dt.date):
-        table = _DATE
-    elif isinstance(value, dt.time):
-        table = _TIME
-    elif isinstance(value, dt.timedelta):
-        table = _DURATION
-    elif isinstance(value, YearsMonths):
-        table = _YM
-    elif isinstance(value, Range):
-        table = _RANGE
-    elif type(value) is WideDateTime:   # offers the datetime attributes the tables read
-        table = _FINE_DATETIME
-    elif type(value) is WideDate:
-        table = _DATE
-    elif type(value) is FineTime:       # offers the time attributes the tables read
-        table = _FINE_TIME
-    else:
-        table = {}
+    kind = kind_of(value)
+    # values with nanoseconds (pydmn.feel.widedates) have a second of their own
+    table = (_FINE if type(value) in (FineTime, WideDateTime) else _PROPERTIES).get(kind, {})
     getter = table.get(name)
     if getter is None:
-        scope.messages.append(Message("warning", "no-variable",
-                                      f"a {type(value).__name__} has no property {name!r}"))
-        return None
+        return scope.report("no-variable", f"a {kind_of(value)} has no property {name!r}")
     return getter(value)

@@ -1,25 +1,22 @@
-"""Variable scopes for evaluation: a chain of dicts sharing one message list."""
+"""Variable scopes for evaluation: a chain of dicts sharing one message list, whose root holds the
+built-in functions (so a variable may shadow a built-in of the same name)."""
 from __future__ import annotations
 
 from pydmn.errors import Message
+from pydmn.feel.builtins import BUILTINS
+from pydmn.feel.operators import to_feel
 
 _MISSING = object()
 
 
 class Scope:
     """`Scope(variables, parent=None, messages=None)`; a child shares its parent's messages.
-
-    Lookup walks the chain, then falls back to the built-in functions, so a variable may
-    shadow a built-in of the same name.
-    """
+    Without a parent, the parent is the root scope of the built-ins."""
     __slots__ = ("variables", "parent", "messages")
 
     def __init__(self, variables=None, parent=None, messages=None):
-        if variables:
-            to_feel = _to_feel()
-            variables = {k: to_feel(v) for k, v in variables.items()}
-        self.variables = variables if variables is not None else {}
-        self.parent = parent
+        self.variables = {k: to_feel(v) for k, v in variables.items()} if variables else {}
+        self.parent = ROOT if parent is None else parent
         if messages is None:
             messages = parent.messages if parent is not None else []
         self.messages = messages
@@ -40,39 +37,23 @@ class Scope:
             if value is not _MISSING:
                 return value
             scope = scope.parent
-        builtin = _builtins().get(name)
-        return builtin if builtin is not None else default
+        return default
 
     def lookup(self, name: str):
-        """The value of `name`; None plus a "no-variable" message when it is unknown."""
+        """The value of `name`; None plus a "no-variable" error when nothing binds it."""
         value = self.find(name)
         if value is not _MISSING:
             return value
-        self.messages.append(Message("warning", "no-variable", f"no variable named {name!r}"))
-        return None
+        return self.report("no-variable", f"no variable named {name!r}")
 
     def __contains__(self, name: str) -> bool:
         return self.find(name) is not _MISSING
 
-    def warn(self, kind: str, text: str) -> None:
-        self.messages.append(Message("warning", kind, text))
+    def report(self, kind: str, text: str, element_id: str | None = None) -> None:
+        """Record an evaluation message (its kind gives its severity); returns null, the value
+        of the failed operation."""
+        self.messages.append(Message(kind, text, element_id))
 
 
-_BUILTINS: dict | None = None
-_TO_FEEL = None
-
-
-def _to_feel():
-    global _TO_FEEL
-    if _TO_FEEL is None:
-        from pydmn.feel.operators import to_feel
-        _TO_FEEL = to_feel
-    return _TO_FEEL
-
-
-def _builtins() -> dict:
-    global _BUILTINS
-    if _BUILTINS is None:
-        from pydmn.feel.builtins import BUILTINS
-        _BUILTINS = BUILTINS
-    return _BUILTINS
+ROOT = Scope.__new__(Scope)
+ROOT.variables, ROOT.parent, ROOT.messages = BUILTINS, None, []

@@ -3,47 +3,35 @@
 Types are ast.TypeNode trees (`number`, `list<number>`, `context<a: number>`,
 `function<number> -> string`, `range<date>`). Other names are a model's item definitions: the
 model binds a checker for them under `ITEM_DEFINITIONS`, a key no FEEL name can spell.
+
+The test is of the type, not of its constraints: `256 instance of t255` is true where t255 is a
+number with allowed values [0..255]. Allowed values and type constraints are checked where a value
+is bound to a variable of the type (an input, a decision's result, a parameter), which makes the
+value null with a "not-allowed" error.
 """
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
-
 from pydmn.feel import ast
-from pydmn.feel.values import FeelFunction, Range, YearsMonths
-from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
+from pydmn.feel.values import FeelFunction, Range, kind_of
+
+# The FEEL type names a value's kind answers (the spec writes them with or without `feel:`, and
+# DMN 1.1 in XML Schema's spelling).
+_KIND_NAMES = {"number", "string", "boolean", "date", "time", "date and time",
+               "days and time duration", "years and months duration", "list", "context",
+               "range", "function"}
+TYPE_NAMES = {**{n: n for n in _KIND_NAMES}, **{"feel." + n: n for n in _KIND_NAMES},
+              "dayTimeDuration": "days and time duration",
+              "yearMonthDuration": "years and months duration", "dateTime": "date and time"}
 
 
-def _is_number(v):
-    return isinstance(v, Decimal)
-
-
-def _is_date(v):
-    return isinstance(v, dt.date) and not isinstance(v, dt.datetime) or type(v) is WideDate
-
-
-BASE = {
-    "Any": lambda v: v is not None,
-    "Null": lambda v: v is None,
-    "number": _is_number,
-    "string": lambda v: isinstance(v, str),
-    "boolean": lambda v: isinstance(v, bool),
-    "date": _is_date,
-    "time": lambda v: isinstance(v, dt.time) or type(v) is FineTime,
-    "date and time": lambda v: isinstance(v, (dt.datetime, WideDateTime)),
-    "days and time duration": lambda v: isinstance(v, dt.timedelta),
-    "years and months duration": lambda v: isinstance(v, YearsMonths),
-    "list": lambda v: isinstance(v, list),
-    "context": lambda v: isinstance(v, dict),
-    "range": lambda v: isinstance(v, Range),
-    "function": lambda v: isinstance(v, FeelFunction),
-}
-# The spec writes these with or without the feel: prefix in older models.
-for _name, _test in list(BASE.items()):
-    BASE["feel." + _name] = _test
-BASE["dayTimeDuration"] = BASE["days and time duration"]
-BASE["yearMonthDuration"] = BASE["years and months duration"]
-BASE["dateTime"] = BASE["date and time"]
+def _base(value, name: str) -> bool | None:
+    """`value instance of name` for FEEL's own type names; None for other names."""
+    if name in ("Any", "feel.Any"):
+        return value is not None
+    if name in ("Null", "feel.Null"):
+        return value is None
+    kind = TYPE_NAMES.get(name)
+    return None if kind is None else kind_of(value) == kind
 
 
 ITEM_DEFINITIONS = "\x00item definitions"
@@ -52,9 +40,9 @@ ITEM_DEFINITIONS = "\x00item definitions"
 def instance_check(value, type_: ast.TypeNode, scope=None) -> bool:
     kind, args = type_.kind, type_.args
     if kind == "name":
-        test = BASE.get(args[0])
-        if test is not None:
-            return test(value)
+        known = _base(value, args[0])
+        if known is not None:
+            return known
         checker = scope.find(ITEM_DEFINITIONS, None) if scope is not None else None
         return checker(value, args[0]) if checker is not None else False
     if kind == "list":

@@ -8,9 +8,13 @@ list -> list; context -> dict (str keys, insertion ordered); range -> Range; fun
 """
 from __future__ import annotations
 
+import datetime as dt
 import decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Callable, Sequence
+
+from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 # FEEL numbers: IEEE 754-2008 Decimal128, 34 significant digits, round half even.
 FEEL_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
@@ -66,3 +70,28 @@ class PyFunction(FeelFunction):
         if named is not None:
             args = [named.get(p) for p in self.params]
         return self.fn(*args)
+
+
+_KINDS = {
+    type(None): "Null", Decimal: "number", str: "string", bool: "boolean", list: "list",
+    dict: "context", dt.datetime: "date and time", dt.date: "date", dt.time: "time",
+    dt.timedelta: "days and time duration", YearsMonths: "years and months duration",
+    Range: "range", WideDate: "date", WideDateTime: "date and time", FineTime: "time",
+}
+
+
+FEEL_KINDS = frozenset({*_KINDS.values(), "function"})
+
+
+def kind_of(value) -> str:
+    """The FEEL kind of a value ("number", "date and time", ..., "Null" for null): the one place
+    Python types map to FEEL's."""
+    kind = _KINDS.get(type(value))
+    if kind is not None:
+        return kind
+    if isinstance(value, FeelFunction):
+        return "function"
+    for py, name in _KINDS.items():   # subclasses (a ZoneInfo-aware datetime is a datetime)
+        if isinstance(value, py):
+            return name
+    return type(value).__name__

@@ -11,26 +11,12 @@ from __future__ import annotations
 from lxml import etree
 
 from pydmn.errors import ModelError
+from pydmn.model.namespaces import DC, DI, DMNDI_NAMESPACES, VERSIONS
 
-DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
-DMNDI13 = "https://www.omg.org/spec/DMN/20191111/DMNDI/"
-FEEL13 = "https://www.omg.org/spec/DMN/20191111/FEEL/"
-DC = "http://www.omg.org/spec/DMN/20180521/DC/"
-DI = "http://www.omg.org/spec/DMN/20180521/DI/"
-
-MODEL_NAMESPACES = {
-    "https://www.omg.org/spec/DMN/20211108/MODEL/",   # 1.4
-    "https://www.omg.org/spec/DMN/20230324/MODEL/",   # 1.5
-    "https://www.omg.org/spec/DMN/20240513/MODEL/",   # 1.6
-    DMN13,
-}
-DMNDI_NAMESPACES = {"https://www.omg.org/spec/DMN/20230324/DMNDI/", DMNDI13}
-FEEL_NAMESPACES = {
-    "https://www.omg.org/spec/DMN/20211108/FEEL/",
-    "https://www.omg.org/spec/DMN/20230324/FEEL/",
-    "https://www.omg.org/spec/DMN/20240513/FEEL/",
-    FEEL13,
-}
+DMN13, DMNDI13, FEEL13 = VERSIONS["1.3"].model, VERSIONS["1.3"].dmndi, VERSIONS["1.3"].feel
+# the versions whose elements a 1.3 file can hold as they are
+MODEL_NAMESPACES = {VERSIONS[v].model for v in ("1.3", "1.4", "1.5", "1.6")}
+FEEL_NAMESPACES = {VERSIONS[v].feel for v in ("1.3", "1.4", "1.5", "1.6")}
 KIE_NAMESPACES = {"https://kie.org/dmn/extensions/1.0", "http://www.drools.org/kie/dmn/1.2"}
 NEWER_ONLY = {"conditional", "iterator", "for", "every", "some", "filter", "typeConstraint"}
 

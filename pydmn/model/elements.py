@@ -1,12 +1,23 @@
 """The DMN model as plain data: what the XML says, before anything is compiled.
 
 Other layers (the web service, governance exports) read these dataclasses, so their fields follow
-docs/design.md exactly. Expressions keep their FEEL text; compiled forms live in pydmn.evaluation.
+docs/design.md exactly. Expressions keep their FEEL text; compiled forms live in pydmn.evaluation,
+which never changes these objects: the definitions stay as read.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionElement:
+    """An element under `<extensionElements>`, as written: Clark-notation tag
+    (`{namespace}local`) and attribute names, text, children."""
+    tag: str
+    attributes: dict
+    text: str | None = None
+    children: tuple = ()
 
 
 @dataclass(slots=True)
@@ -16,6 +27,22 @@ class Element:
     label: str | None = None
     description: str | None = None
     line: int | None = None
+    # attributes of other namespaces (camunda:, kie:, ...), by Clark-notation name
+    extension_attributes: dict[str, str] = field(default_factory=dict)
+    extension_elements: list[ExtensionElement] = field(default_factory=list)
+
+
+class Requirement(NamedTuple):
+    """One information, knowledge or authority requirement as written."""
+    kind: str             # "decision" | "input" | "knowledge" | "authority"
+    href: str             # "#id", or "namespace#id" for another model's element
+    id: str | None        # the requirement element's own id (DMNDI edges refer to it)
+    name: str | None      # the required element's name when it is in this model
+
+
+def _required(requirements: list[Requirement], kind: str) -> list[str]:
+    """Names of the required elements of a kind; another model's stay hrefs (`ns#id`)."""
+    return [r.name or r.href for r in requirements if r.kind == kind]
 
 
 # ---- item definitions -------------------------------------------------------------------------
@@ -164,24 +191,25 @@ class Decision(Element):
     question: str | None = None
     allowed_answers: str | None = None
     type_ref: str | None = None
-    required_decisions: list[str] = field(default_factory=list)
-    required_inputs: list[str] = field(default_factory=list)
-    required_knowledge: list[str] = field(default_factory=list)
-    authority: list[str] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
     expression: Expression | None = None
     namespace: str | None = None
-    # The raw hrefs behind required_* (names there; `prefix.Name` once imports are resolved).
-    requirement_hrefs: dict[str, list[str]] = field(default_factory=dict)
+
+    required_decisions = property(lambda self: _required(self.requirements, "decision"))
+    required_inputs = property(lambda self: _required(self.requirements, "input"))
+    required_knowledge = property(lambda self: _required(self.requirements, "knowledge"))
+    authority = property(lambda self: _required(self.requirements, "authority"))
 
 
 @dataclass(slots=True)
 class BusinessKnowledgeModel(Element):
     type_ref: str | None = None
     encapsulated_logic: FunctionDefinition | None = None
-    required_knowledge: list[str] = field(default_factory=list)
-    authority: list[str] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
     namespace: str | None = None
-    requirement_hrefs: dict[str, list[str]] = field(default_factory=dict)
+
+    required_knowledge = property(lambda self: _required(self.requirements, "knowledge"))
+    authority = property(lambda self: _required(self.requirements, "authority"))
 
 
 @dataclass(slots=True)
@@ -199,7 +227,20 @@ class KnowledgeSource(Element):
     type: str | None = None
     owner: str | None = None
     uri: str | None = None
-    authority: list[str] = field(default_factory=list)
+    requirements: list[Requirement] = field(default_factory=list)
+
+    authority = property(lambda self: _required(self.requirements, "authority"))
+
+
+@dataclass(slots=True)
+class TextAnnotation(Element):
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class Association(Element):
+    source_ref: str | None = None       # hrefs, as written
+    target_ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,5 +278,7 @@ class Definitions(Element):
     bkms: dict[str, BusinessKnowledgeModel] = field(default_factory=dict)
     decision_services: dict[str, DecisionService] = field(default_factory=dict)
     knowledge_sources: dict[str, KnowledgeSource] = field(default_factory=dict)
+    artifacts: list[TextAnnotation | Association] = field(default_factory=list)
     diagram: Diagram | None = None
+    # every element, requirement and artifact with an id
     by_id: dict[str, Any] = field(default_factory=dict)

@@ -1,9 +1,10 @@
 """DMN XML (1.1 to 1.6) -> `Definitions`.
 
 Parsing is safe by construction: no entity expansion, no DTD, no network, a size ceiling. Foreign
-extension elements and attributes (camunda:, zeebe:, kie:, ...) are skipped because only elements
-in the DMN namespace of the document are read. Any structural problem raises ModelError with the
-file, line and element id, so a caller never receives a half-loaded model.
+extension attributes and `<extensionElements>` (camunda:, zeebe:, kie:, ...) are kept on each
+element as written, as are requirement and artifact ids, so a reader of the model (an export, a
+diff) needs no second parse. Any structural problem raises ModelError with the file, line and
+element id, so a caller never receives a half-loaded model.
 """
 from __future__ import annotations
 
@@ -13,17 +14,9 @@ from lxml import etree
 
 from pydmn.errors import ModelError
 from pydmn.model import elements as el
+from pydmn.model.namespaces import MODEL_VERSIONS
 
 MAX_BYTES = 20 * 1024 * 1024
-
-DMN_NAMESPACES = {
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": "1.1",
-    "http://www.omg.org/spec/DMN/20180521/MODEL/": "1.2",
-    "https://www.omg.org/spec/DMN/20191111/MODEL/": "1.3",
-    "https://www.omg.org/spec/DMN/20211108/MODEL/": "1.4",
-    "https://www.omg.org/spec/DMN/20230324/MODEL/": "1.5",
-    "https://www.omg.org/spec/DMN/20240513/MODEL/": "1.6",
-}
 
 EXPRESSION_TAGS = frozenset({"literalExpression", "context", "decisionTable", "invocation",
                              "relation", "list", "functionDefinition", "conditional", "filter",
@@ -52,6 +45,13 @@ def read_source(source) -> tuple[bytes, str | None]:
     raise ModelError(f"cannot load a model from {type(source).__name__}")
 
 
+def read(source) -> el.Definitions:
+    """The definitions of a model (path, bytes or XML text) as written, without compiling
+    anything. Raises ModelError."""
+    data, file = read_source(source)
+    return parse_definitions(data, file)
+
+
 def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
     if len(data) > MAX_BYTES:
         raise ModelError(f"model larger than {MAX_BYTES} bytes", file=file)
@@ -67,6 +67,15 @@ def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
 
 def _local(tag) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+_REQUIREMENT_KINDS = {"informationRequirement": "information", "knowledgeRequirement": "knowledge",
+                      "authorityRequirement": "authority"}
+
+
+def _extension(node) -> el.ExtensionElement:
+    return el.ExtensionElement(node.tag, dict(node.attrib), node.text,
+                               tuple(_extension(c) for c in node if isinstance(c.tag, str)))
 
 
 class _Reader:
@@ -101,9 +110,17 @@ class _Reader:
         desc = self.text_of(node, "description")
         obj = cls(id=node.get("id"), name=node.get("name"), label=label, description=desc,
                   line=node.sourceline, **extra)
+        self.extensions(node, obj)
         if obj.id:
             self.by_id[obj.id] = obj
         return obj
+
+    def extensions(self, node, obj: el.Element):
+        obj.extension_attributes = {k: v for k, v in node.attrib.items()
+                                    if k.startswith("{") and etree.QName(k).namespace != self.ns}
+        holder = self.kid(node, "extensionElements")
+        if holder is not None:
+            obj.extension_elements = [_extension(c) for c in holder if isinstance(c.tag, str)]
 
     @staticmethod
     def type_ref(value: str | None) -> str | None:
@@ -126,10 +143,25 @@ class _Reader:
             self.fail(node, f"{_local(node.tag)} without href")
         return ref
 
+    def requirements(self, node) -> list[tuple]:
+        """(kind, href, requirement id) of the information, knowledge and authority
+        requirements of a DRG element; names are added once the whole document is read."""
+        found = []
+        for req in self.kids(node):
+            tag = _local(req.tag)
+            kind = _REQUIREMENT_KINDS.get(tag)
+            if kind is None:
+                continue
+            for ref in self.kids(req):
+                if tag == "informationRequirement":
+                    kind = "decision" if _local(ref.tag) == "requiredDecision" else "input"
+                found.append((kind, self.href(ref), req.get("id")))
+        return found
+
     # -- definitions --------------------------------------------------------------------------
     def definitions(self, root) -> el.Definitions:
         ns = etree.QName(root).namespace
-        if ns not in DMN_NAMESPACES or _local(root.tag) != "definitions":
+        if ns not in MODEL_VERSIONS or _local(root.tag) != "definitions":
             raise ModelError(f"not a DMN definitions document (root {root.tag!r})",
                              file=self.file, line=root.sourceline)
         self.ns = ns
@@ -137,8 +169,10 @@ class _Reader:
         defs = el.Definitions(id=root.get("id"), name=name, label=root.get("label"),
                               description=self.text_of(root, "description"),
                               line=root.sourceline, namespace=root.get("namespace") or "",
-                              dmn_version=DMN_NAMESPACES[ns],
+                              dmn_version=MODEL_VERSIONS[ns],
                               expression_language=root.get("expressionLanguage"))
+        self.extensions(root, defs)
+        self.pending = []       # (element, raw requirements) named once all ids are known
         for node in self.kids(root):
             tag = _local(node.tag)
             if tag == "import":
@@ -163,28 +197,34 @@ class _Reader:
                                uri=node.get("locationURI"))
                 owner = self.kid(node, "owner")
                 ks.owner = owner.get("href") if owner is not None else None
-                ks.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
-                                for r in a]
+                self.pending.append((ks, self.requirements(node)))
                 self.add(defs.knowledge_sources, ks, node)
+            elif tag == "textAnnotation":
+                defs.artifacts.append(self.base(node, el.TextAnnotation,
+                                                text=self.text_of(node)))
+            elif tag == "association":
+                source, target = self.kid(node, "sourceRef"), self.kid(node, "targetRef")
+                defs.artifacts.append(self.base(
+                    node, el.Association,
+                    source_ref=source.get("href") if source is not None else None,
+                    target_ref=target.get("href") if target is not None else None))
         defs.diagram = self.diagram(root)
+        self.name_requirements(defs.namespace)
         defs.by_id = self.by_id
-        self.name_requirements(defs)
         return defs
 
-    def name_requirements(self, defs: el.Definitions):
-        """Same-model hrefs become element names; other models' stay hrefs until import."""
-        def name_of(href):
-            ns, _, ident = href.partition("#")
-            target = self.by_id.get(ident) if ns in ("", defs.namespace) else None
-            return target.name if target is not None and target.name else href
-        for item in [*defs.decisions.values(), *defs.bkms.values()]:
-            for attr in ("required_decisions", "required_inputs", "required_knowledge"):
-                hrefs = getattr(item, attr, None)
-                if hrefs is None:
-                    continue
-                item.requirement_hrefs[attr] = list(hrefs)
-                setattr(item, attr, [name_of(h) for h in hrefs])
-            item.authority = [name_of(h) for h in item.authority]
+    def name_requirements(self, namespace: str):
+        """Requirements name the element they require when it is in this model; requirement
+        elements with an id are found by it (DMNDI edges point at them)."""
+        for owner, raw in self.pending:
+            owner.requirements = []
+            for kind, href, rid in raw:
+                ns, _, ident = href.partition("#")
+                target = self.by_id.get(ident) if ns in ("", namespace) else None
+                requirement = el.Requirement(kind, href, rid, getattr(target, "name", None))
+                owner.requirements.append(requirement)
+                if rid:
+                    self.by_id.setdefault(rid, requirement)
 
     def add(self, table: dict, item, node):
         if not item.name:
@@ -215,19 +255,11 @@ class _Reader:
     def information_item(self, node) -> el.InformationItem:
         return self.base(node, el.InformationItem, type_ref=self.type_ref(node.get("typeRef")))
 
-    def requirements(self, node, req: str, ref: str) -> list[str]:
-        return [self.href(r) for r in (self.kid(n, ref) for n in self.kids(node, req))
-                if r is not None]
-
     def decision(self, node, namespace) -> el.Decision:
         d = self.base(node, el.Decision, question=self.text_of(node, "question"),
                       allowed_answers=self.text_of(node, "allowedAnswers"),
                       type_ref=self.variable_type(node), namespace=namespace)
-        d.required_decisions = self.requirements(node, "informationRequirement", "requiredDecision")
-        d.required_inputs = self.requirements(node, "informationRequirement", "requiredInput")
-        d.required_knowledge = self.requirements(node, "knowledgeRequirement", "requiredKnowledge")
-        d.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
-                       for r in self.kids(a)]
+        self.pending.append((d, self.requirements(node)))
         d.expression = self.expression_child(node)
         return d
 
@@ -237,9 +269,7 @@ class _Reader:
         logic = self.kid(node, "encapsulatedLogic")
         if logic is not None:
             b.encapsulated_logic = self.function_definition(logic)
-        b.required_knowledge = self.requirements(node, "knowledgeRequirement", "requiredKnowledge")
-        b.authority = [self.href(r) for a in self.kids(node, "authorityRequirement")
-                       for r in self.kids(a)]
+        self.pending.append((b, self.requirements(node)))
         return b
 
     def decision_service(self, node, namespace) -> el.DecisionService:

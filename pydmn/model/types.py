@@ -1,9 +1,12 @@
 """Item definitions resolved into `DataType`s, and the spec's conformance and coercion rules.
 
-DMN 1.5 §10.3.2.9.4: a value that does not conform to its declared type becomes null (with a
-type-mismatch message) except for the two implicit conversions the spec allows - a singleton list
-to its element and an element to a singleton list. Inputs given as strings for temporal types are
-parsed, because JSON and the TCK carry dates as text.
+DMN 1.5 10.3.2.9.4: a value bound to a variable of a declared type (an input, a decision's or
+BKM's result, a parameter, a context entry) is converted where the spec allows - a singleton list
+to its item, an item to a singleton list, a date to the date and time of its midnight UTC - and
+otherwise must conform to the type, or it becomes null with a "type-mismatch" error. A value that
+conforms but lies outside the type's allowed values or constraint becomes null with a
+"not-allowed" error. Inputs given as strings for temporal types are parsed, because JSON and the
+TCK carry dates as text.
 """
 from __future__ import annotations
 
@@ -13,10 +16,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
 
-from pydmn.errors import Message, ModelError
+from pydmn.errors import ModelError
+from pydmn.feel import widedates
+from pydmn.feel.builtins.temporal_parse import (
+    parse_date, parse_date_and_time, parse_duration, parse_time,
+)
 from pydmn.feel.scope import Scope
-from pydmn.feel.values import FeelFunction, Range, YearsMonths
-from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
+from pydmn.feel.values import YearsMonths, kind_of
 from pydmn.model.elements import ItemDefinition
 
 # Every spelling of the built-in types across DMN 1.1 - 1.6, mapped to its FEEL name.
@@ -44,6 +50,7 @@ class DataType:
     element: "DataType | None" = None
     constraint: Callable | None = None     # compiled unary tests of the allowed values
     constraints: list = field(default_factory=list)   # inherited from referenced types
+    result: "DataType | None" = None       # a function type's output type (functionItem)
     # The one Python type whose values conform without further checks (False: none), worked
     # out on first use, once loading has finished shaping the type.
     plain: Any = None
@@ -51,39 +58,13 @@ class DataType:
     def __repr__(self) -> str:
         return f"DataType({self.name or self.base}{'[]' if self.is_collection else ''})"
 
+    def allows(self, value) -> bool:
+        """Whether a FEEL value of this type's base kind meets its allowed values and type
+        constraints (null always does: a constraint never turns unknown into a violation)."""
+        return _allowed(value, self)
+
 
 ANY = DataType("Any")
-
-
-def kind(value) -> str:
-    """FEEL kind name of a value, enough for conformance checks."""
-    if value is None:
-        return "Null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, Decimal):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, (dt.datetime, WideDateTime)):
-        return "date and time"
-    if isinstance(value, (dt.date, WideDate)):
-        return "date"
-    if isinstance(value, (dt.time, FineTime)):
-        return "time"
-    if isinstance(value, dt.timedelta):
-        return "days and time duration"
-    if isinstance(value, YearsMonths):
-        return "years and months duration"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, dict):
-        return "context"
-    if isinstance(value, Range):
-        return "range"
-    if isinstance(value, FeelFunction):
-        return "function"
-    return "Any"
 
 
 def literal_list(text: str | None) -> list | None:
@@ -135,14 +116,13 @@ class TypeSystem:
         return result
 
     def is_instance(self, value, type_ref: str) -> bool:
-        """`value instance of type_ref` for an item definition (False when none has that name)."""
+        """`value instance of type_ref` for an item definition (False when none has that name):
+        the kind and structure of the value, not the type's constraints (DMN 1.5 10.3.2.9)."""
         try:
             dtype = self.resolve(type_ref)
         except ModelError:
             return False
-        if value is None:
-            return False
-        return _coerce(value, dtype, Scope(), False) == (True, value)
+        return value is not None and conforms(value, dtype)
 
     def feel_type(self, text: str) -> DataType:
         """FEEL type syntax in a typeRef: list<T>, context<...>, function<...>, range<T>."""
@@ -157,7 +137,9 @@ class TypeSystem:
 
     def from_item(self, item: ItemDefinition) -> DataType:
         if item.function_item is not None:
-            single = DataType("function", name=item.name)
+            output = item.function_item.output_type_ref
+            single = DataType("function", name=item.name,
+                              result=self.resolve(output) if output else None)
         elif item.components:
             single = DataType("context", name=item.name)
             for comp in item.components:
@@ -191,46 +173,57 @@ class TypeSystem:
         return single
 
 
-def temporal_from_text(base: str, text: str):
-    """Parse a date/time/duration string with the FEEL built-ins (lazy: FEEL loads after us)."""
-    try:
-        from pydmn.feel.builtins import BUILTINS
-    except ImportError:
-        return None
-    fn = {"date": "date", "time": "time", "date and time": "date and time",
-          "days and time duration": "duration", "years and months duration": "duration",
-          "duration": "duration"}[base]
-    try:
-        return BUILTINS[fn].invoke([text], None, None)
-    except Exception:       # a malformed string is a non-conforming value, not a crash
-        return None
+_TEXT_FORMS = {"date": parse_date, "time": parse_time, "date and time": parse_date_and_time,
+               "days and time duration": parse_duration,
+               "years and months duration": parse_duration, "duration": parse_duration}
 
 
 def base_conforms(value, base: str) -> bool:
-    k = kind(value)
-    if base == "Any" or k == "Null":
+    if base == "Any" or value is None:
         return True
-    if base == k:
-        return True
+    k = kind_of(value)
     if base == "duration":
         return k in ("days and time duration", "years and months duration")
-    return False
+    return base == k
+
+
+def conforms(value, dtype: DataType) -> bool:
+    """Whether the value is of the type as it stands: kind and structure, no conversion, no
+    constraint (what `instance of` asks)."""
+    if value is None or dtype is ANY:
+        return True
+    if dtype.is_collection:
+        element = dtype.element or ANY
+        return isinstance(value, list) and all(conforms(v, element) for v in value)
+    if not base_conforms(value, dtype.base):
+        return False
+    if dtype.fields:
+        return isinstance(value, dict) and all(
+            name in value and conforms(value[name], ftype) for name, ftype in dtype.fields.items())
+    return True
+
+
+class _Refused(Exception):
+    """A value that does not conform (kind "type-mismatch") or is not allowed ("not-allowed")."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
 
 
 def coerce(value, dtype: DataType, scope, element_id: str | None = None,
            convert_text: bool = False) -> Any:
-    """Return the value conforming to `dtype`, or None with a type-mismatch message."""
+    """The value as bound to a variable of `dtype`, or None with an error on the scope."""
     if value is None or dtype is ANY or type(value) is dtype.plain:
         return value
-    ok, result = _coerce(value, dtype, scope, convert_text)
-    if ok:
-        return result
-    if scope is not None:
-        scope.messages.append(Message(
-            "error", "type-mismatch",
-            f"value of kind {kind(value)} does not conform to type "
-            f"{dtype.name or dtype.base}", element_id))
-    return None
+    try:
+        return _coerce(value, dtype, convert_text)
+    except _Refused as refused:
+        if scope is not None:
+            what = ("does not conform to type" if refused.kind == "type-mismatch"
+                    else "is not among the allowed values of type")
+            scope.report(refused.kind, f"a value of kind {kind_of(value)} {what} "
+                                       f"{dtype.name or dtype.base}", element_id)
+        return None
 
 
 _PLAIN = {"number": Decimal, "string": str, "boolean": bool, "date": dt.date,
@@ -244,66 +237,62 @@ def _plain_type(dtype: DataType):
     return _PLAIN.get(dtype.base, False)
 
 
-def _allowed(value, dtype: DataType, scope) -> bool:
-    for test in [*dtype.constraints, dtype.constraint]:
-        if test is not None and value is not None and test(scope, value) is not True:
-            return False
-    return True
+def _allowed(value, dtype: DataType) -> bool:
+    """Whether the value meets the type's allowed values and constraints. They are tested in a
+    scope of their own: only their verdict counts, not their messages."""
+    if value is None or (dtype.constraint is None and not dtype.constraints):
+        return True
+    scope = Scope()
+    return all(test(scope, value) is True
+               for test in (*dtype.constraints, dtype.constraint) if test is not None)
 
 
-def _coerce(value, dtype: DataType, scope, convert_text: bool):
+_UTC_MIDNIGHT = dt.time(tzinfo=dt.timezone.utc)
+
+
+def _coerce(value, dtype: DataType, convert_text: bool):
     if value is None:
-        return True, None
+        return None
     plain = dtype.plain
     if plain is None:
         plain = dtype.plain = _plain_type(dtype)
     if type(value) is plain:
-        return True, value
+        return value
     if dtype.is_collection:
-        if not isinstance(value, list):
-            # An element where a collection is expected becomes a singleton list.
-            ok, item = _coerce(value, dtype.element or ANY, scope, convert_text)
-            out = [item] if ok else None
-        else:
-            out = []
-            for item in value:
-                ok, conv = _coerce(item, dtype.element or ANY, scope, convert_text)
-                if not ok:
-                    return False, None
-                out.append(conv)
-        if out is None or not _allowed(out, dtype, scope):
-            return False, None
-        return True, out
+        element = dtype.element or ANY
+        if isinstance(value, list):
+            out = [_coerce(item, element, convert_text) for item in value]
+        else:       # to singleton list
+            out = [_coerce(value, element, convert_text)]
+        if not _allowed(out, dtype):
+            raise _Refused("not-allowed")
+        return out
     if isinstance(value, list) and dtype.base not in ("Any", "list"):
-        # A singleton list where an element is expected becomes its element (once: [[10]]
-        # does not conform to number).
+        # from singleton list (once: [[10]] does not conform to number)
         if len(value) == 1 and not isinstance(value[0], list):
-            return _coerce(value[0], dtype, scope, convert_text)
-        return False, None
-    if convert_text and isinstance(value, str) and dtype.base in (
-            "date", "time", "date and time", "days and time duration",
-            "years and months duration", "duration"):
-        parsed = temporal_from_text(dtype.base, value)
-        if parsed is None:
-            return False, None
-        value = parsed
+            return _coerce(value[0], dtype, convert_text)
+        raise _Refused("type-mismatch")
+    if convert_text and isinstance(value, str) and dtype.base in _TEXT_FORMS:
+        value = _TEXT_FORMS[dtype.base](value)
+        if value is None:
+            raise _Refused("type-mismatch")
+    if dtype.base == "date and time" and kind_of(value) == "date":
+        # from date to date and time: its midnight UTC
+        value = widedates.make_datetime(value, _UTC_MIDNIGHT)
     if not base_conforms(value, dtype.base):
-        return False, None
+        raise _Refused("type-mismatch")
     if dtype.fields:
         if not isinstance(value, dict):
-            return False, None
+            raise _Refused("type-mismatch")
         out = dict(value)
         for name, ftype in dtype.fields.items():
             if name in value:
-                ok, conv = _coerce(value[name], ftype, scope, convert_text)
-                if not ok:
-                    return False, None
-                out[name] = conv
+                out[name] = _coerce(value[name], ftype, convert_text)
             elif convert_text:
                 out[name] = None        # an input structure may omit optional components
             else:
-                return False, None
+                raise _Refused("type-mismatch")
         value = out
-    if not _allowed(value, dtype, scope):
-        return False, None
-    return True, value
+    if not _allowed(value, dtype):
+        raise _Refused("not-allowed")
+    return value

@@ -143,7 +143,10 @@ def test_import_exposes_prefixed_types_bkms_and_decisions():
           '</knowledgeRequirement>'
         + literal('lib.Say Hello(Who) + " " + lib.Lib Answer') + "</decision>")
     model = pydmn.load(main, imports=[lib])
-    assert model.definitions.decisions["G"].required_decisions == ["lib.Lib Answer"]
+    # the definitions stay as read; the model knows what the hrefs name
+    assert model.definitions.decisions["G"].required_decisions == [f"{lib_ns}#lib_answer"]
+    assert [link.variable for link in model.requirements["G"]] == [
+        "Who", "lib.Lib Answer", "lib.Say Hello"]
     assert model.evaluate({"Who": {"name": "Ann", "age": 3}})["G"] == "Hello Ann 42"
     assert set(model.data_type("Who").fields) == {"name", "age"}
     with pytest.raises(pydmn.ModelError, match="imports"):
@@ -172,7 +175,11 @@ def test_inputs_are_coerced_to_their_types():
     model = pydmn.load(definitions(body))
     r = model.evaluate({"C": "blue", "Cs": "red", "When": "2024-02-29"})
     assert r["Echo"] == [None, ["red"], dt.date(2024, 2, 29)]
-    assert any(m.kind == "type-mismatch" for m in r.messages)
+    assert [(m.kind, m.element_id) for m in r.messages] == [("not-allowed", "i_C")]
+    r = model.evaluate({"C": 5, "Cs": ["red"], "When": "2024-02-30"})
+    assert r["Echo"] == [None, ["red"], None]
+    assert [(m.kind, m.element_id) for m in r.messages] == [("type-mismatch", "i_C"),
+                                                            ("type-mismatch", "i_When")]
 
 
 def test_decision_result_not_conforming_to_its_type_is_null():
@@ -253,6 +260,8 @@ def test_instance_of_an_item_definition():
              '<itemComponent name="age"><typeRef>tAge</typeRef></itemComponent></itemDefinition>')
     text = ('[5 instance of tAge, 200 instance of tAge, "x" instance of tAge, '
             '{name: "a", age: 3} instance of tPerson, {name: 1, age: 3} instance of tPerson, '
-            '5 instance of tNothing, [1, 2] instance of list<tAge>]')
+            '5 instance of tNothing, [1, 2] instance of list<tAge>, '
+            '{name: "a", age: 200} instance of tPerson]')
     model = pydmn.load(definitions(items + decision("D", literal(text))))
-    assert model.evaluate({})["D"] == [True, False, False, True, False, False, True]
+    # DMN 1.5 10.3.2.9: `instance of` tests the type, not its allowed values (200 is a number)
+    assert model.evaluate({})["D"] == [True, True, False, True, False, False, True, True]

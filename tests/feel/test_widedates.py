@@ -268,10 +268,10 @@ def test_fine_fields(text, expected):
 
 
 def test_fine_values_have_their_kind_and_iso_text():
-    from pydmn.model.types import kind
+    from pydmn.feel import kind_of
     fine_time, fine_stamp = evaluate('@"10:15:30.000000789+02:00"'), evaluate(
         '@"2017-09-05T09:15:30.987654321@Europe/Paris"')
-    assert (kind(fine_time), kind(fine_stamp)) == ("time", "date and time")
+    assert (kind_of(fine_time), kind_of(fine_stamp)) == ("time", "date and time")
     assert str(fine_time) == "10:15:30.000000789+02:00"
     assert str(fine_stamp) == "2017-09-05T09:15:30.987654321+02:00"
 

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
+import pydmn
+from pydmn import elements as el
 from pydmn.errors import ModelError
-from pydmn.model.reader import DMN_NAMESPACES, parse_definitions, read_source
+from pydmn.model.namespaces import MODEL_VERSIONS
+from pydmn.model.reader import parse_definitions, read_source
 
 NS15 = "https://www.omg.org/spec/DMN/20230324/MODEL/"
 TCK = Path(__file__).resolve().parents[3] / "shared" / "dmn-tck" / "TestCases"
@@ -53,7 +56,8 @@ def test_reads_decision_table_with_ids_annotations_and_policies():
     d = defs.decisions["Risk"]
     assert (d.id, d.question, d.type_ref, d.required_inputs) == ("d_risk", "How risky?", "string",
                                                                   ["Applicant Age"])
-    assert d.requirement_hrefs["required_inputs"] == ["#in_age"]
+    assert d.requirements == [el.Requirement("input", "#in_age", "ir1", "Applicant Age")]
+    assert defs.by_id["ir1"] is d.requirements[0]       # what the DMNDI edge "ir1" draws
     dt = d.expression
     assert (dt.hit_policy, dt.aggregation, dt.annotations) == ("COLLECT", "COUNT", ["Why"])
     assert [(i.id, i.label, i.text, i.type_ref, i.input_values) for i in dt.inputs] == [
@@ -72,7 +76,7 @@ def test_keeps_diagram_shapes_and_edges_by_element_ref():
     assert diagram.edges["ir1"] == [(1.0, 2.0), (3.5, 4.0)]
 
 
-@pytest.mark.parametrize("ns,version", sorted(DMN_NAMESPACES.items()))
+@pytest.mark.parametrize("ns,version", sorted(MODEL_VERSIONS.items()))
 def test_accepts_every_dmn_namespace(ns, version):
     body = '<inputData id="x" name="X"><variable name="X" typeRef="feel:string"/></inputData>'
     defs = parse_definitions(dmn(body, ns, 'xmlns:feel="http://www.omg.org/spec/FEEL/20140401"')
@@ -81,11 +85,48 @@ def test_accepts_every_dmn_namespace(ns, version):
     assert defs.input_data["X"].type_ref == "string"    # DMN 1.1 QName typeRefs lose the prefix
 
 
-def test_foreign_extension_elements_are_ignored():
-    body = ('<extensionElements><camunda:properties/></extensionElements>'
+CAMUNDA = "{http://camunda.org/schema/1.0/dmn}"
+
+
+def test_foreign_extensions_are_kept_as_written_and_never_read_as_dmn():
+    body = ('<extensionElements><camunda:properties><camunda:property name="policyNumber" '
+            'value="7.02.11"/></camunda:properties></extensionElements>'
             '<camunda:whatever name="zz"/>' + TABLE)
-    defs = parse_definitions(dmn(body).encode())
+    defs = pydmn.read(dmn(body))
     assert list(defs.decisions) == ["Risk"]
+    assert defs.decisions["Risk"].extension_attributes == {CAMUNDA + "historyTimeToLive": "30"}
+    [properties] = defs.extension_elements
+    assert properties.tag == CAMUNDA + "properties"
+    assert properties.children[0].attributes == {"name": "policyNumber", "value": "7.02.11"}
+
+
+def test_requirements_of_every_kind_keep_their_ids_and_other_models_hrefs():
+    body = ('<import namespace="http://lib" name="lib" importType="' + NS15 + '"/>'
+            '<knowledgeSource id="ks" name="Policy"><authorityRequirement id="ar0">'
+            '<requiredInput href="#i"/></authorityRequirement></knowledgeSource>'
+            '<businessKnowledgeModel id="b" name="B"><knowledgeRequirement id="kr1">'
+            '<requiredKnowledge href="http://lib#f"/></knowledgeRequirement>'
+            '</businessKnowledgeModel>'
+            '<inputData id="i" name="I"/><decision id="a" name="A"/>'
+            '<decision id="d" name="D"><informationRequirement id="ir1"><requiredDecision '
+            'href="#a"/></informationRequirement><informationRequirement id="ir2">'
+            '<requiredDecision href="http://lib#x"/></informationRequirement>'
+            '<knowledgeRequirement id="kr2"><requiredKnowledge href="#b"/></knowledgeRequirement>'
+            '<authorityRequirement id="ar1"><requiredAuthority href="#ks"/>'
+            '</authorityRequirement></decision>'
+            '<textAnnotation id="t"><text>Why</text></textAnnotation>'
+            '<association id="as"><sourceRef href="#t"/><targetRef href="#d"/></association>')
+    defs = pydmn.read(dmn(body))
+    d = defs.decisions["D"]
+    assert [(r.kind, r.id) for r in d.requirements] == [
+        ("decision", "ir1"), ("decision", "ir2"), ("knowledge", "kr2"), ("authority", "ar1")]
+    assert (d.required_decisions, d.required_knowledge, d.authority) == (
+        ["A", "http://lib#x"], ["B"], ["Policy"])
+    assert defs.bkms["B"].required_knowledge == ["http://lib#f"]
+    assert defs.knowledge_sources["Policy"].authority == ["I"]
+    assert {i: type(defs.by_id[i]).__name__ for i in ("ar0", "kr1", "as", "t")} == {
+        "ar0": "Requirement", "kr1": "Requirement", "as": "Association", "t": "TextAnnotation"}
+    assert (defs.by_id["as"].source_ref, defs.by_id["t"].text) == ("#t", "Why")
 
 
 def test_loads_from_path_bytes_and_text(tmp_path):

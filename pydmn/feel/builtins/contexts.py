@@ -46,12 +46,10 @@ def context(entries):
     return result
 
 
-# The key-path overload comes first so a positional call reaches it and can dispatch on the
-# key's kind; a named call with `key:` must still name a single key (TCK 1146 nested008).
+# The key-path overload comes first, so a positional call reaches it: a single key there is a
+# singleton path. A named call with `key:` must still name a single key (TCK 1146 nested008).
 @builtin("context put", "context", "keys", "value")
 def context_put_path(context, keys, value):
-    if isinstance(keys, str):
-        return context_put(context, keys, value)
     if not isinstance(keys, list) or not keys:
         raise Invalid("keys must be a non-empty list of strings")
     return _put_path(_context(context), [_key(k) for k in keys], value)
@@ -73,8 +71,6 @@ def _put_path(context: dict, keys: list[str], value) -> dict:
 def context_merge(contexts):
     if contexts is None:
         raise Invalid("contexts must be a list, not null")
-    if not isinstance(contexts, list):   # a singleton list (DMN 1.5 10.3.2.9.4)
-        contexts = [contexts]
     merged: dict = {}
     for each in contexts:
         merged.update(_context(each, "each item of contexts"))

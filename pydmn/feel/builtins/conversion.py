@@ -15,6 +15,7 @@ from pydmn.feel.values import FEEL_CONTEXT, YearsMonths
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 _NANO = Decimal("0.000000001")
+_MAX_OFFSET = dt.timedelta(hours=14)
 
 
 def _parsed(value, text: str, what: str):
@@ -49,8 +50,11 @@ def date_from(from_):
 
 @builtin("date", "year", "month", "day")
 def date_of(year, month, day):
-    return widedates.make_date(_integer(year, "year"), _integer(month, "month"),
-                               _integer(day, "day"))
+    fields = _integer(year, "year"), _integer(month, "month"), _integer(day, "day")
+    try:
+        return widedates.make_date(*fields)
+    except ValueError as exc:       # no such day in the calendar, or beyond FEEL's years
+        raise Invalid(str(exc)) from None
 
 
 # --- time -------------------------------------------------------------------------------------
@@ -82,10 +86,13 @@ def time_of(hour, minute, second, offset=None):
     micro, nanos = divmod(int(fraction.scaleb(9)), 1000)
     tz = None
     if offset is not None:
-        if type(offset) is not dt.timedelta:
-            raise Invalid("offset must be a days and time duration")
+        if type(offset) is not dt.timedelta or not -_MAX_OFFSET <= offset <= _MAX_OFFSET:
+            raise Invalid("offset must be a days and time duration within 14 hours")
         tz = dt.timezone(offset)
-    clock = dt.time(_integer(hour, "hour"), _integer(minute, "minute"), whole, micro, tz)
+    try:
+        clock = dt.time(_integer(hour, "hour"), _integer(minute, "minute"), whole, micro, tz)
+    except ValueError as exc:       # an hour, minute or second out of range
+        raise Invalid(str(exc)) from None
     return widedates.make_time(clock, nanos)
 
 
@@ -165,6 +172,6 @@ def number(from_, grouping_separator=None, decimal_separator=None):
     return FEEL_CONTEXT.plus(Decimal(text))
 
 
-@builtin("string", "from")
+@builtin("string", "from", any_type=("from",))
 def string(from_):
     return operators.to_string(from_)

@@ -17,7 +17,8 @@ from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
 # ---- argument checks ----------------------------------------------------------------------------
 
 def _list(value) -> list:
-    # A single non-null value where a list is wanted is a singleton list (DMN 1.5 10.3.2.9.4).
+    # A single value where a list is wanted is a singleton list (DMN 1.5 10.3.2.9.4): the
+    # registry converts named parameters, and this the items of variadic calls (`min(5)`).
     if value is None:
         raise Invalid("expected a list, not null")
     return value if isinstance(value, list) else [value]
@@ -117,7 +118,7 @@ def reverse(list):
     return _list(list)[::-1]
 
 
-@builtin("index of")
+@builtin("index of", any_type=("match",))
 def index_of(list, match):
     return [Decimal(i) for i, item in enumerate(_list(list), 1) if ops.eq(item, match) is True]
 
@@ -272,10 +273,11 @@ def mode(list):
 
 @builtin("all", variadic=True)
 def all_(list):
+    # one false item decides (DMN 1.5 10.3.4.4); otherwise every item must be a boolean
     items = _list(list)
     if any(item is False for item in items):
         return False
-    return True if all(item is True for item in items) else None
+    return None if None in _booleans(items) else True
 
 
 @builtin("any", variadic=True)
@@ -283,9 +285,19 @@ def any_(list):
     items = _list(list)
     if any(item is True for item in items):
         return True
-    return False if all(item is False for item in items) else None
+    return None if None in _booleans(items) else False
+
+
+def _booleans(items: list) -> list:
+    # null is an unknown boolean; any other kind is no boolean at all
+    for item in items:
+        if item is not None and not isinstance(item, bool):
+            raise Invalid(f"expected booleans, found {ops.kind_of(item)}")
+    return items
 
 
 @builtin("not")
 def not_(negand):
-    return (not negand) if isinstance(negand, bool) else None
+    if negand is not None and not isinstance(negand, bool):
+        raise Invalid(f"negand must be a boolean, not {ops.kind_of(negand)}")
+    return None if negand is None else not negand

@@ -12,7 +12,7 @@ import secrets
 from decimal import Decimal
 
 from pydmn.feel.builtins.registry import Invalid, builtin
-from pydmn.feel.values import FEEL_CONTEXT, YearsMonths
+from pydmn.feel.values import FEEL_CONTEXT, YearsMonths, kind_of
 
 # Decimal128's exponent range bounds the scale (DMN 1.5 10.3.4.4).
 MIN_SCALE, MAX_SCALE = -6111, 6176
@@ -24,12 +24,8 @@ _ZERO = Decimal(0)
 def _number(value, what: str = "n") -> Decimal:
     # only Decimal: a Python bool (an int) or a stray int/float is not a FEEL number
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise Invalid(f"{what} must be a number, not {_kind(value)}")
+        raise Invalid(f"{what} must be a number, not {kind_of(value)}")
     return value
-
-
-def _kind(value) -> str:
-    return "null" if value is None else type(value).__name__
 
 
 def _is_integer(n: Decimal) -> bool:

@@ -9,12 +9,10 @@ comparable value; a range bound of None (`< 5`) is open, below or above every po
 """
 from __future__ import annotations
 
-from pydmn.errors import FeelSyntaxError
-from pydmn.feel import ast, operators
+from typing import Callable
+
+from pydmn.feel import operators
 from pydmn.feel.builtins.registry import Invalid, builtin
-from pydmn.feel.compiler import compile_node
-from pydmn.feel.parser import parse_expression
-from pydmn.feel.scope import Scope
 from pydmn.feel.values import Range
 
 _PAIRS = (("point1", "point2"), ("point", "range"), ("range", "point"), ("range1", "range2"))
@@ -192,35 +190,21 @@ _relation(
 
 # --- range(from) ------------------------------------------------------------------------------
 
-# Endpoints of a range literal (DMN 1.5 10.3.4.12): literals, or a temporal conversion of a string
-# literal - never names or other calls, so the text means the same wherever it is read.
-_TEMPORAL_CALLS = frozenset(("date", "time", "date and time", "duration"))
+# Reads a range literal (DMN 1.5 10.3.4.12) into a Range, or raises Invalid. The FEEL parser sits
+# above the built-ins, so pydmn.feel installs it here (`read_range_literal`).
+_read_literal: Callable[[str], Range] | None = None
 
 
-@builtin("range", "from", needs_scope=True)
-def range_(scope, from_):
+def read_range_literal(reader: Callable[[str], Range]) -> None:
+    global _read_literal
+    _read_literal = reader
+
+
+@builtin("range", "from")
+def range_(from_):
     if not isinstance(from_, str):
         raise Invalid(f"from must be a string, got {operators.kind_of(from_)}")
-    try:
-        node = parse_expression(from_)
-    except FeelSyntaxError as exc:
-        raise Invalid(f"{from_!r} is not a range literal: {exc}") from None
-    if not isinstance(node, ast.RangeExpr) or not all(
-            _is_endpoint(n) for n in (node.start, node.end)):
-        raise Invalid(f"{from_!r} is not a range literal")
-    inner = Scope(messages=scope.messages if scope is not None else [])
-    value = compile_node(node)(inner)
-    if not isinstance(value, Range):
-        raise Invalid(f"{from_!r} is not a valid range")
+    value = _read_literal(from_)
     if _gt(value.start, value.end):
         raise Invalid(f"{from_!r} has its start after its end")
     return value
-
-
-def _is_endpoint(node) -> bool:
-    if isinstance(node, (ast.Literal, ast.TemporalLiteral)):
-        return True
-    return (isinstance(node, ast.Invocation) and isinstance(node.callee, ast.Name)
-            and node.callee.name in _TEMPORAL_CALLS and node.named is None
-            and len(node.args) == 1 and isinstance(node.args[0], ast.Literal)
-            and isinstance(node.args[0].value, str))

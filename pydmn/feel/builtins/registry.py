@@ -6,31 +6,29 @@ separate Python functions registered under the same name. Invocation picks the o
 count of positional arguments, or by the set of names in a named invocation (and, where two
 overloads share those names, by the order the caller wrote them in).
 
-A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and the
-message, as FEEL demands; evaluation goes on. Python's own TypeError / ValueError /
-ArithmeticError from a built-in are treated the same way, so a wrong argument kind never stops a
-model.
+A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and an
+"invalid-argument" error, as FEEL demands, and evaluation goes on; a decimal overflow is an
+"arithmetic" error. Any other Python exception is a defect of the built-in and is not caught here.
+
+Arguments are converted to the parameters' types first (DMN 1.5 10.3.2.9.4): a singleton list
+given for a single value is its item, a single value given for a list is a singleton list.
+Parameters of type Any take what comes.
 """
 from __future__ import annotations
 
-import decimal
 import inspect
 import keyword
 from dataclasses import dataclass
 from typing import Callable
 
-from pydmn.errors import Message
 from pydmn.feel.values import FeelFunction
 
 BUILTINS: dict[str, "BuiltinFunction"] = {}
 
-# Parameters the spec types as a single value: a one-item list given there is its item
-# (10.3.2.9.4, TCK 0021). Parameters of type Any (`string(from)`, list items) keep their lists.
-_SINGLE = frozenset({
-    "string", "match", "input", "pattern", "replacement", "flags", "start position", "length",
-    "n", "scale", "number", "dividend", "divisor", "delimiter", "grouping separator",
-    "decimal separator", "year", "month", "day", "hour", "minute", "second", "offset", "date",
-    "time", "to"})
+# Parameter types, by the spec's parameter names (10.3.4): lists, and Any (no conversion); every
+# other parameter takes a single value.
+LIST_PARAMETERS = frozenset({"list", "entries", "contexts", "keys"})
+ANY_PARAMETERS = frozenset({"item", "element", "newItem", "value", "value1", "value2"})
 
 
 class Invalid(Exception):
@@ -45,6 +43,7 @@ class Overload:
     variadic: bool                 # `min(1, 2, 3)`: positional arguments collected as a list
     needs_scope: bool              # fn(scope, ...) - for functions that call FEEL functions
     rest: bool = False             # fn(a, *more): `append(list, item...)` takes any number
+    any_type: frozenset = frozenset()   # parameters of type Any beyond ANY_PARAMETERS
 
     def accepts_count(self, n: int) -> bool:
         if self.variadic:
@@ -53,6 +52,22 @@ class Overload:
 
     def accepts_names(self, names) -> bool:
         return set(self.params[:self.required]) <= set(names) <= set(self.params)
+
+    def convert(self, param: str, value):
+        """The argument as the parameter's type takes it (DMN 1.5 10.3.2.9.4)."""
+        if value is None or param in ANY_PARAMETERS or param in self.any_type:
+            return value
+        if param in LIST_PARAMETERS:
+            return value if isinstance(value, list) else [value]
+        if isinstance(value, list) and len(value) == 1:
+            return value[0]
+        return value
+
+    def convert_all(self, args: list) -> list:
+        params = self.params
+        if self.rest:   # the trailing arguments all take the last parameter's type
+            params = params + (params[-1],) * (len(args) - len(params))
+        return [self.convert(p, a) for p, a in zip(params, args)]
 
 
 class BuiltinFunction(FeelFunction):
@@ -72,25 +87,23 @@ class BuiltinFunction(FeelFunction):
                 if len(values) < len(named) or any(
                         p not in named for p in overload.params[:len(values)]):
                     # a gap among optional parameters: pass by Python keyword instead
-                    kwargs = {_py(p): named[p] for p in named}
+                    kwargs = {_py(p): overload.convert(p, named[p]) for p in named}
                     return self._call(overload, [], kwargs, scope)
-                return self._call(overload, values, {}, scope)
+                return self._call(overload, overload.convert_all(values), {}, scope)
             overload = next((o for o in self.overloads if o.accepts_count(len(args))), None)
             if overload is None:
                 raise Invalid(f"{self.name}() does not take {len(args)} arguments")
-            if overload.variadic and len(args) == 1 and isinstance(args[0], list):
-                args = [args[0]]
-            elif overload.variadic:
-                args = [list(args)]
+            if overload.variadic:
+                args = [args[0] if len(args) == 1 and isinstance(args[0], list) else list(args)]
+            else:
+                args = overload.convert_all(args)
             return self._call(overload, args, {}, scope)
         except Invalid as exc:
-            why = str(exc)
-        except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError,
-                IndexError, OverflowError, decimal.DecimalException) as exc:
-            why = f"{type(exc).__name__}: {exc}"
+            kind, why = "invalid-argument", str(exc)
+        except ArithmeticError as exc:     # decimal128 overflow, a date past FEEL's years
+            kind, why = "arithmetic", f"{type(exc).__name__}: {exc}"
         if scope is not None:
-            scope.messages.append(Message("warning", "invalid-argument",
-                                          f"{self.name}(): {why}"))
+            scope.report(kind, f"{self.name}(): {why}")
         return None
 
     def _by_names(self, named: dict) -> Overload:
@@ -102,20 +115,11 @@ class BuiltinFunction(FeelFunction):
         written = list(named)
         return next((o for o in fits if [p for p in o.params if p in named] == written), fits[0])
 
-    def _call(self, overload: Overload, args, kwargs, scope):
-        if not overload.variadic and self.name != "index of":    # index of's match is Any
-            args = [_single(p, a) for p, a in zip(overload.params, args)] + \
-                list(args[len(overload.params):])
-            kwargs = {k: _single(k.replace("_", " "), v) for k, v in kwargs.items()}
+    @staticmethod
+    def _call(overload: Overload, args, kwargs, scope):
         if overload.needs_scope:
             return overload.fn(scope, *args, **kwargs)
         return overload.fn(*args, **kwargs)
-
-
-def _single(param: str, value):
-    if param in _SINGLE and isinstance(value, list) and len(value) == 1:
-        return value[0]
-    return value
 
 
 def _py(name: str) -> str:
@@ -123,13 +127,15 @@ def _py(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
-def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool = False):
+def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool = False,
+            any_type: tuple = ()):
     """Register the decorated function as (one overload of) the FEEL built-in `name`.
 
     `params` are the FEEL parameter names; the Python parameters are the same names with spaces
     as underscores, and those with Python defaults are optional in FEEL. A Python `*rest`
     parameter takes any number of trailing arguments, one at least (unlike `variadic`, a lone
     list stays one argument: `concatenate([[1], [2]])` is not `concatenate([1], [2])`).
+    `any_type` names parameters of type Any that ANY_PARAMETERS does not (`string(from)`).
     """
     def register(fn):
         sig = inspect.signature(fn)
@@ -142,7 +148,7 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
         if entry is None:
             entry = BUILTINS[name] = BuiltinFunction(name)
         entry.overloads.append(Overload(fn, tuple(names), max(required, rest), variadic,
-                                        needs_scope, rest))
+                                        needs_scope, rest, frozenset(any_type)))
         return fn
     return register
 

@@ -10,29 +10,23 @@ from decimal import Decimal
 
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.builtins.xpath_regex import MATCH_TIMEOUT, compile_xpath, parse_replacement
+from pydmn.feel.values import kind_of
 
 MAX_REGEX_INPUT = 100_000
 MAX_PATTERN = 10_000
-
-_LIST = list   # string join's parameter is called `list`
-
 
 # --- argument checks -------------------------------------------------------------------------
 
 def _text(value, what: str) -> str:
     if not isinstance(value, str):
-        raise Invalid(f"{what} must be a string, not {_kind(value)}")
+        raise Invalid(f"{what} must be a string, not {kind_of(value)}")
     return value
-
-
-def _kind(value) -> str:
-    return "null" if value is None else type(value).__name__
 
 
 def _integer(value, what: str) -> int:
     # bool is an int in Python but never a FEEL number: only Decimal is accepted
     if not isinstance(value, Decimal) or not value.is_finite():
-        raise Invalid(f"{what} must be a number, not {_kind(value)}")
+        raise Invalid(f"{what} must be a number, not {kind_of(value)}")
     return int(value)   # the TCK truncates a fractional position or length
 
 
@@ -101,14 +95,13 @@ def ends_with(string, match):
 
 @builtin("string join", "list", "delimiter")
 def string_join(list, delimiter=None):  # noqa: A002  (FEEL's parameter name)
-    # a lone string is the singleton list (implicit conversion); nulls are skipped (DMN 1.5)
-    items = [list] if isinstance(list, str) else list
-    if not isinstance(items, _LIST):
-        raise Invalid(f"list must be a list of strings, not {_kind(list)}")
-    if any(item is not None and not isinstance(item, str) for item in items):
+    # nulls are skipped (DMN 1.5)
+    if list is None:
+        raise Invalid("list must be a list of strings, not null")
+    if any(item is not None and not isinstance(item, str) for item in list):
         raise Invalid("list must contain only strings")
     sep = "" if delimiter is None else _text(delimiter, "delimiter")
-    return sep.join(item for item in items if item is not None)
+    return sep.join(item for item in list if item is not None)
 
 
 # --- regex functions -------------------------------------------------------------------------

@@ -124,8 +124,8 @@ def test_valid(text, expected):
 
 
 @pytest.mark.parametrize("text", INVALID)
-def test_invalid_yields_null(text):
-    assert evaluate(text) is None
+def test_invalid_yields_null(text, assert_invalid):
+    assert_invalid(text)
 
 
 def test_position_fractions_are_truncated():

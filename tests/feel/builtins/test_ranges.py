@@ -76,8 +76,8 @@ INVALID_RELATIONS = [
 
 
 @pytest.mark.parametrize("text", INVALID_RELATIONS)
-def test_invalid_relation_is_null(text):
-    assert evaluate(text) is None
+def test_invalid_relation_is_null(text, assert_invalid):
+    assert_invalid(text)
 
 
 RANGE = [
@@ -110,8 +110,8 @@ INVALID_RANGE = [
 
 
 @pytest.mark.parametrize("text", INVALID_RANGE)
-def test_invalid_range_is_null(text):
-    assert evaluate(text) is None
+def test_invalid_range_is_null(text, assert_invalid):
+    assert_invalid(text)
 
 
 OPEN = [

@@ -77,5 +77,5 @@ INVALID = [
 
 
 @pytest.mark.parametrize("text", INVALID)
-def test_invalid_is_null(text):
-    assert evaluate(text) is None
+def test_invalid_is_null(text, assert_invalid):
+    assert_invalid(text)

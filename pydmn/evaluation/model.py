@@ -1,0 +1,106 @@
+"""`pydmn.Model`: a compiled DMN model, frozen once built (pydmn.evaluation.builder), and its
+evaluation. Evaluation never raises except for caller mistakes (an unknown decision name) and,
+in strict mode, the first error."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from pydmn.errors import EvaluationError, EvaluationFailed, ModelError, StrictMessages
+from pydmn.evaluation.graph import Link
+from pydmn.evaluation.result import DecisionResult, Result
+from pydmn.evaluation.run import Run, decide, input_value
+from pydmn.feel.scope import Scope
+from pydmn.feel.values import FeelFunction
+from pydmn.model import elements as el
+from pydmn.model.types import DataType, TypeSystem
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    definitions: el.Definitions            # as the reader made them
+    source: bytes
+    path: str | None
+    imports: Mapping[str, "Model"]         # import name -> the imported model, compiled
+    names: frozenset[str]                  # the multi-word names its FEEL was parsed with
+    types: TypeSystem
+    input_types: Mapping[str, DataType]
+    decision_types: Mapping[str, DataType]
+    logic: Mapping[str, Callable]          # decision name -> compiled expression
+    requirements: Mapping[str, tuple[Link, ...]]   # decision name -> what it requires
+    functions: Mapping[str, FeelFunction]  # BKMs and decision services by name
+    knowledge: Scope                       # functions, imports and item definitions in scope
+    load_errors: tuple[ModelError, ...] = ()   # lenient loading: what did not compile
+    namespace: str = field(init=False)          # the definitions', read on every evaluation
+
+    def __post_init__(self):
+        object.__setattr__(self, "namespace", self.definitions.namespace)
+
+    name = property(lambda self: self.definitions.name)
+    id = property(lambda self: self.definitions.id)
+    dmn_version = property(lambda self: self.definitions.dmn_version)
+
+    def data_type(self, type_ref_or_input_name: str) -> DataType:
+        if type_ref_or_input_name in self.input_types:
+            return self.input_types[type_ref_or_input_name]
+        return self.types.resolve(type_ref_or_input_name)
+
+    def evaluate(self, inputs: dict | None = None, decision=None,
+                 namespaces: dict | None = None, strict: bool = False) -> Result:
+        """Evaluate all decisions, or only `decision` (a name or list of names) and what it needs.
+
+        Inputs of an imported model are given nested under its import name
+        (`{"modelA": {"Person name": "Ann"}}`, recursively for its own imports), or by
+        namespace in `namespaces`. `strict` raises EvaluationFailed at the first error.
+        """
+        defs = self.definitions
+        wanted = list(defs.decisions) if decision is None else (
+            [decision] if isinstance(decision, str) else list(decision))
+        for name in wanted:
+            if name not in defs.decisions:
+                raise EvaluationError(f"no decision named {name!r} in model {self.name!r}")
+        by_ns = {ns: dict(values) for ns, values in (namespaces or {}).items()}
+        if self.imports or by_ns:
+            self._route(dict(inputs or {}), by_ns)
+        else:
+            by_ns[self.namespace] = inputs or {}
+        result = Result()
+        run = Run(by_ns, StrictMessages() if strict else result.messages, root=self.namespace)
+        for name in wanted:
+            decide(self, run, defs.decisions[name])
+        result.messages[:] = run.messages
+        for name, d in defs.decisions.items():
+            found = run.results.get((self.namespace, d.id))
+            result.decisions[name] = found or DecisionResult(name, d.id)
+        return result
+
+    def _route(self, given: dict, by_ns: dict) -> None:
+        """File the caller's inputs by namespace: a dict under an import's name (that no input
+        data of this model is called) holds the imported model's inputs."""
+        for prefix, sub in self.imports.items():
+            if isinstance(given.get(prefix), dict) and prefix not in self.definitions.input_data:
+                sub._route(dict(given.pop(prefix)), by_ns)
+        by_ns.setdefault(self.namespace, {}).update(given)
+
+    def invoke(self, name: str, params: dict | None = None, strict: bool = False) -> Any:
+        """Call a BKM or decision service by name with named parameters."""
+        return self.invoke_with_messages(name, params, strict)[0]
+
+    def invoke_with_messages(self, name: str, params: dict | None = None,
+                             strict: bool = False):
+        fn = self.functions.get(name)
+        if fn is None:
+            raise EvaluationError(f"no business knowledge model or decision service named "
+                                  f"{name!r} in model {self.name!r}")
+        scope = Scope(messages=StrictMessages() if strict else [])
+        try:
+            value = fn.invoke(None, {k: input_value(v, k, scope) for k, v in
+                                     (params or {}).items()}, scope)
+        except EvaluationFailed:
+            raise
+        except RecursionError:
+            value = scope.report("limit", "recursion too deep")
+        except Exception as exc:     # noqa: BLE001 - evaluation never raises: a defect is reported
+            value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}")
+        return value, list(scope.messages)
+

@@ -1,0 +1,130 @@
+"""One evaluation request: its state (`Run`) and the walk of the requirements graph, depth first,
+each required decision evaluated once per request."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pydmn.errors import EvaluationFailed, Message, StrictMessages
+from pydmn.evaluation.decision_table import CompiledTable
+from pydmn.evaluation.result import DecisionResult
+from pydmn.feel.operators import to_feel
+from pydmn.feel.scope import Scope
+from pydmn.model import elements as el
+from pydmn.model.types import coerce
+
+if TYPE_CHECKING:
+    from pydmn.evaluation.model import Model
+
+
+@dataclass(slots=True)
+class Run:
+    inputs: dict[str, dict]       # namespace -> the values given for that model's input data
+    messages: list                # the request's messages (StrictMessages in strict mode)
+    root: str | None              # the namespace whose undeclared inputs are free variables
+    overrides: dict = field(default_factory=dict)   # (namespace, id) -> a decision's value
+    results: dict = field(default_factory=dict)     # (namespace, id) -> DecisionResult
+    bases: dict = field(default_factory=dict)       # namespace -> Scope of its input values
+    missing: set = field(default_factory=set)       # (namespace, id) of inputs reported missing
+
+
+def input_value(value, name: str, scope: Scope, element_id: str | None = None):
+    """A caller's value as FEEL holds it; null with an error when FEEL has no such value.
+    The message names the input, never the value (it may be patient data)."""
+    try:
+        return to_feel(value)
+    except TypeError:
+        return scope.report("invalid-type", f"input {name!r} is not a FEEL value", element_id)
+    except RecursionError:
+        return scope.report("limit", f"input {name!r} is nested too deeply", element_id)
+
+
+def base_scope(model: Model, run: Run) -> Scope:
+    """The scope of a model's input data (and, for the root model, free variables) in a run."""
+    base = run.bases.get(model.namespace)
+    if base is not None:
+        return base
+    given = run.inputs.get(model.namespace, {})
+    values: dict = {}
+    base = model.knowledge.child(values)        # filled below with FEEL values
+    base.messages = run.messages
+    input_data = model.definitions.input_data
+    if run.root == model.namespace:
+        # Free variables (inputs no inputData declares) stay visible, as Camunda-style models
+        # expect.
+        for k, v in given.items():
+            if k not in input_data:
+                values[k] = input_value(v, k, base)
+    for name, data in input_data.items():
+        values[name] = (coerce(input_value(given[name], name, base, data.id),
+                               model.input_types[name], base, data.id, convert_text=True)
+                        if name in given else None)
+    run.bases[model.namespace] = base
+    return base
+
+
+def _not_given(run: Run, link) -> None:
+    """A required input data the caller did not give is null, and a warning names it (once
+    per request)."""
+    if link.key not in run.missing:
+        run.missing.add(link.key)
+        run.messages.append(Message("missing-input", f"input {link.variable!r} was not given",
+                                    link.element.id))
+
+
+def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
+    key = (model.namespace, d.id)
+    found = run.results.get(key)
+    if found is not None:
+        return found
+    if key in run.overrides:
+        res = DecisionResult(d.name, d.id, run.overrides[key], "succeeded")
+        run.results[key] = res
+        return res
+    nested: dict[str, dict] = {}
+    values: dict[str, Any] = {}
+    given = run.inputs.get(model.namespace, ())
+    for link in model.requirements[d.name]:
+        kind = link.kind
+        if kind == "input" and link.prefix is None:     # in the base scope
+            if link.element.name not in given:
+                _not_given(run, link)
+            continue
+        owner = model if link.prefix is None else model.imports[link.prefix]
+        if kind == "decision":
+            value = decide(owner, run, link.element).value
+        elif kind == "input":
+            if link.element.name not in run.inputs.get(link.namespace, ()):
+                _not_given(run, link)
+            value = base_scope(owner, run).variables[link.element.name]
+        else:
+            continue
+        if link.prefix:
+            nested.setdefault(link.prefix, dict(owner.functions))[link.element.name] = value
+            values[link.variable] = value
+        else:
+            values[link.element.name] = value
+    values.update(nested)
+    messages: list = StrictMessages() if isinstance(run.messages, StrictMessages) else []
+    scope = base_scope(model, run).child(values)
+    scope.messages = messages
+    fn = model.logic[d.name]
+    matched: list = []
+    try:
+        if isinstance(fn, CompiledTable):
+            value, matched = fn.run(scope)
+        else:
+            value = fn(scope)
+        value = coerce(value, model.decision_types[d.name], scope, d.id)
+    except EvaluationFailed:    # strict mode: the first error goes to the caller
+        raise
+    except RecursionError:
+        value = scope.report("limit", "recursion too deep", d.id)
+    except Exception as exc:    # noqa: BLE001 - evaluation never raises: a defect is reported
+        value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}", d.id)
+    failed = bool(messages) and any(m.severity == "error" for m in messages)
+    res = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded", messages,
+                         list(matched))
+    run.results[key] = res
+    run.messages.extend(messages)
+    return res
