@@ -19,10 +19,11 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
-# Browser checks use Debian's Chromium, never a tool's own download; wrk loads the server in `make bench`.
+# Browser checks use Debian's Chromium, never a tool's own download; wrk loads the server in `make bench`;
+# the tests and the benchmark start their own PostgreSQL server from Debian's binaries.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium wrk; fi
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium wrk postgresql; fi
 
 node-deps:
 	@if [ -f $(MODELERS)/package-lock.json ]; then \

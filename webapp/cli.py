@@ -11,6 +11,7 @@ import click
 from webapp.auth import ROLES, KeyConfigError, new_key, parse_roles
 from webapp.config import ROOT
 from webapp.governance_cli import diff_command, export_command, validate_command
+from webapp.migrate import migrate_command
 from webapp.normalize import normalize_command
 from webapp.scenarios import test_command
 
@@ -79,5 +80,6 @@ def keys(roles):
     click.echo(f"CAR_T_API_KEYS entry: {digest}:{','.join(r for r in ROLES if r in wanted)}")
 
 
-for _command in (test_command, normalize_command, validate_command, export_command, diff_command):
+for _command in (test_command, normalize_command, validate_command, export_command, diff_command,
+                 migrate_command):
     main.add_command(_command)

@@ -5,6 +5,14 @@ create tables. An upgrade still holds a lock (an flock beside a SQLite file, an 
 PostgreSQL), so a second process that upgrades at the same moment waits and then finds nothing to
 do. A database written before migrations existed (tables, no `alembic_version`) is stamped with the
 first revision, whose tables it already has.
+
+On PostgreSQL the service runs with a role that may read and append, never rewrite: the owner of
+the tables (who runs `python -m webapp migrate`) grants the group role `car_t_service` SELECT and
+INSERT on them after every upgrade, so tables that later revisions add are covered too, and takes
+UPDATE, DELETE and TRUNCATE on the audit table away from it. The service's own login is a member of
+that role (docs/deployment.md). When `serve` starts with that login and the schema is already at
+the newest revision, its upgrade finds nothing to do and grants nothing; a schema that is behind
+makes it stop with the database's "permission denied", so the owner's migration runs first.
 """
 from __future__ import annotations
 
@@ -13,6 +21,7 @@ import fcntl
 import os
 from pathlib import Path
 
+import click
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -24,6 +33,8 @@ from webapp.files import private_file
 
 _BASELINE = "0001"
 _PG_LOCK_KEY = 7021100   # any constant shared by every process of the service
+SERVICE_ROLE = "car_t_service"
+_APPEND_ONLY = ("evaluations",)
 
 
 def _config(connection: Connection) -> Config:
@@ -74,11 +85,49 @@ def _upgrade(url: str) -> None:
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
-            if connection.dialect.name == "postgresql":
+            postgres = connection.dialect.name == "postgresql"
+            if postgres:
                 connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
             config = _config(connection)
             if current(connection) is None and inspect(connection).has_table("evaluations"):
                 command.stamp(config, _BASELINE)
             command.upgrade(config, "head")
+            if postgres:
+                _grant_service_role(connection)
     finally:
         engine.dispose()
+
+
+def _grant_service_role(connection: Connection) -> None:
+    """SELECT and INSERT on every table for the service role, nothing more on the audit table and
+    only SELECT on Alembic's; done by the tables' owner when the role exists, else left alone."""
+    owner = connection.execute(text(
+        "SELECT tableowner = current_user FROM pg_tables "
+        "WHERE schemaname = current_schema() AND tablename = 'evaluations'")).scalar()
+    role = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": SERVICE_ROLE}).scalar()
+    if not owner or not role:
+        return
+    schema = connection.execute(text("SELECT quote_ident(current_schema())")).scalar()
+    tables = connection.execute(text(
+        "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() "
+        "AND tableowner = current_user AND tablename <> 'alembic_version'")).scalars().all()
+    statements = [f"GRANT USAGE ON SCHEMA {schema} TO {SERVICE_ROLE}",
+                  f"GRANT SELECT ON alembic_version TO {SERVICE_ROLE}",
+                  f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {SERVICE_ROLE}"]
+    statements += [f"GRANT SELECT, INSERT ON {table} TO {SERVICE_ROLE}" for table in tables]
+    statements += [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {SERVICE_ROLE}, PUBLIC"
+                   for table in _APPEND_ONLY]
+    for statement in statements:
+        connection.execute(text(statement))
+
+
+@click.command("migrate")
+def migrate_command():
+    """Bring the database (DATABASE_URL) to the newest schema revision. On PostgreSQL run it with
+    the tables' owner: it also grants the service role what the service needs."""
+    from webapp.config import load_config
+    try:
+        click.echo(f"database at revision {upgrade(load_config()['DATABASE_URL'])}")
+    except Exception as exc:      # one line; the URL may hold a password, the message does not
+        raise click.ClickException(f"cannot upgrade the database: {type(exc).__name__}: "
+                                   f"{str(exc).splitlines()[0][:300]}") from None

@@ -1,11 +1,10 @@
 """A real gunicorn on 127.0.0.1, started the way `make run` starts it: fresh starts, end to end,
 chunked bodies, and the kill -9 fault test (every answered determination has its audit record
-afterwards, and the SQLite store opens cleanly)."""
+afterwards, and the SQLite store opens cleanly), on SQLite and on PostgreSQL."""
 import http.client
 import json
 import os
 import signal
-import sqlite3
 import threading
 import urllib.request
 
@@ -18,8 +17,8 @@ EVAL = "/api/v1/models/simpletable/evaluate"
 
 
 @pytest.fixture
-def server(tmp_path):
-    running = Server(tmp_path)
+def server(tmp_path, database):
+    running = Server(tmp_path, env_extra={"DATABASE_URL": database.url})
     assert running.ready() == 200
     yield running
     running.stop()
@@ -69,7 +68,7 @@ def test_a_chunked_body_over_the_limit_is_413(tmp_path):
         running.stop()
 
 
-def test_kill_9_loses_no_answered_record(server):
+def test_kill_9_loses_no_answered_record(server, database):
     """Clients post until the server is killed; every id answered before the kill is stored.
     A client's failure before the kill fails the test; after it, refused connections are the
     expected end. No count has to be reached in time."""
@@ -103,7 +102,5 @@ def test_kill_9_loses_no_answered_record(server):
     for t in threads:
         t.join()
     assert failures == [] and len(answered) >= 50
-    con = sqlite3.connect(server.db)
-    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    stored = {row[0] for row in con.execute("SELECT id FROM evaluations")}
-    assert set(answered) <= stored
+    assert database.intact()
+    assert set(answered) <= set(database.stored_ids())

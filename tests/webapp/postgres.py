@@ -1,0 +1,116 @@
+"""A private PostgreSQL server for the tests and the benchmark, from Debian's `postgresql` package
+(`make test` and `make bench` install it), with the roles a deployment has.
+
+pytest-postgresql's executor starts it (initdb with trust authentication on 127.0.0.1, pg_ctl
+start and stop, waiting for the port). Its process fixture is not used: it puts the data directory
+under pytest's base temp directory, which pytest keeps 0700 for its own user, and PostgreSQL
+refuses to run as root, as CI runs. So the data directory is a private temp directory of its own,
+and when the tests run as root, pg_ctl runs as Debian's `postgres` user (through runuser) and that
+directory is given to it. Nothing here skips: a server that cannot start fails the tests that need
+it, with pg_ctl's own message.
+
+Roles, as docs/deployment.md sets them up: `car_t_owner` owns each database and runs the
+migrations; `car_t_app` is the service's login, a member of `car_t_service`, the group role the
+migrations grant SELECT and INSERT (never UPDATE or DELETE) on the audit tables.
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import tempfile
+import uuid
+from pathlib import Path
+
+import psycopg
+from pytest_postgresql.executors import PostgreSQLExecutor
+from pytest_postgresql.janitor import DatabaseJanitor
+
+from webapp.migrate import SERVICE_ROLE
+
+OWNER, SERVICE_LOGIN, SUPERUSER = "car_t_owner", "car_t_app", "postgres"
+
+
+def debian_pg_ctl() -> Path:
+    """The newest pg_ctl of Debian's postgresql package."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), key=lambda p: int(p.parts[-3]))
+    if not found:
+        raise RuntimeError("PostgreSQL is not installed: Debian's `postgresql` package provides "
+                           "/usr/lib/postgresql/*/bin/pg_ctl (`make system-deps` installs it)")
+    return found[-1]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PostgresServer:
+    """One server: start(), url(dbname, user), create_database(), drop_database(), stop()."""
+
+    def __init__(self, durable: bool = False):
+        # durable: fsync on, as in production (the benchmark); the tests run with -F, since the
+        # faults they cause kill the service, not the database.
+        self.directory = Path(tempfile.mkdtemp(prefix="car-t-postgres-"))
+        self.port = _free_port()
+        as_root = os.geteuid() == 0
+        pg_ctl = debian_pg_ctl()
+        if as_root:
+            postgres = pwd.getpwnam("postgres")
+            os.chown(self.directory, postgres.pw_uid, postgres.pw_gid)
+            wrapper = self.directory / "pg_ctl"
+            wrapper.write_text(f'#!/bin/sh\nexec runuser -u postgres -- "{pg_ctl}" "$@"\n')
+            wrapper.chmod(0o700)
+            pg_ctl = wrapper
+        self.executor = PostgreSQLExecutor(
+            executable=str(pg_ctl), host="127.0.0.1", port=self.port,
+            datadir=str(self.directory / "data"), unixsocketdir=str(self.directory),
+            logfile=str(self.directory / "postgresql.log"), startparams="-w", dbname="postgres",
+            user=SUPERUSER, timeout=120,
+            # pytest-postgresql always passes -F (fsync off); a later setting wins.
+            postgres_options="-c fsync=on" if durable else "")
+
+    def start(self) -> "PostgresServer":
+        try:
+            self.executor.start()
+        except Exception as exc:
+            log = self.directory / "postgresql.log"
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"PostgreSQL did not start ({type(exc).__name__}: {exc}):\n{tail}") from exc
+        with self._superuser() as conn:
+            for statement in (f"CREATE ROLE {OWNER} LOGIN", f"CREATE ROLE {SERVICE_ROLE} NOLOGIN",
+                              f"CREATE ROLE {SERVICE_LOGIN} LOGIN IN ROLE {SERVICE_ROLE}"):
+                conn.execute(statement)
+        return self
+
+    def _superuser(self, dbname: str = "postgres"):
+        return psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=dbname,
+                               autocommit=True)
+
+    def url(self, dbname: str, user: str = SERVICE_LOGIN) -> str:
+        return f"postgresql+psycopg://{user}@127.0.0.1:{self.port}/{dbname}"
+
+    def _janitor(self, dbname: str) -> DatabaseJanitor:
+        return DatabaseJanitor(user=SUPERUSER, host="127.0.0.1", port=self.port, dbname=dbname)
+
+    def create_database(self) -> str:
+        """A new empty database owned by the owner role; its name."""
+        dbname = f"car_t_{uuid.uuid4().hex[:12]}"
+        self._janitor(dbname).init()
+        with self._superuser() as conn:
+            conn.execute(f"ALTER DATABASE {dbname} OWNER TO {OWNER}")
+        with self._superuser(dbname) as conn:       # PostgreSQL 15: public belongs to the database owner
+            conn.execute(f"ALTER SCHEMA public OWNER TO {OWNER}")
+        return dbname
+
+    def drop_database(self, dbname: str) -> None:
+        self._janitor(dbname).drop()
+
+    def stop(self) -> None:
+        try:
+            if self.executor.running():
+                self.executor.stop()
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
