@@ -110,17 +110,18 @@ _DURATION = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
 
 
 def _zone(text: str):
-    """Split a trailing zone (Z, +hh:mm, @Region/City) off an xsd time text."""
+    """Split a trailing zone (Z, +hh:mm, +hh:mm:ss, @Region/City) off an xsd time text."""
     if "@" in text:
         body, zone = text.split("@", 1)
         return body, ZoneInfo(zone)
     if text.endswith("Z"):
         return text[:-1], dt.timezone.utc
-    m = re.search(r"[+-]\d\d:\d\d$", text)
+    m = re.search(r"[+-]\d\d:\d\d(?::\d\d)?$", text)
     if m and (len(text) > 10 or ":" in text[:m.start()]):
         sign = 1 if m.group()[0] == "+" else -1
-        hours, minutes = int(m.group()[1:3]), int(m.group()[4:6])
-        return text[:m.start()], dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+        hours, minutes, seconds = (int(p) for p in (m.group()[1:].split(":") + ["0"])[:3])
+        return text[:m.start()], dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes,
+                                                                 seconds=seconds))
     return text, None
 
 

@@ -20,7 +20,7 @@ from pydmn.feel.builtins.temporal_parse import parse_temporal
 from pydmn.feel.external import compile_external
 from pydmn.feel.properties import get_property
 from pydmn.feel.scope import Scope
-from pydmn.feel.typecheck import instance_check
+from pydmn.feel.typecheck import conform, instance_check
 from pydmn.feel.unary import in_range, matches
 from pydmn.feel.values import FeelFunction, Range
 
@@ -52,7 +52,7 @@ def _temporal(node: ast.TemporalLiteral):
     value = parse_temporal(text)
     if value is None:
         return lambda scope: scope.report("invalid-argument",
-                                   f"@{text!r} is not a date, time or duration")
+                                          f"@{text!r} is not a date, time or duration")
     return _const(value)
 
 
@@ -111,8 +111,8 @@ def _range(node: ast.RangeExpr):
         if a is None or b is None:
             return scope.report("invalid-type", "a range bound is null")
         if a is not None and b is not None and ops.compare(a, b) is None:
-            return scope.report("not-comparable",
-                         f"range bounds {ops.kind_of(a)} and {ops.kind_of(b)} differ in kind")
+            return scope.report("not-comparable", f"range bounds {ops.kind_of(a)} and "
+                                                  f"{ops.kind_of(b)} differ in kind")
         return Range(a, b, si, ei)
     return run
 
@@ -133,7 +133,7 @@ def _arith(node: ast.Arithmetic):
             if op == "/" and isinstance(b, Decimal) and not b:
                 return scope.report("arithmetic", "division by zero")
             return scope.report("invalid-type",
-                         f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
+                                f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
         return result
     return run
 
@@ -163,7 +163,7 @@ def _comparison(node: ast.Comparison):
             r = eq(a, b)
             if r is None:
                 return scope.report("not-comparable",
-                             f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
+                                    f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
             return (not r) if negate else r
         return run
     fn = _ORDER[op]
@@ -174,7 +174,7 @@ def _comparison(node: ast.Comparison):
         r = fn(a, b)
         if r is None and a is not None and b is not None:
             return scope.report("not-comparable",
-                         f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
+                                f"{ops.kind_of(a)} {op} {ops.kind_of(b)} is not defined")
         return r
     return run_order
 
@@ -434,12 +434,15 @@ class UserFunction(FeelFunction):
             args = [named.get(p) for p in self.params]
         elif len(args) != len(self.params):
             return scope.report("invalid-argument",
-                         f"function takes {len(self.params)} arguments, got {len(args)}")
-        for value, type_, param in zip(args, self.types, self.params):
-            if type_ is not None and value is not None \
-                    and instance_check(value, type_, scope) is not True:
-                return scope.report("type-mismatch",
-                             f"argument {param!r} does not conform to its type")
+                                f"function takes {len(self.params)} arguments, got {len(args)}")
+        if any(self.types):
+            converted = [conform(v, t, scope) if t is not None else v
+                         for v, t in zip(args, self.types)]
+            for value, given, param in zip(converted, args, self.params):
+                if value is None and given is not None:
+                    return scope.report("type-mismatch",
+                                        f"argument {param!r} does not conform to its type")
+            args = converted
         if self.depth >= MAX_CALL_DEPTH:
             return scope.report("limit", f"calls nested deeper than {MAX_CALL_DEPTH}")
         local = Scope.__new__(Scope)

@@ -11,7 +11,9 @@ value null with a "not-allowed" error.
 """
 from __future__ import annotations
 
-from pydmn.feel import ast
+import datetime as dt
+
+from pydmn.feel import ast, widedates
 from pydmn.feel.values import FeelFunction, Range, kind_of
 
 # The FEEL type names a value's kind answers (the spec writes them with or without `feel:`, and
@@ -61,3 +63,30 @@ def instance_check(value, type_: ast.TypeNode, scope=None) -> bool:
         params = getattr(value, "params", None)
         return params is None or len(params) == len(args[0]) or not args[0]
     return False
+
+
+_UTC_MIDNIGHT = dt.time(tzinfo=dt.timezone.utc)
+
+
+def conform(value, type_: ast.TypeNode, scope=None):
+    """The value bound to a parameter of the type (DMN 1.5 10.3.2.9.4): as it is when it is an
+    instance, else converted - an item to a singleton list, a singleton list to its item, a
+    date to its midnight UTC - when that makes an instance; None when nothing does."""
+    if value is None:
+        return None
+    if type_.kind == "list":
+        items = value if isinstance(value, list) else [value]
+        converted = [conform(v, type_.args[0], scope) for v in items]
+        if any(c is None and v is not None for c, v in zip(converted, items)):
+            return None
+        return converted
+    if instance_check(value, type_, scope):
+        return value
+    if isinstance(value, list):
+        return conform(value[0], type_, scope) if len(value) == 1 and \
+            not isinstance(value[0], list) else None
+    candidates = [widedates.make_datetime(value, _UTC_MIDNIGHT)] if kind_of(value) == "date" \
+        else []
+    if type_.kind == "name" and _base(value, type_.args[0]) is None:
+        candidates.append([value])       # an item definition may be a collection
+    return next((c for c in candidates if instance_check(c, type_, scope)), None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pydmn.feel
 from pydmn import tck
 
 TEST_FILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -84,3 +85,48 @@ def test_xsd_temporal_values_become_feel_kinds():
     assert tck.same(z, plus0) and not tck.same(z, paris) and not tck.same(z, local)
     assert tck.same(tck.parse_scalar("10:30:00+01:00", "xsd:time"),
                     dt.time(10, 30, tzinfo=dt.timezone(dt.timedelta(hours=1))))
+    assert tck.same(tck.parse_scalar("10:30:00-05:00:01", "xsd:time"),
+                    dt.time(10, 30, tzinfo=dt.timezone(-dt.timedelta(hours=5, seconds=1))))
+
+
+BKM_MODEL = """<definitions xmlns="https://www.omg.org/spec/DMN/20230324/MODEL/" id="d" name="m"
+    namespace="http://x"><businessKnowledgeModel id="b" name="Twice"><variable name="Twice"/>
+  <encapsulatedLogic><formalParameter name="n" typeRef="number"/><literalExpression>
+  <text>n * 2</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>
+  <decision id="x" name="Broken"><variable name="Broken"/><literalExpression>
+  <text>1 + 1</text></literalExpression></decision></definitions>"""
+BKM_TESTS = """<testCases xmlns="http://www.omg.org/spec/DMN/20160719/testcase"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema">
+  <modelName>m.dmn</modelName>
+  <testCase id="001" invocableName="Twice" type="bkm">
+    <inputNode name="n"><value xsi:type="xsd:decimal">21</value></inputNode>
+    <resultNode name="Twice"><expected><value xsi:type="xsd:decimal">42</value></expected></resultNode>
+  </testCase>
+  <testCase id="002"><resultNode name="Broken"><expected><value xsi:nil="true"/>
+  </expected></resultNode></testCase>
+</testCases>"""
+
+
+def test_a_bkm_is_invoked_and_an_internal_error_is_a_failure(tmp_path, monkeypatch):
+    folder = tmp_path / "compliance-level-3" / "0001-bkm"
+    folder.mkdir(parents=True)
+    (folder / "m.dmn").write_text(BKM_MODEL)
+    path = folder / "0001-bkm-test-01.xml"
+    path.write_text(BKM_TESTS)
+    test = tck.read_test_file(path)
+    [twice] = tck.run_case(test, test.cases[0])
+    assert (twice.status, twice.actual) == ("SUCCESS", Decimal(42))
+    # a defect reached the engine's catch-all: the node fails even though null was expected
+    from pydmn.feel import operators
+
+    def defect(a, b):
+        raise TypeError("a defect")
+    monkeypatch.setattr(operators, "add", defect)
+    monkeypatch.setattr(tck, "_model_cache", {})
+    pydmn.feel._compile_expression.cache_clear()
+    try:
+        [broken] = tck.run_case(test, test.cases[1])
+    finally:
+        monkeypatch.undo()
+        pydmn.feel._compile_expression.cache_clear()
+    assert broken.status == "FAILURE" and "internal error (TypeError: a defect)" in broken.detail

@@ -21,7 +21,8 @@ from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 # XML Schema: a year has four digits, or more without a leading zero.
 _DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
 _CLOCK = r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
-_ZONE = r"([Zz]|[+-]\d{2}:\d{2}|@[^@\s]+)?"
+# an offset may have seconds (`+05:30:45`, as java.time writes it)
+_ZONE = r"([Zz]|[+-]\d{2}:\d{2}(?::\d{2})?|@[^@\s]+)?"
 _DATE_RE = re.compile(_DATE)
 _TIME_RE = re.compile(_CLOCK + _ZONE)
 _DATE_TIME_RE = re.compile(_DATE + "T" + _CLOCK + _ZONE)
@@ -131,8 +132,8 @@ def _zone(text: str | None):
             return ZoneInfo(text[1:])
         except (ZoneInfoNotFoundError, ValueError, OSError):   # unknown, malformed, a folder
             return False
-    hours, minutes = int(text[1:3]), int(text[4:6])
-    offset = dt.timedelta(hours=hours, minutes=minutes)
-    if minutes > 59 or offset > _MAX_OFFSET:
+    hours, minutes, seconds = int(text[1:3]), int(text[4:6]), int(text[7:9] or 0)
+    offset = dt.timedelta(hours=hours, minutes=minutes, seconds=seconds)
+    if minutes > 59 or seconds > 59 or offset > _MAX_OFFSET:
         return False
     return dt.timezone(-offset if text[0] == "-" else offset)
