@@ -8,8 +8,8 @@ first revision, whose tables it already has.
 
 On PostgreSQL the service runs with a role that may read and append, never rewrite: the owner of
 the tables (who runs `python -m webapp migrate`) grants the group role `car_t_service` SELECT and
-INSERT on them after every upgrade, so tables that later revisions add are covered too, and takes
-UPDATE, DELETE and TRUNCATE on the audit table away from it. The service's own login is a member of
+INSERT on them after every upgrade, so tables that later revisions add are covered too, and never
+UPDATE, DELETE or TRUNCATE: every table is append-only. The service's own login is a member of
 that role (docs/deployment.md). When `serve` starts with that login and the schema is already at
 the newest revision, its upgrade finds nothing to do and grants nothing; a schema that is behind
 makes it stop with the database's "permission denied", so the owner's migration runs first.
@@ -34,7 +34,6 @@ from webapp.files import private_file
 _BASELINE = "0001"
 _PG_LOCK_KEY = 7021100   # any constant shared by every process of the service
 SERVICE_ROLE = "car_t_service"
-_APPEND_ONLY = ("evaluations",)
 
 
 def _config(connection: Connection) -> Config:
@@ -99,8 +98,8 @@ def _upgrade(url: str) -> None:
 
 
 def _grant_service_role(connection: Connection) -> None:
-    """SELECT and INSERT on every table for the service role, nothing more on the audit table and
-    only SELECT on Alembic's; done by the tables' owner when the role exists, else left alone."""
+    """SELECT and INSERT on every table for the service role and nothing more (every table is
+    append-only), only SELECT on Alembic's; done by the tables' owner when the role exists."""
     owner = connection.execute(text(
         "SELECT tableowner = current_user FROM pg_tables "
         "WHERE schemaname = current_schema() AND tablename = 'evaluations'")).scalar()
@@ -114,9 +113,9 @@ def _grant_service_role(connection: Connection) -> None:
     statements = [f"GRANT USAGE ON SCHEMA {schema} TO {SERVICE_ROLE}",
                   f"GRANT SELECT ON alembic_version TO {SERVICE_ROLE}",
                   f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {SERVICE_ROLE}"]
-    statements += [f"GRANT SELECT, INSERT ON {table} TO {SERVICE_ROLE}" for table in tables]
-    statements += [f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {SERVICE_ROLE}, PUBLIC"
-                   for table in _APPEND_ONLY]
+    for table in tables:
+        statements += [f"GRANT SELECT, INSERT ON {table} TO {SERVICE_ROLE}",
+                       f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {SERVICE_ROLE}, PUBLIC"]
     for statement in statements:
         connection.execute(text(statement))
 
