@@ -1,4 +1,4 @@
-"""Running a model for a request and shaping the answer: decisions, CAR-T determination, audit rows."""
+"""Running a model for a request and shaping the answer: decisions, audit rows."""
 from __future__ import annotations
 
 from flask import current_app, g
@@ -36,54 +36,6 @@ def evaluation_answer(entry, result, wanted) -> dict:
     return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
             "decisions": {n: decision_json(result.decisions[n]) for n in names},
             "messages": [message_json(m) for m in result.messages]}
-
-
-_SECTION_KEYS = ("policy section", "policy_section", "section", "policysection", "policy")
-_TEXT_KEYS = ("reason", "reasons", "text", "explanation", "description", "plain language")
-
-
-def _pick(annotations: dict, keys) -> str | None:
-    lowered = {k.lower().strip(): v for k, v in annotations.items()}
-    for key in keys:
-        if lowered.get(key):
-            return str(lowered[key])
-    for name, value in lowered.items():
-        if value and any(key in name for key in keys):
-            return str(value)
-    return None
-
-
-def reasons_of(trace: dict) -> list[dict]:
-    """Policy section + plain-language text from the annotations of every matched rule."""
-    reasons = []
-    for name, decision in trace.items():
-        for rule in decision["matched_rules"]:
-            annotations = rule["annotations"]
-            if not annotations:
-                continue
-            section, text = _pick(annotations, _SECTION_KEYS), _pick(annotations, _TEXT_KEYS)
-            if section is None and text is None:
-                continue
-            reasons.append({"decision": name, "rule_index": rule["index"],
-                            "policy_section": section, "text": text})
-    return reasons
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def determination_answer(entry, result, decision_name: str) -> dict:
-    trace = {n: decision_json(d) for n, d in result.decisions.items()}
-    value = trace.get(decision_name, {}).get("value")
-    context = value if isinstance(value, dict) else {"determination": value}
-    return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
-            "determination": context.get("determination"),
-            "failed_criteria": _as_list(context.get("failed_criteria")),
-            "missing_documentation": _as_list(context.get("missing_documentation")),
-            "reasons": reasons_of(trace), "trace": trace}
 
 
 def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:

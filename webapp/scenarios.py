@@ -3,6 +3,12 @@
 A scenario file (``*.scenarios.yaml`` beside the model) names its model, a complete set of
 ``base_inputs`` and a list of scenarios that override only the facts they are about, so an analyst
 reads each scenario as "the complete request, except ...".
+
+A scenario's ``expected`` names what the answer must say. When the decision's value is a context, its
+keys are compared; otherwise the answer is the CAR-T answer of webapp.determination (determination,
+disposition, and the findings and criteria met, compared by id as lists without regard to order). A
+scenario whose inputs break the item definitions' allowed values expects ``rejected``: the paths the
+service refuses with a 422, and the model is not evaluated on it.
 """
 from __future__ import annotations
 
@@ -15,8 +21,10 @@ import click
 import yaml
 
 import pydmn
+from pydmn.feel import unary_test
+from webapp.determination import shape
 
-LIST_FIELDS = ("failed_criteria", "missing_documentation")
+LIST_FIELDS = ("findings", "failed_criteria", "missing_documentation", "criteria_met")
 
 
 @dataclass
@@ -112,25 +120,59 @@ def run_spec(spec: dict, model, model_path: Path) -> Report:
     matched: set[str] = set()
     outcomes = []
     for scenario in spec["scenarios"]:
-        result = model.evaluate(_inputs(spec, scenario, model))
+        inputs = _inputs(spec, scenario, model)
+        rejected = rejected_fields(model, inputs)
+        if rejected:
+            # The service refuses such a request (422) before any evaluation, so the scenario does too.
+            outcomes.append(_compare(scenario, {"rejected": rejected}))
+            continue
+        result = model.evaluate(inputs)
         for decision_result in result.decisions.values():
             matched.update(m.rule_id for m in decision_result.matched_rules)
-        outcomes.append(_compare(scenario, result[decision]))
+        outcomes.append(_compare(scenario, _answer(model, result, decision)))
     return Report(model_path, outcomes, _unexercised(model, matched))
+
+
+def rejected_fields(model, inputs: dict) -> list[str]:
+    """Paths (`Request.infusions_requested`) whose value breaks its item definition's allowed values."""
+    rejected = []
+
+    def walk(path, value, dtype):
+        if value is None or dtype is None:
+            return
+        if dtype.fields and isinstance(value, dict):
+            for name, item in value.items():
+                walk(f"{path}.{name}", item, dtype.fields.get(name))
+        elif dtype.allowed_values_text and unary_test(dtype.allowed_values_text, value) is not True:
+            rejected.append(path)
+    for name, value in inputs.items():
+        walk(name, value, model.data_type(name))
+    return rejected
+
+
+def _answer(model, result, decision: str):
+    value = result[decision]
+    if isinstance(value, dict):
+        return value
+    body = shape(model, result, decision)
+    summary = {key: [item["id"] for item in body[key]] for key in LIST_FIELDS}
+    return {"determination": body["determination"], "disposition": body["disposition"], **summary}
 
 
 def _compare(scenario: dict, actual) -> Outcome:
     expected_all = scenario.get("expected", {})
     if not isinstance(expected_all, dict):
         # A decision with a plain value (not a context): `expected` is that value.
-        same = actual == expected_all
-        problems = [] if same else [f"expected {expected_all!r}, got {actual!r}"]
+        got = actual.get("determination") if isinstance(actual, dict) else actual
+        same = got == expected_all
+        problems = [] if same else [f"expected {expected_all!r}, got {got!r}"]
         return Outcome(scenario["title"], scenario.get("section", ""), same, problems)
     problems = []
-    actual = actual if isinstance(actual, dict) else {}
+    if "rejected" in actual and "rejected" not in expected_all:
+        problems.append(f"rejected by the data dictionary: {actual['rejected']!r}")
     for key, expected in expected_all.items():
         got = actual.get(key)
-        if key in LIST_FIELDS:
+        if key in LIST_FIELDS or key == "rejected":
             same = sorted(got or []) == sorted(expected or [])
         else:
             same = got == expected

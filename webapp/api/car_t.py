@@ -7,7 +7,8 @@ from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
 from webapp.auth import require
 from webapp.errors import ApiError
-from webapp.evaluation import audit_row, determination_answer, record
+from webapp.determination import answer, audit_outputs
+from webapp.evaluation import audit_row, record
 from webapp.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
@@ -24,35 +25,11 @@ def _policy():
 
 
 def _determine(entry, decision, inputs):
-    result = entry.model.evaluate(inputs)
-    answer = determination_answer(entry, result, decision)
-    answer["reasons"] = _reported_reasons(answer)
-    return answer
-
-
-def _finding(trace: dict, reason: dict):
-    """The finding a matched rule produced: a COLLECT table lists one finding per matched rule, in rule order."""
-    table = trace.get(reason["decision"]) or {}
-    findings = table.get("value")
-    indexes = [rule["index"] for rule in table.get("matched_rules", [])]
-    if not isinstance(findings, list) or len(findings) != len(indexes) or reason["rule_index"] not in indexes:
-        return None
-    finding = findings[indexes.index(reason["rule_index"])]
-    return finding if isinstance(finding, dict) else None
-
-
-def _reported_reasons(answer: dict) -> list[dict]:
-    """Only rules whose finding the determination reports become reasons (docs/policy-interpretation.md, 1).
-
-    So a request the policy does not apply to is explained by its gates alone, not by clinical rules
-    that also matched, and a rule that produced no finding id never reaches the caller.
-    """
-    reported = {i for i in answer["failed_criteria"] + answer["missing_documentation"] if isinstance(i, str)}
-    return [r for r in answer["reasons"] if (_finding(answer["trace"], r) or {}).get("id") in reported]
+    return answer(entry, entry.model.evaluate(inputs), decision)
 
 
 def _outputs(answer) -> dict:
-    return {k: answer[k] for k in ("determination", "failed_criteria", "missing_documentation", "reasons")}
+    return audit_outputs(answer)
 
 
 @bp.post("/determinations")
