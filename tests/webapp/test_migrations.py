@@ -1,6 +1,7 @@
 """The schema is Alembic's: an empty database is brought to the newest revision, concurrent
 upgrades (the race that killed `make run`'s workers) all succeed, a database from before
 migrations is adopted, and the files holding patient data are the owner's alone."""
+import os
 import sqlite3
 import stat
 import threading
@@ -85,3 +86,13 @@ def test_patient_data_files_are_the_owners_alone(tmp_path):
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path.name
     store.close()
+
+
+def test_a_store_written_by_an_older_version_is_tightened(tmp_path):
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    db = var / "audit.sqlite3"
+    db.touch(mode=0o644)
+    os.chmod(db, 0o644)
+    migrate.upgrade(f"sqlite:///{db}")
+    assert stat.S_IMODE(var.stat().st_mode) == 0o700 and stat.S_IMODE(db.stat().st_mode) == 0o600
