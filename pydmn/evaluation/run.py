@@ -73,14 +73,33 @@ def _not_given(run: Run, link) -> None:
 
 
 def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
+    """The decision's result in this run, evaluating first what it requires, deepest first
+    (iteratively: a requirements chain may be as long as a model is large)."""
+    stack, order, seen = [(model, d)], [], set()
+    while stack:
+        unit, decision = stack.pop()
+        key = (unit.namespace, decision.id)
+        if key in seen or key in run.results:
+            continue
+        seen.add(key)
+        order.append((unit, decision))
+        if key not in run.overrides:
+            stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
+                          link.element) for link in unit.requirements[decision.name]
+                         if link.kind == "decision")
+    for unit, decision in reversed(order):
+        # a decision comes after everything it requires (the graph has no cycles)
+        _evaluate(unit, run, decision)
+    return run.results[(model.namespace, d.id)]
+
+
+def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
     key = (model.namespace, d.id)
-    found = run.results.get(key)
-    if found is not None:
-        return found
+    if key in run.results:
+        return
     if key in run.overrides:
-        res = DecisionResult(d.name, d.id, run.overrides[key], "succeeded")
-        run.results[key] = res
-        return res
+        run.results[key] = DecisionResult(d.name, d.id, run.overrides[key], "succeeded")
+        return
     nested: dict[str, dict] = {}
     values: dict[str, Any] = {}
     given = run.inputs.get(model.namespace, ())
@@ -92,7 +111,7 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
             continue
         owner = model if link.prefix is None else model.imports[link.prefix]
         if kind == "decision":
-            value = decide(owner, run, link.element).value
+            value = run.results[link.key].value
         elif kind == "input":
             if link.element.name not in run.inputs.get(link.namespace, ()):
                 _not_given(run, link)
@@ -123,8 +142,6 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
     except Exception as exc:    # noqa: BLE001 - evaluation never raises: a defect is reported
         value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}", d.id)
     failed = bool(messages) and any(m.severity == "error" for m in messages)
-    res = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded", messages,
-                         list(matched))
-    run.results[key] = res
+    run.results[key] = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded",
+                                      messages, list(matched))
     run.messages.extend(messages)
-    return res

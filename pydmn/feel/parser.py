@@ -83,23 +83,66 @@ def unescape(body: str, text: str, pos: int) -> str:
     return out.encode("utf-16", "surrogatepass").decode("utf-16")
 
 
-@lru_cache(maxsize=256)
-def _names_pattern(names: frozenset):
-    """One regex alternation of the multi-word names, longest first so the longest wins."""
-    multi = sorted((n for n in names if _SPECIAL.search(n) or n in KEYWORDS),
-                   key=len, reverse=True)
-    if not multi:
-        return None, {}, frozenset()
-    alts, canon, firsts = [], {}, set()
-    for n in multi:
-        first = _WORD.match(n)
-        firsts.add(first.group() if first else n[0])
-        parts = [re.escape(p) for p in n.split()]
-        body = r"\s+".join(parts)
-        tail = r"(?!\w)" if re.match(r"\w", n[-1]) else ""
-        alts.append(f"(?:{body}){tail}")
-        canon[" ".join(n.split())] = n
-    return re.compile("|".join(alts)), canon, frozenset(firsts)
+def _is_multi_word(name: str) -> bool:
+    """A name the plain word rules would not read whole (spaces, `'./-+*?`, or a keyword)."""
+    return bool(_SPECIAL.search(name)) or name in KEYWORDS
+
+
+def _lead(text: str, pos: int = 0) -> str:
+    word = _WORD.match(text, pos)
+    return word.group() if word else text[pos:pos + 1]
+
+
+class _NameIndex:
+    """Multi-word names as a trie of their whitespace-separated chunks, each level keyed by
+    the chunk's leading word: finding the longest name at a position costs the length of the
+    names there, not the number of names (a model may define tens of thousands)."""
+    __slots__ = ("children", "name")
+
+    def __init__(self, names=()):
+        self.children: dict[str, list[tuple[str, _NameIndex]]] = {}
+        self.name: str | None = None
+        for name in names:
+            node = self
+            for chunk in name.split():
+                options = node.children.setdefault(_lead(chunk), [])
+                node = next((n for c, n in options if c == chunk), None) or _add(options, chunk)
+            node.name = name
+
+    def longest(self, text: str, pos: int) -> tuple[int, str] | None:
+        """(end, name) of the longest name written at `pos` (chunks apart by whitespace)."""
+        best = None
+        for chunk, node in self.children.get(_lead(text, pos), ()):
+            if not text.startswith(chunk, pos):
+                continue
+            end = pos + len(chunk)
+            # a name ending in a letter must not run on into a longer word
+            if node.name is not None and not (_WORD_CHAR.match(chunk[-1])
+                                              and _WORD_CHAR.match(text, end)):
+                best = max(best or (0, ""), (end, node.name))
+            space = _GAP.match(text, end)
+            if space and node.children:
+                found = node.longest(text, space.end())
+                if found:
+                    best = max(best or (0, ""), found)
+        return best
+
+
+def _add(options: list, chunk: str) -> _NameIndex:
+    node = _NameIndex()
+    options.append((chunk, node))
+    return node
+
+
+_GAP = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"\w")
+
+
+@lru_cache(maxsize=64)
+def _index(names: frozenset) -> _NameIndex:
+    """The names every expression knows plus the multi-word ones of `names`, built once per
+    set of names (a model's)."""
+    return _NameIndex(ALWAYS_KNOWN | {n for n in names if _is_multi_word(n)})
 
 
 _state = threading.local()
@@ -108,13 +151,13 @@ _ENDS_VALUE = {"NAME", "NUMBER", "STRING", "AT_STRING", "_RPAR", "_RSQB", "_RBRA
 
 
 class FeelLexer(Lexer):
-    """Yields Lark tokens for `text`, merging the names known in `_state.names`."""
+    """Yields Lark tokens for `text`, reading the names of `_state.names` (name indexes) whole."""
 
     def __init__(self, lexer_conf):
         pass
 
     def lex(self, text: str):
-        pattern, canon, firsts = _names_pattern(_state.names)
+        indexes = _state.names
         pos, n = 0, len(text)
         prev = None
         while pos < n:
@@ -147,14 +190,16 @@ class FeelLexer(Lexer):
                 pos = m.end()
                 continue
             word = _WORD.match(text, pos)
-            if word is not None and word.group() in firsts:
-                m = pattern.match(text, pos)
-                if m:
-                    if m.end() > word.end():
-                        prev = "NAME"
-                        yield Token("NAME", canon[" ".join(m.group().split())], pos)
-                        pos = m.end()
-                        continue
+            if word is not None:
+                lead = word.group()
+                found = max((index.longest(text, pos) for index in indexes
+                             if lead in index.children), key=lambda f: f[0] if f else -1,
+                            default=None)
+                if found and found[0] > word.end():
+                    prev = "NAME"
+                    yield Token("NAME", found[1], pos)
+                    pos = found[0]
+                    continue
             if word is not None:
                 prev = KEYWORDS.get(word.group(), "NAME")
                 yield Token(prev, word.group(), pos)
@@ -174,7 +219,6 @@ class FeelLexer(Lexer):
             raise FeelSyntaxError(f"unexpected character {c!r}", text, pos)
 
 
-@v_args(inline=True)
 class _Builder(Transformer):
     """Lark parse tree -> ast nodes (runs inline during LALR reductions)."""
 
@@ -336,6 +380,36 @@ class _Builder(Transformer):
         return False
 
 
+def _depth(part) -> int:
+    if isinstance(part, ast.Node):
+        return _state.depth.get(id(part), 1)
+    if isinstance(part, tuple):
+        return max((_depth(p) for p in part), default=0)
+    return 0
+
+
+def _measured(build):
+    """What a builder method makes is one level deeper than its deepest child. Evaluation
+    recurses once per level, so the parse stops where the tree gets too deep: a long operator
+    chain, which the nesting pre-scan cannot see, costs no more than MAX_DEPTH operators."""
+    def measured(self, *parts):
+        node = build(self, *parts)
+        if isinstance(node, ast.Node):
+            depth = 1 + max((_depth(getattr(node, s)) for s in type(node).__slots__), default=0)
+            if depth > MAX_DEPTH:
+                raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} (operators "
+                                      f"and constructs)")
+            _state.depth[id(node)] = depth
+        return node
+    return measured
+
+
+for _name, _method in list(vars(_Builder).items()):
+    if callable(_method) and not _name.startswith("_"):
+        setattr(_Builder, _name, _measured(_method))
+_Builder = v_args(inline=True)(_Builder)
+
+
 @lru_cache(maxsize=1)
 def _lark() -> Lark:
     grammar = resources.files("pydmn.feel").joinpath("feel.lark").read_text(encoding="utf-8")
@@ -344,11 +418,13 @@ def _lark() -> Lark:
                 maybe_placeholders=True, cache=True)
 
 
-def _known(text: str, names) -> frozenset:
+def _known(text: str, names) -> tuple[_NameIndex, ...]:
+    """The indexes of the names the lexer knows in `text`: the caller's (and the built-ins'),
+    and the keys with special characters this very text defines."""
+    base = _index(frozenset(names) if names else frozenset())
     found = {m.group(1).strip() for m in _KEY.finditer(text)}
     found = {k for k in found if _SPECIAL.search(k)}
-    base = ALWAYS_KNOWN | names if names else ALWAYS_KNOWN
-    return base | found if found else base
+    return (base, _NameIndex(found)) if found else (base,)
 
 
 # What the nesting pre-scan looks at: strings and comments (skipped whole), brackets, commas, and
@@ -405,7 +481,8 @@ def _parse(text: str, start: str, names) -> ast.Node:
     if len(text) > MAX_TEXT:
         raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters", text[:80])
     check_nesting(text)
-    _state.names = _known(text, frozenset(names) if names else frozenset())
+    _state.names = _known(text, names)
+    _state.depth = {}       # id(node) -> depth, while this text is parsed
     try:
         tree = _lark().parse(text, start=start)
     except FeelSyntaxError:
@@ -421,16 +498,9 @@ def _parse(text: str, start: str, names) -> ast.Node:
         raise FeelSyntaxError(f"syntax error: {exc}", text) from None
     except RecursionError:
         raise FeelSyntaxError("expression nested too deeply", text[:80]) from None
-    _check_depth(tree, text)
+    finally:
+        _state.depth = {}
     return tree
-
-
-def _check_depth(tree: ast.Node, text: str) -> None:
-    """Evaluation recurses once per AST level (long operator chains make levels too); refuse
-    trees that would exhaust the stack."""
-    if any(depth > MAX_DEPTH for _, depth in ast.walk(tree)):
-        raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} (operators and "
-                              f"constructs)", text[:80])
 
 
 def parse_expression(text: str, names=None) -> ast.Node:

@@ -66,7 +66,8 @@ def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
 
 
 def _local(tag) -> str:
-    return etree.QName(tag).localname if isinstance(tag, str) else ""
+    # `{namespace}local` or `local`; comments and processing instructions have no name
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 _REQUIREMENT_KINDS = {"informationRequirement": "information", "knowledgeRequirement": "knowledge",
@@ -81,7 +82,7 @@ def _extension(node) -> el.ExtensionElement:
 class _Reader:
     def __init__(self, file: str | None):
         self.file = file
-        self.ns = ""
+        self.prefix = ""           # "{namespace}" of the DMN elements
         self.by_id: dict = {}
 
     # -- helpers ------------------------------------------------------------------------------
@@ -90,10 +91,12 @@ class _Reader:
                          element_id=node.get("id") if node is not None else None)
 
     def kids(self, node, name: str | None = None):
+        """The children in the DMN namespace of the document (named `name`)."""
+        prefix = self.prefix
         for child in node:
-            if not isinstance(child.tag, str) or etree.QName(child).namespace != self.ns:
-                continue
-            if name is None or _local(child.tag) == name:
+            tag = child.tag
+            if isinstance(tag, str) and tag.startswith(prefix) and (
+                    name is None or tag[len(prefix):] == name):
                 yield child
 
     def kid(self, node, name: str):
@@ -117,7 +120,7 @@ class _Reader:
 
     def extensions(self, node, obj: el.Element):
         obj.extension_attributes = {k: v for k, v in node.attrib.items()
-                                    if k.startswith("{") and etree.QName(k).namespace != self.ns}
+                                    if k.startswith("{") and not k.startswith(self.prefix)}
         holder = self.kid(node, "extensionElements")
         if holder is not None:
             obj.extension_elements = [_extension(c) for c in holder if isinstance(c.tag, str)]
@@ -164,7 +167,7 @@ class _Reader:
         if ns not in MODEL_VERSIONS or _local(root.tag) != "definitions":
             raise ModelError(f"not a DMN definitions document (root {root.tag!r})",
                              file=self.file, line=root.sourceline)
-        self.ns = ns
+        self.prefix = "{" + ns + "}"
         name = root.get("name")
         defs = el.Definitions(id=root.get("id"), name=name, label=root.get("label"),
                               description=self.text_of(root, "description"),

@@ -25,6 +25,8 @@ from pydmn.feel.scope import Scope
 from pydmn.feel.values import YearsMonths, kind_of
 from pydmn.model.elements import ItemDefinition
 
+MAX_TYPE_DEPTH = 64      # item definitions whose typeRef names another, in a chain
+
 # Every spelling of the built-in types across DMN 1.1 - 1.6, mapped to its FEEL name.
 BUILTIN_TYPES = {
     "number": "number", "string": "string", "boolean": "boolean", "date": "date",
@@ -99,6 +101,9 @@ class TypeSystem:
         if type_ref in self.items:
             if type_ref in self.resolving:
                 raise ModelError(f"item definition {type_ref!r} refers to itself",
+                                 file=self.file, element_id=self.items[type_ref].id)
+            if len(self.resolving) >= MAX_TYPE_DEPTH:
+                raise ModelError(f"type references chained deeper than {MAX_TYPE_DEPTH}",
                                  file=self.file, element_id=self.items[type_ref].id)
             self.resolving.add(type_ref)
             try:
