@@ -7,13 +7,14 @@ from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
 from webapp.auth import require
 from webapp.errors import ApiError
-from webapp.determination import answer, audit_outputs
+from webapp.determination import DeterminationBatchSchema, DeterminationSchema, answer, audit_outputs
 from webapp.evaluation import audit_row, record
 from webapp.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
                description="Medical Policy 7.02.11: determinations for CAR-T requests")
 _CASE = {"$ref": "#/components/schemas/CarTInputs"}
+
 
 def _policy():
     config = current_app.config
@@ -35,7 +36,7 @@ def _outputs(answer) -> dict:
 @bp.post("/determinations")
 @require("evaluate")
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
-@bp.response(200, description="the determination, its findings and reasons, and the trace")
+@bp.response(200, DeterminationSchema, description="the determination, its findings and reasons, and the trace")
 @bp.alt_response(422, schema=ErrorSchema, description="the request does not match the model's data types")
 def determination():
     """Determine one CAR-T request."""
@@ -52,7 +53,7 @@ def determination():
 @bp.doc(requestBody={"content": {"application/json": {"schema": {
     "type": "object", "additionalProperties": False, "required": ["cases"],
     "properties": {"cases": {"type": "array", "maxItems": BATCH_LIMIT, "items": _CASE}}}}}})
-@bp.response(200, description="one answer per case, in the order sent")
+@bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
 def batch(body: dict):
     """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
     entry, decision = _policy()
