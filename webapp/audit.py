@@ -22,9 +22,10 @@ import sqlite3
 import threading
 import uuid
 from pathlib import Path
+from typing import Iterator
 
 from sqlalchemy import (Column, DateTime, Index, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, event, func, insert, select, text)
+                        create_engine, event, func, insert, select, text, tuple_)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from webapp.files import private_file
@@ -196,6 +197,43 @@ class AuditStore:
         except SQLAlchemyError as exc:
             raise AuditUnavailable(type(exc).__name__) from exc
         return total, [_record(r) for r in rows]
+
+    def _of_model(self, model_id: str, since: dt.datetime | None, endpoints):
+        query = evaluations.c.model_id == model_id
+        if since is not None:
+            query &= evaluations.c.created_at >= since
+        if endpoints:
+            query &= evaluations.c.endpoint.in_(endpoints)
+        return query
+
+    def partition_keys(self, model_id: str, since: dt.datetime | None, endpoints, size: int) -> tuple[list, int]:
+        """Split a model's records (from `since`, of these endpoints) into runs of `size` in
+        (created_at, id) order: the key of each run's first record, and the count. The keys are
+        streamed, never all held, so a bulk job can plan over millions of records."""
+        starts, count = [], 0
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True, yield_per=10_000).execute(
+                select(evaluations.c.created_at, evaluations.c.id)
+                .where(self._of_model(model_id, since, endpoints))
+                .order_by(evaluations.c.created_at, evaluations.c.id))
+            for row in rows:
+                if count % size == 0:
+                    starts.append((row.created_at, row.id))
+                count += 1
+        return starts, count
+
+    def records_between(self, model_id: str, since: dt.datetime | None, endpoints, start: tuple,
+                        end: tuple | None) -> Iterator[dict]:
+        """The records from key `start` up to (not including) key `end`, in key order, streamed."""
+        key = tuple_(evaluations.c.created_at, evaluations.c.id)
+        where = self._of_model(model_id, since, endpoints) & (key >= tuple_(*start))
+        if end is not None:
+            where &= key < tuple_(*end)
+        with self.engine.connect() as conn:
+            rows = conn.execution_options(stream_results=True, yield_per=1_000).execute(
+                select(evaluations).where(where).order_by(evaluations.c.created_at, evaluations.c.id))
+            for row in rows:
+                yield _record(row)
 
     def note_version(self, model_id: str, version: str, loaded_by: str) -> str | None:
         """Remember that this version was loaded, once (workers race: the first one wins); returns

@@ -13,6 +13,7 @@ from webapp.config import ROOT
 from webapp.governance_cli import diff_command, export_command, validate_command
 from webapp.migrate import migrate_command
 from webapp.normalize import normalize_command
+from webapp.rerun import rerun_command
 from webapp.scenarios import test_command
 
 
@@ -81,5 +82,5 @@ def keys(roles):
 
 
 for _command in (test_command, normalize_command, validate_command, export_command, diff_command,
-                 migrate_command):
+                 migrate_command, rerun_command):
     main.add_command(_command)

@@ -1,15 +1,11 @@
-"""Apps and databases for the service tests. `database` runs a test on SQLite and on PostgreSQL
-(a private server started once per session, tests/webapp/postgres.py); the `app` fixture uses it,
-so every test written against `app` or `client` runs on both."""
+"""Apps for the service tests. The `app` fixture runs on the `database` fixture (tests/webapp/
+databases.py), so every test written against `app` or `client` runs on SQLite and on PostgreSQL."""
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
-from postgres import OWNER, PostgresServer
-from webapp import migrate
+from databases import database, postgres_database, postgres_server  # noqa: F401 (fixtures)
 from webapp.app import create_app
 from webapp.auth import ROLES, hash_key
 
@@ -33,78 +29,6 @@ def make_app(tmp_path, models=("simpletable.dmn",), database=None, **config):
                 "API_KEYS": key_spec(), "MAX_CONTENT_LENGTH": 64 * 1024}
     settings.update(config)
     return create_app(settings)
-
-
-class _Database:
-    def stored_ids(self) -> list[str]:
-        """The evaluation ids in the store, oldest first, as a connection of the service sees them."""
-        with self.connect() as con:
-            return list(con.execute(text("SELECT id FROM evaluations ORDER BY created_at, id")).scalars())
-
-
-class SqliteDatabase(_Database):
-    """The default store: a file in the var directory, where `make_app` and `Server` put it."""
-    name = "sqlite"
-
-    def __init__(self, tmp_path):
-        self.path = tmp_path / "var" / "audit.sqlite3"
-        self.url = self.owner_url = f"sqlite:///{self.path}"
-        migrate.upgrade(self.url)
-
-    def connect(self, owner=False):
-        return create_engine(self.url).connect()
-
-    def intact(self) -> bool:
-        with sqlite3.connect(self.path) as con:
-            return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-
-    def make_unavailable(self) -> None:
-        shutil.rmtree(self.path.parent)
-
-
-class PostgresDatabase(_Database):
-    """A new database on the session's server: migrated by its owner, used by the service's login."""
-    name = "postgresql"
-
-    def __init__(self, server: PostgresServer):
-        self.server = server
-        self.dbname = server.create_database()
-        self.url = server.url(self.dbname)
-        self.owner_url = server.url(self.dbname, OWNER)
-        migrate.upgrade(self.owner_url)
-
-    def connect(self, owner=False):
-        return create_engine(self.owner_url if owner else self.url).connect()
-
-    def intact(self) -> bool:
-        return True        # the server was not the process killed
-
-    def make_unavailable(self) -> None:
-        self.server.drop_database(self.dbname)
-
-    def drop(self) -> None:
-        self.server.drop_database(self.dbname)
-
-
-@pytest.fixture(scope="session")
-def postgres_server():
-    server = PostgresServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def postgres_database(postgres_server):
-    found = PostgresDatabase(postgres_server)
-    yield found
-    found.drop()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path):
-    if request.param == "sqlite":
-        return SqliteDatabase(tmp_path)
-    return request.getfixturevalue("postgres_database")
 
 
 @pytest.fixture

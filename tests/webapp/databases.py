@@ -1,5 +1,7 @@
-"""A private PostgreSQL server for the tests and the benchmark, from Debian's `postgresql` package
-(`make test` and `make bench` install it), with the roles a deployment has.
+"""The audit databases the tests run on: SQLite, and PostgreSQL on a private server for the tests and
+the benchmark, from Debian's `postgresql` package (`make test` and `make bench` install it), with the
+roles a deployment has. The fixtures `database` (each test on both), `postgres_database` and
+`postgres_server` are imported by the conftest files that use them.
 
 pytest-postgresql's executor starts it (initdb with trust authentication on 127.0.0.1, pg_ctl
 start and stop, waiting for the port). Its process fixture is not used: it puts the data directory
@@ -19,14 +21,20 @@ import os
 import pwd
 import shutil
 import socket
+import sqlite3
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 from pytest_postgresql.executors import PostgreSQLExecutor
 from pytest_postgresql.janitor import DatabaseJanitor
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
+from webapp import migrate
 from webapp.migrate import SERVICE_ROLE
 
 OWNER, SERVICE_LOGIN, SUPERUSER = "car_t_owner", "car_t_app", "postgres"
@@ -75,15 +83,30 @@ class PostgresServer:
     def start(self) -> "PostgresServer":
         try:
             self.executor.start()
+            self._wait_until_accepting()
         except Exception as exc:
             log = self.directory / "postgresql.log"
             tail = log.read_text()[-2000:] if log.exists() else ""
+            self.stop()
             raise RuntimeError(f"PostgreSQL did not start ({type(exc).__name__}: {exc}):\n{tail}") from exc
         with self._superuser() as conn:
             for statement in (f"CREATE ROLE {OWNER} LOGIN", f"CREATE ROLE {SERVICE_ROLE} NOLOGIN",
                               f"CREATE ROLE {SERVICE_LOGIN} LOGIN IN ROLE {SERVICE_ROLE}"):
                 conn.execute(statement)
         return self
+
+    def _wait_until_accepting(self) -> None:
+        """The port opens while the server is still starting up ("the database system is starting
+        up"); a busy machine takes longer, so wait for a connection, up to pg_ctl's own 120 s."""
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                self._superuser().close()
+                return
+            except psycopg.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
 
     def _superuser(self, dbname: str = "postgres"):
         return psycopg.connect(host="127.0.0.1", port=self.port, user=SUPERUSER, dbname=dbname,
@@ -114,3 +137,75 @@ class PostgresServer:
                 self.executor.stop()
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class _Database:
+    def stored_ids(self) -> list[str]:
+        """The evaluation ids in the store, oldest first, as a connection of the service sees them."""
+        with self.connect() as con:
+            return list(con.execute(text("SELECT id FROM evaluations ORDER BY created_at, id")).scalars())
+
+
+class SqliteDatabase(_Database):
+    """The default store: a file in the var directory, where `make_app` and `Server` put it."""
+    name = "sqlite"
+
+    def __init__(self, tmp_path):
+        self.path = tmp_path / "var" / "audit.sqlite3"
+        self.url = self.owner_url = f"sqlite:///{self.path}"
+        migrate.upgrade(self.url)
+
+    def connect(self, owner=False):
+        return create_engine(self.url, poolclass=NullPool).connect()
+
+    def intact(self) -> bool:
+        with sqlite3.connect(self.path) as con:
+            return con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def make_unavailable(self) -> None:
+        shutil.rmtree(self.path.parent)
+
+
+class PostgresDatabase(_Database):
+    """A new database on the session's server: migrated by its owner, used by the service's login."""
+    name = "postgresql"
+
+    def __init__(self, server: PostgresServer):
+        self.server = server
+        self.dbname = server.create_database()
+        self.url = server.url(self.dbname)
+        self.owner_url = server.url(self.dbname, OWNER)
+        migrate.upgrade(self.owner_url)
+
+    def connect(self, owner=False):
+        return create_engine(self.owner_url if owner else self.url, poolclass=NullPool).connect()
+
+    def intact(self) -> bool:
+        return True        # the server was not the process killed
+
+    def make_unavailable(self) -> None:
+        self.server.drop_database(self.dbname)
+
+    def drop(self) -> None:
+        self.server.drop_database(self.dbname)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_database(postgres_server):
+    found = PostgresDatabase(postgres_server)
+    yield found
+    found.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path):
+    if request.param == "sqlite":
+        return SqliteDatabase(tmp_path)
+    return request.getfixturevalue("postgres_database")

@@ -1,0 +1,25 @@
+"""The scale tests use the service tests' databases (SQLite, and PostgreSQL on a private server)."""
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
+
+from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
+
+ROOT = Path(__file__).resolve().parents[2]
+CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
+
+
+@pytest.fixture(scope="session")
+def car_t_source() -> bytes:
+    return CAR_T.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def base_request() -> dict:
+    """The scenarios' complete, approvable request."""
+    scenarios = yaml.safe_load((ROOT / "decisions" / "car-t-candidate-selection.scenarios.yaml").read_text())
+    return scenarios["base_inputs"]

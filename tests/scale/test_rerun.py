@@ -1,0 +1,207 @@
+"""`rerun` on Dask: every case of a file (JSON lines, CSV, Parquet) or of the audit store determined
+again, written per case to Parquet files readable by their owner only, and summarised; the same
+answers as the in-process re-determination, partition by partition."""
+import csv
+import datetime as dt
+import json
+import stat
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from webapp import cases
+from webapp.audit import AuditStore
+from webapp.cli import main
+from webapp.determination import audit_outputs, shape
+from webapp.impact import Case, ModelVersion, redetermine, transitions
+from webapp.rerun import rerun
+from webapp.synthetic import Synthesizer
+
+CAR_T_ID = "car-t-candidate-selection"
+
+
+@pytest.fixture(scope="module")
+def scheduler():
+    from distributed import LocalCluster
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    yield cluster.scheduler_address
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def car_t(car_t_source):
+    return ModelVersion(CAR_T_ID, car_t_source)
+
+
+@pytest.fixture(scope="module")
+def requests(car_t, base_request):
+    return list(Synthesizer(car_t.model, base=base_request).requests(seed=4, start=0, stop=120))
+
+
+def _flatten(data, prefix=""):
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
+
+
+def _rows(out: Path) -> dict:
+    """The per-case output, by case id; and every file of it is the owner's alone."""
+    assert stat.S_IMODE(out.stat().st_mode) == 0o700
+    parts = sorted((out / "cases").glob("part-*.parquet"))
+    for path in [*parts, out / "summary.json", out / "summary.txt"]:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    rows = [r for p in parts for r in pq.read_table(p).to_pylist()]
+    by_id = {r["case_id"]: r for r in rows}
+    assert len(by_id) == len(rows)
+    return by_id
+
+
+def _expected(version, baseline, named_cases) -> dict:
+    return {i.case_id: i for i in redetermine(named_cases, version, baseline)}
+
+
+def _assert_same(rows: dict, expected: dict):
+    assert set(rows) == set(expected)
+    for case_id, impact in expected.items():
+        row = rows[case_id]
+        for side, outcome in (("old", impact.old), ("new", impact.new)):
+            assert row[f"{side}_determination"] == (outcome.determination if outcome else None), case_id
+            assert row[f"{side}_disposition"] == (outcome.disposition if outcome else None), case_id
+            assert tuple(row[f"{side}_findings"] or ()) == (outcome.findings if outcome else ()), case_id
+        assert (row["errors"] is not None) == (impact.errors is not None)
+
+
+def test_json_lines_on_two_workers(tmp_path, scheduler, car_t, requests, car_t_source):
+    source = tmp_path / "requests.jsonl"
+    lines = [json.dumps(r) for r in requests[:50]] + ["not json", '{"Request": 3}', ""] + \
+            [json.dumps({"id": f"ext-{i}", "inputs": r}) for i, r in enumerate(requests[50:])]
+    source.write_text("\n".join(lines))           # the last line without its line end
+    out = tmp_path / "out"
+    summary = rerun(CAR_T_ID, car_t_source, str(source), out, baseline=car_t_source,
+                    scheduler=scheduler, size=17, progress=False)
+    named = [Case(f"requests.jsonl:{n + 1}", r) for n, r in enumerate(requests[:50])] + \
+            [Case(f"ext-{i}", r) for i, r in enumerate(requests[50:])]
+    expected = _expected(car_t, car_t, named)
+    rows = _rows(out)
+    assert list(json.loads(rows["requests.jsonl:51"]["errors"])) == ["json"]
+    assert json.loads(rows["requests.jsonl:52"]["errors"])["Request"]
+    del rows["requests.jsonl:51"], rows["requests.jsonl:52"]
+    _assert_same(rows, expected)
+    assert summary["cases"] == 122 and summary["invalid"] == 2 and summary["workers"] == 2
+    assert summary["partitions"] == 8
+    counts = transitions(expected.values()) + Counter({("none", "invalid"): 2})
+    assert {(t["old"], t["new"]): t["cases"] for t in summary["transitions"]} == dict(counts)
+    assert (out / "summary.txt").read_text().splitlines() == summary["lines"]
+
+
+def test_a_new_version_changes_what_it_changes(tmp_path, scheduler, car_t, requests, car_t_source):
+    """A version whose effective date is a month later: the requests dated in between are no
+    longer under the policy, and only they move."""
+    text = car_t_source.decode()
+    stricter = text.replace('date(&quot;2026-04-15&quot;)', 'date(&quot;2026-05-15&quot;)', 1)
+    assert stricter != text, "the effective date is no longer written as it was: update this test"
+    source = tmp_path / "requests.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in requests) + "\n")
+    summary = rerun(CAR_T_ID, stricter.encode(), str(source), tmp_path / "out", baseline=car_t_source,
+                    scheduler=scheduler, size=40, progress=False)
+    new = ModelVersion(CAR_T_ID, stricter.encode())
+    expected = _expected(new, car_t, [Case(f"requests.jsonl:{n + 1}", r) for n, r in enumerate(requests)])
+    _assert_same(_rows(tmp_path / "out"), expected)
+    moved = {(t["old"], t["new"]): t["cases"] for t in summary["transitions"] if t["old"] != t["new"]}
+    assert moved and all(new_ == "policy_not_applicable" for _, new_ in moved), moved
+    assert summary["changed"] >= sum(moved.values())
+
+
+def test_csv_and_parquet(tmp_path, scheduler, car_t, requests, car_t_source):
+    flat = [_flatten(r) for r in requests[:30]]
+    header = ["id", *flat[0]]
+    with (tmp_path / "requests.csv").open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        for i, row in enumerate(flat):
+            writer.writerow([f"c{i}", *("" if v is None else str(v).lower() if isinstance(v, bool) else v
+                                        for v in row.values())])
+        writer.writerow(["bad", *(["maybe"] * (len(header) - 1))])
+    pq.write_table(pa.Table.from_pylist([{"id": f"p{i}", **r} for i, r in enumerate(requests[30:])]),
+                   tmp_path / "requests.parquet", row_group_size=25)
+    for name, ids in (("requests.csv", [f"c{i}" for i in range(30)]),
+                      ("requests.parquet", [f"p{i}" for i in range(90)])):
+        out = tmp_path / f"out-{name}"
+        chunk = requests[:30] if name.endswith("csv") else requests[30:]
+        summary = rerun(CAR_T_ID, car_t_source, str(tmp_path / name), out, baseline=car_t_source,
+                        scheduler=scheduler, size=10, progress=False)
+        rows = _rows(out)
+        if name.endswith("csv"):
+            assert json.loads(rows.pop("bad")["errors"])["Request"]
+            assert summary["invalid"] == 1
+        _assert_same(rows, _expected(car_t, car_t, [Case(i, r) for i, r in zip(ids, chunk)]))
+
+
+def test_from_the_audit_store(tmp_path, scheduler, database, car_t, requests, car_t_source):
+    """Records of the model's determinations since an instant, each beside what it was answered."""
+    store = AuditStore(database.url)
+    records = []
+    for i, request in enumerate(requests[:40]):
+        body = shape(car_t.model, car_t.model.evaluate(car_t.schema.load(request)), "Determination")
+        outputs = audit_outputs(body)
+        if i % 3 == 0:        # what a previous version answered differently
+            outputs = dict(outputs, determination="documentation_incomplete")
+        records.append({"id": f"e{i:03d}", "model_id": CAR_T_ID, "model_version": "v", "caller": "c",
+                        "endpoint": "car_t.batch" if i % 2 else "car_t.determination",
+                        "inputs": request, "outputs": outputs, "matched_rules": {}})
+    store.record(records[:10])
+    since = dt.datetime.now(dt.timezone.utc)
+    store.record(records[10:])
+    store.record([dict(records[0], id="other-model", model_id="other"),
+                  dict(records[0], id="other-endpoint", endpoint="models.evaluate")])
+    store.close()
+    out = tmp_path / "out"
+    summary = rerun(CAR_T_ID, car_t_source, cases.AUDIT, out, since=since, database_url=database.url,
+                    scheduler=scheduler, size=7, progress=False)
+    rows = _rows(out)
+    assert set(rows) == {r["id"] for r in records[10:]}
+    recorded = [Case(r["id"], r["inputs"], cases.case_from_record(
+        {"id": r["id"], "inputs": r["inputs"], "outputs": r["outputs"]}).old) for r in records[10:]]
+    expected = _expected(car_t, None, recorded)
+    _assert_same(rows, expected)
+    changed = sum(i.old != i.new for i in expected.values())
+    assert summary["cases"] == 30 and summary["changed"] == changed and 0 < changed < 30
+
+
+def test_plan_covers_every_line_once(tmp_path):
+    source = tmp_path / "r.jsonl"
+    source.write_bytes(b"".join(b'{"n": %d}\n' % i for i in range(103)) + b'{"n": 103}')
+    partitions, total = cases.plan(str(source), 10)
+    assert total == 104 and [p.count for p in partitions] == [10] * 10 + [4]
+    assert [p.first for p in partitions] == list(range(1, 105, 10))
+    assert partitions[0].start == 0 and partitions[-1].end == source.stat().st_size
+    assert all(a.end == b.start for a, b in zip(partitions, partitions[1:]))
+    seen = [c.inputs["n"] for p in partitions for c in cases.read(p, None)]
+    assert seen == list(range(104))
+
+
+def test_the_command(tmp_path, car_t, requests, car_t_source, monkeypatch):
+    """`python -m webapp rerun` on a local cluster of its own, against the version serving now."""
+    models = tmp_path / "decisions"
+    models.mkdir()
+    (models / f"{CAR_T_ID}.dmn").write_bytes(car_t_source)
+    monkeypatch.setenv("CAR_T_MODELS_DIR", str(models))
+    monkeypatch.setenv("CAR_T_VAR_DIR", str(tmp_path / "var"))
+    source = tmp_path / "r.jsonl"
+    source.write_text("\n".join(json.dumps(r) for r in requests[:20]) + "\n")
+    result = CliRunner().invoke(main, ["rerun", "--model", CAR_T_ID, "--version", car_t.sha256,
+                                       "--from", str(source), "--workers", "2", "--partition-size", "8"])
+    assert result.exit_code == 0, result.output
+    assert "20 cases (0 refused by the version's schema, 0 changed)" in result.output
+    [out] = (tmp_path / "var" / "rerun").iterdir()
+    assert len(_rows(out)) == 20
+    unknown = CliRunner().invoke(main, ["rerun", "--model", CAR_T_ID, "--version", "0" * 64, "--from", str(source)])
+    assert unknown.exit_code == 2 and "no version 000000000000" in unknown.output

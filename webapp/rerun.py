@@ -1,0 +1,240 @@
+"""`python -m webapp rerun`: every case of a backlog determined again under a model version, on Dask.
+
+    python -m webapp rerun --model car-t-candidate-selection --version draft.dmn --from audit --since 2026-05-01
+    python -m webapp rerun --model car-t-candidate-selection --version <sha256> --from requests.parquet
+
+The source is split into partitions (webapp.cases); each Dask worker determines a partition's cases
+with webapp.impact.redetermine, one at a time, and writes them as one Parquet file of the output
+directory (`cases/part-NNNNN.parquet`: per case the old and new determination, disposition and
+finding ids, whether anything changed, and the errors of a case the version's schema refused).
+Only counts come back to this process, so memory stays flat however many cases there are, here and
+on every worker. Each model version's DMN is sent to every worker once (scattered), and each
+worker process loads it on its first partition and keeps it, keyed by sha256. The summary of transitions ("412 documentation_incomplete -> medically_appropriate")
+is printed and written beside the cases (summary.txt, summary.json).
+
+What a case is compared with: with `--from audit`, what it was answered (the record); with a file,
+the version serving now (the model's file in the models directory); `--baseline` names another.
+Without `--scheduler` a local cluster runs one single-threaded worker process per core (the engine
+holds the GIL, so threads would not add throughput). With `--scheduler tcp://HOST:PORT` the
+workers must see the input file, the output directory and, for `--from audit`, the database.
+The output holds case ids and outcomes of patients: the directory is 0700 and every file 0600.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import resource
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from webapp import cases
+from webapp.config import load_config
+from webapp.files import private_dir
+from webapp.impact import Case, Impact, ModelVersion, redetermine, summary_lines
+
+DECISION = "Determination"
+PARTITION_SIZE = 2_000
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_LOADED: dict[str, ModelVersion] = {}      # in each worker process: sha256 -> version
+
+
+def version_source(model_id: str, version: str, config: dict) -> bytes:
+    """The DMN of a version: a file path, or the sha256 of the model's file in the models directory
+    or of its last good copy. The one place a version is looked up (the console's published
+    versions will be found here too)."""
+    path = Path(version)
+    if path.is_file():
+        return path.read_bytes()
+    if _SHA256.fullmatch(version):
+        for candidate in (Path(config["MODELS_DIR"]) / f"{model_id}.dmn",
+                          Path(config["VAR_DIR"]) / "last-good" / f"{model_id}.dmn"):
+            if candidate.is_file():
+                source = candidate.read_bytes()
+                if hashlib.sha256(source).hexdigest() == version:
+                    return source
+        raise click.UsageError(f"no version {version[:12]}... of {model_id} in the models directory")
+    raise click.UsageError(f"--version {version!r}: give a DMN file or the sha256 of a loaded version")
+
+
+def _version(sources: dict[str, tuple[str, bytes, str]], sha: str | None) -> ModelVersion | None:
+    """The loaded version of sha256 `sha` in this worker process, loaded on first use."""
+    if sha is None:
+        return None
+    if sha not in _LOADED:
+        model_id, source, decision = sources[sha]
+        _LOADED[sha] = ModelVersion(model_id, source, decision)
+    return _LOADED[sha]
+
+
+def _private_writer(path: Path):
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
+
+
+def _schema():
+    import pyarrow as pa
+    text, ids = pa.string(), pa.list_(pa.string())
+    return pa.schema([("case_id", text), ("old_determination", text), ("old_disposition", text),
+                      ("old_findings", ids), ("new_determination", text), ("new_disposition", text),
+                      ("new_findings", ids), ("changed", pa.bool_()), ("errors", text)])
+
+
+def _run_partition(partition: cases.Partition, number: int, sources: dict, version_sha: str,
+                   baseline_sha: str | None, out_dir: str) -> dict:
+    """On a worker: determine one partition's cases, write them, return the counts."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    started = time.perf_counter()
+    version, baseline = _version(sources, version_sha), _version(sources, baseline_sha)
+    columns = {name: [] for name in _schema().names}
+    transitions: Counter = Counter()
+    for item in cases.read(partition, version.schema):
+        if isinstance(item, Impact):
+            found = [item]
+        else:
+            if baseline is not None:          # compared with the baseline, not with the record
+                item = Case(item.id, item.inputs)
+            found = redetermine([item], version, baseline)
+        for impact in found:
+            _add(columns, impact)
+            transitions[impact.transition] += 1
+    with _private_writer(Path(out_dir) / f"part-{number:05d}.parquet") as f:
+        pq.write_table(pa.table(columns, schema=_schema()), f)
+    return {"part": number, "cases": len(columns["case_id"]),
+            "invalid": sum(e is not None for e in columns["errors"]),
+            "changed": sum(columns["changed"]), "transitions": list(transitions.items()),
+            "worker": os.getpid(), "seconds": time.perf_counter() - started,
+            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+
+
+def _add(columns: dict, impact: Impact) -> None:
+    for side, outcome in (("old", impact.old), ("new", impact.new)):
+        columns[f"{side}_determination"].append(outcome.determination if outcome else None)
+        columns[f"{side}_disposition"].append(outcome.disposition if outcome else None)
+        columns[f"{side}_findings"].append(list(outcome.findings) if outcome else None)
+    columns["case_id"].append(impact.case_id)
+    columns["changed"].append(impact.new is None or impact.old != impact.new)
+    columns["errors"].append(json.dumps(impact.errors, default=str) if impact.errors else None)
+
+
+def _cluster(scheduler: str | None, workers: int | None):
+    from distributed import Client, LocalCluster
+    if scheduler:
+        return Client(scheduler), None
+    cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: bytes | None = None,
+          since: dt.datetime | None = None, database_url: str | None = None, scheduler: str | None = None,
+          workers: int | None = None, size: int = PARTITION_SIZE, progress: bool = True,
+          decision: str = DECISION) -> dict:
+    """Run the job; returns the summary (also written to out_dir as summary.json and summary.txt)."""
+    from distributed import as_completed
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    started = time.perf_counter()
+    checked = ModelVersion(model_id, version, decision)        # fails here, not on every worker
+    sources = {checked.sha256: (model_id, version, decision)}
+    baseline_sha = None
+    if baseline is not None:
+        baseline_sha = ModelVersion(model_id, baseline, decision).sha256
+        sources[baseline_sha] = (model_id, baseline, decision)
+    partitions, total = cases.plan(source, size, model_id, database_url, since)
+    parts_dir = private_dir(private_dir(Path(out_dir)) / "cases")
+    client, cluster = _cluster(scheduler, workers)
+    try:
+        worker_count = len(client.scheduler_info(n_workers=-1)["workers"])
+        [shipped] = client.scatter([sources], broadcast=True)
+        running = time.perf_counter()
+        futures = [client.submit(_run_partition, p, n, shipped, checked.sha256, baseline_sha, str(parts_dir),
+                                 pure=False) for n, p in enumerate(partitions)]
+        transitions: Counter = Counter()
+        counts = Counter()
+        peak: dict[int, int] = {}
+        with Progress(TextColumn("[bold]rerun"), BarColumn(), MofNCompleteColumn(), TextColumn("cases"),
+                      TimeRemainingColumn(), disable=not progress) as bar:
+            task = bar.add_task("cases", total=total)
+            for future in as_completed(futures):
+                done = future.result()
+                future.release()
+                transitions.update({tuple(k): n for k, n in done["transitions"]})
+                counts.update({k: done[k] for k in ("cases", "invalid", "changed")})
+                peak[done["worker"]] = max(peak.get(done["worker"], 0), done["maxrss_kb"])
+                bar.advance(task, done["cases"])
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    finished = time.perf_counter()
+    seconds, determining = finished - started, finished - running
+    summary = {"model": model_id, "version": checked.sha256, "baseline": baseline_sha,
+               "source": source, "since": since.isoformat() if since else None,
+               "cases": counts["cases"], "invalid": counts["invalid"], "changed": counts["changed"],
+               "partitions": len(partitions), "workers": worker_count, "seconds": round(seconds, 3),
+               "seconds_determining": round(determining, 3),
+               "cases_per_second": round(counts["cases"] / determining, 1) if determining else None,
+               "peak_rss_mb_per_worker": sorted(round(kb / 1024, 1) for kb in peak.values()),
+               "transitions": [{"old": old, "new": new, "cases": n} for (old, new), n in transitions.most_common()],
+               "lines": summary_lines(transitions)}
+    with _private_writer(Path(out_dir) / "summary.json") as f:
+        f.write(json.dumps(summary, indent=2).encode())
+    with _private_writer(Path(out_dir) / "summary.txt") as f:
+        f.write("\n".join(summary["lines"]).encode() + b"\n")
+    return summary
+
+
+def _instant(text: str) -> dt.datetime:
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or instant") from None
+    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
+
+
+@click.command("rerun")
+@click.option("--model", "model_id", required=True, help="the model id (its file stem in the models directory)")
+@click.option("--version", "version", required=True, help="a DMN file, or the sha256 of a loaded version")
+@click.option("--from", "source", required=True, help="`audit`, or a .jsonl, .csv or .parquet file of requests")
+@click.option("--since", help="with --from audit: records from this instant (ISO 8601; UTC without an offset)")
+@click.option("--baseline", help="compare with this version (DMN file or sha256) instead of the record "
+                                 "(audit) or the version serving now (files)")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output directory "
+              "(default: var/rerun/<model>-<version>-<time>)")
+@click.option("--scheduler", help="a Dask scheduler, tcp://HOST:PORT (default: a local cluster)")
+@click.option("--workers", type=int, help="local cluster: worker processes (default: every core)")
+@click.option("--partition-size", "size", type=click.IntRange(min=1), default=PARTITION_SIZE, show_default=True)
+def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler, workers, size):
+    """Determine every case of a backlog again under a model version; per-case Parquet and a summary."""
+    config = load_config()
+    if since and source != cases.AUDIT:
+        raise click.UsageError("--since applies to --from audit")
+    if source != cases.AUDIT and not Path(source).exists():
+        raise click.UsageError(f"--from {source!r}: no such file")
+    new = version_source(model_id, version, config)
+    if baseline is not None:
+        old = version_source(model_id, baseline, config)
+    elif source == cases.AUDIT:
+        old = None
+    else:
+        serving = Path(config["MODELS_DIR"]) / f"{model_id}.dmn"
+        old = serving.read_bytes() if serving.is_file() else None
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    out_dir = out_dir or Path(config["VAR_DIR"]) / "rerun" / f"{model_id}-{hashlib.sha256(new).hexdigest()[:12]}-{stamp}"
+    try:
+        summary = rerun(model_id, new, source, out_dir, baseline=old,
+                        since=_instant(since) if since else None, database_url=config["DATABASE_URL"],
+                        scheduler=scheduler, workers=workers, size=size)
+    except (ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in summary["lines"]:
+        click.echo(line)
+    click.echo(f"{summary['cases']} cases ({summary['invalid']} refused by the version's schema, "
+               f"{summary['changed']} changed) in {summary['seconds']:.1f} s on {summary['workers']} workers; "
+               f"per case: {out_dir / 'cases'}")
