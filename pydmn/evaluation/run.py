@@ -75,21 +75,23 @@ def _not_given(run: Run, link) -> None:
 def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
     """The decision's result in this run, evaluating first what it requires, deepest first
     (iteratively: a requirements chain may be as long as a model is large)."""
-    stack, order, seen = [(model, d)], [], set()
+    stack, expanded = [(model, d, False)], set()
     while stack:
-        unit, decision = stack.pop()
+        unit, decision, ready = stack.pop()
         key = (unit.namespace, decision.id)
-        if key in seen or key in run.results:
+        if key in run.results:
             continue
-        seen.add(key)
-        order.append((unit, decision))
+        if ready:       # pushed below what it requires, which is evaluated by now
+            _evaluate(unit, run, decision)
+            continue
+        if key in expanded:
+            continue
+        expanded.add(key)
+        stack.append((unit, decision, True))
         if key not in run.overrides:
             stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
-                          link.element) for link in unit.requirements[decision.name]
+                          link.element, False) for link in unit.requirements[decision.name]
                          if link.kind == "decision")
-    for unit, decision in reversed(order):
-        # a decision comes after everything it requires (the graph has no cycles)
-        _evaluate(unit, run, decision)
     return run.results[(model.namespace, d.id)]
 
 

@@ -19,6 +19,14 @@ def test_dependency_order_and_each_decision_once():
     assert all(d.status == "succeeded" for d in result.decisions.values())
 
 
+@pytest.mark.parametrize("order", [["B", "C"], ["C", "B"]])
+def test_a_decision_required_on_two_paths_is_evaluated_first_and_once(order):
+    body = (decision("C", literal("1")) + decision("B", literal("C + 1"), decisions=["C"])
+            + decision("A", literal("B + C"), decisions=order))
+    result = pydmn.load(definitions(body)).evaluate({}, decision="A")
+    assert (result["A"], result["B"], result["C"]) == (3, 2, 1) and result.messages == []
+
+
 def test_only_the_requested_decision_and_its_requirements_run():
     body = (input_data("n", "number") + decision("A", literal("n + 1"), inputs=["n"])
             + decision("B", literal("A * 2"), decisions=["A"]) + decision("Z", literal("1")))
