@@ -138,4 +138,13 @@ def scenario_impact(old: Path, new: Path, scenarios: Path | None, diff=None):
                       f"{scenario_file_of(old).name} beside it.")
     if not cases:
         return None, f"No scenarios ran: {scenarios} holds no scenarios."
-    return impact(old_model, new_model, cases, diff), None
+    return impact(old_model, new_model, cases, diff, _checked(scenarios or scenario_file_of(old))), None
+
+
+def _checked(file: Path) -> list[str]:
+    """The decision a YAML scenario file checks (its `decision`), summarised first."""
+    if file.suffix.lower() not in (".yaml", ".yml"):
+        return []
+    import yaml
+    spec = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    return [spec.get("decision", "Determination")] if isinstance(spec, dict) else []

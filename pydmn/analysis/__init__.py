@@ -19,7 +19,7 @@ from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics, tables_of
 from pydmn.analysis.tables import analyse_table
 from pydmn.errors import DMNError, FeelSyntaxError, ModelError
-from pydmn.evaluation.engine import collect_names
+from pydmn.model.names import feel_names
 from pydmn.model.reader import parse_definitions, read_source
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
@@ -28,12 +28,8 @@ __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse
 
 def engine_names(defs, imported: dict) -> frozenset:
     """The multi-word names the engine parses this model's FEEL with (its own and its imports')."""
-    names = set(collect_names(defs))
-    for prefix, sub in imported.items():
-        if sub is not None:
-            own = collect_names(sub)
-            names |= own | {f"{prefix}.{n}" for n in own}
-    return frozenset(names)
+    return feel_names(defs, {prefix: feel_names(sub) for prefix, sub in imported.items()
+                             if sub is not None})
 
 
 def validate_definitions(defs, file: str | None = None, data: bytes | None = None,
@@ -65,7 +61,7 @@ def validate(source, engine_check: bool = True) -> list[Finding]:
     except ModelError as exc:
         return [Finding("error", "read", str(exc), file=exc.file)]
     findings = validate_schema(data, file)
-    if any(f.code == "xml" for f in findings):
+    if any(f.code.startswith("xml") for f in findings):
         return findings
     try:
         defs = parse_definitions(data, file)

@@ -1,12 +1,14 @@
 """What a change does to answers: every scenario evaluated by both versions, results grouped by
-how the outcome changed, so a committee reads "1 scenario: not_medically_necessary ->
-medically_appropriate" before any rule.
+how the answer changed, so a committee reads "1 scenario: Determination "not_medically_necessary"
+-> "medically_appropriate"" before any rule.
 
-The decisions compared are the model's top decisions (those no other decision requires), the
-answers callers receive. A context answer's headline is its first entry (the determination); the
-other entries that changed are named. A difference that the diff's renames fully explain ("GL-1"
-renamed "DOC-1") is its own group: it changes codes, not outcomes. New rules no scenario matches
-are listed, since nothing has exercised them.
+The answer is the decisions the scenarios check and the model's top decisions (those no other
+decision requires). Scenarios are grouped by the change of the answer's headlines (a context
+answer's first entry, the other entries that changed named); a difference that the diff's renames
+fully explain ("GL-1" renamed "DOC-1") is its own group: it changes codes, not outcomes. Scenarios
+whose answer stays the same but whose other results change are counted by the outermost decisions
+that changed (those no changed decision requires), so a changed reason text is not lost. New rules
+no scenario matches are listed, since nothing has exercised them.
 """
 from __future__ import annotations
 
@@ -27,33 +29,46 @@ class ScenarioChange:
         return {"scenario": self.scenario, "decision": self.decision, "old": self.old, "new": self.new}
 
 
-@dataclass(slots=True)
-class Group:
+@dataclass(frozen=True, slots=True)
+class Headline:
     decision: str
-    old: str                 # headline before and after, FEEL text
+    old: str                 # FEEL text of the answer's headline before and after
     new: str
     fields: tuple[str, ...]  # other entries of a context answer that changed
-    renamed_only: bool       # the renames in the logic explain the whole difference
+
+    def describe(self) -> str:
+        what = f"{self.old} -> {self.new}" if self.old != self.new else f"{self.old} kept"
+        extra = f" ({', '.join(self.fields)} changed)" if self.fields else ""
+        return f"{self.decision} {what}{extra}"
+
+
+@dataclass(slots=True)
+class Group:
+    """Scenarios whose answers changed the same way."""
+    answer: tuple[Headline, ...]          # empty: the answer is unchanged
+    renamed_only: bool = False            # the diff's renames explain every difference
+    others: tuple[str, ...] = ()          # answer unchanged: the outermost decisions that changed
     scenarios: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
         n = len(self.scenarios)
         count = f"{n} scenario{'s' if n != 1 else ''}"
         if self.renamed_only:
-            return f"{count}: {self.decision} changed only by renamed codes"
-        what = f"{self.old} -> {self.new}" if self.old != self.new else f"{self.old} unchanged"
-        extra = f", {', '.join(self.fields)} changed" if self.fields else ""
-        return f"{count}: {self.decision} {what}{extra}"
+            return f"{count}: changed only by renamed codes"
+        if self.answer:
+            return f"{count}: " + "; ".join(h.describe() for h in self.answer)
+        return f"{count}: answer unchanged; {', '.join(self.others)} changed"
 
     def as_dict(self) -> dict:
-        return {"decision": self.decision, "old": self.old, "new": self.new,
-                "fields": list(self.fields), "renamed_only": self.renamed_only,
+        return {"answer": [{"decision": h.decision, "old": h.old, "new": h.new, "fields": list(h.fields)}
+                           for h in self.answer],
+                "renamed_only": self.renamed_only, "others": list(self.others),
                 "scenarios": list(self.scenarios), "summary": self.describe()}
 
 
 @dataclass(slots=True)
 class Impact:
-    decisions: list[str]
+    decisions: list[str]                         # the answer: checked and top decisions
     total: int                                   # scenarios run
     groups: list[Group]
     changes: list[ScenarioChange]                # every scenario and decision that differs
@@ -66,7 +81,7 @@ class Impact:
     def summary(self) -> list[str]:
         if not self.total:
             return ["No scenarios ran: the scenario file holds none."]
-        lines = [f"Impact on {self.total} scenarios ({', '.join(self.decisions)}):"]
+        lines = [f"Impact on {self.total} scenarios (answer: {', '.join(self.decisions)}):"]
         lines += [f"  {g.describe()}" for g in self.groups]
         lines.append(f"  {self.unchanged} scenario{'s' if self.unchanged != 1 else ''} unchanged")
         for table, row, rule_id in self.unexercised:
@@ -82,9 +97,22 @@ class Impact:
                                           for t, r, i in self.unexercised]}
 
 
-def top_decisions(definitions) -> list[str]:
-    required = {name for d in definitions.decisions.values() for name in d.required_decisions}
-    return [name for name in definitions.decisions if name not in required]
+def requirers(definitions) -> dict[str, set[str]]:
+    """Decision -> every decision that requires it, directly or through others."""
+    direct: dict[str, set[str]] = {name: set() for name in definitions.decisions}
+    for d in definitions.decisions.values():
+        for name in d.required_decisions:
+            direct.setdefault(name, set()).add(d.name)
+    out = {}
+    for name in direct:
+        seen, todo = set(), list(direct[name])
+        while todo:
+            n = todo.pop()
+            if n not in seen:
+                seen.add(n)
+                todo.extend(direct.get(n, ()))
+        out[name] = seen
+    return out
 
 
 def _renamed(value, renames: dict):
@@ -97,29 +125,33 @@ def _renamed(value, renames: dict):
     return value
 
 
-def _headline(value):
-    """(headline, key) of an answer: a context's first entry when it is a plain value."""
-    if isinstance(value, dict) and value:
-        key, first = next(iter(value.items()))
-        if not isinstance(first, (dict, list)):
-            return first, key
-    return value, None
-
-
 def _comparable(value):
     """Lists of findings compare without regard to order (the scenarios do the same)."""
     if isinstance(value, list):
-        items = [_comparable(v) for v in value]
-        return sorted(items, key=feel_text)
+        return sorted((_comparable(v) for v in value), key=feel_text)
     if isinstance(value, dict):
         return {k: _comparable(v) for k, v in value.items()}
     return value
 
 
-def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=None) -> Impact:
-    """Evaluate every (name, inputs) scenario with both loaded models (`pydmn.Model`)."""
-    decisions = top_decisions(new_model.definitions)
-    decisions = [d for d in decisions if d in old_model.definitions.decisions] or decisions
+def _headline(decision: str, x, y) -> Headline:
+    """A context answer is read by its first entry; the other entries that changed are named."""
+    if isinstance(x, dict) and isinstance(y, dict) and x and y:
+        key = next(iter(y))
+        if not isinstance(y[key], (dict, list)):
+            fields = tuple(k for k in y if k != key and x.get(k) != y.get(k))
+            return Headline(decision, feel_text(x.get(key)), feel_text(y[key]), fields)
+    return Headline(decision, feel_text(x), feel_text(y), ())
+
+
+def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=None,
+           checked: Iterable[str] = ()) -> Impact:
+    """Evaluate every (name, inputs) scenario with both loaded models (`pydmn.Model`).
+    `checked`: the decisions the scenarios check, first in the answer."""
+    above = requirers(new_model.definitions)
+    both = old_model.definitions.decisions.keys() & new_model.definitions.decisions.keys()
+    top = [d for d, users in above.items() if not users]
+    answer = [d for d in dict.fromkeys([*checked, *top]) if d in both]
     renames = diff.renames() if diff is not None else {}
     groups: dict[tuple, Group] = {}
     changes: list[ScenarioChange] = []
@@ -127,31 +159,32 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
     total = 0
     for name, inputs in scenarios:
         total += 1
-        a = old_model.evaluate(dict(inputs))
-        b = new_model.evaluate(dict(inputs))
+        a, b = old_model.evaluate(dict(inputs)), new_model.evaluate(dict(inputs))
         for result in b.decisions.values():
             matched.update(m.rule_id for m in result.matched_rules)
+        changed = {}
         for d in sorted(set(a.decisions) | set(b.decisions)):
             x = _comparable(a.decisions[d].value if d in a.decisions else None)
             y = _comparable(b.decisions[d].value if d in b.decisions else None)
-            if x == y:
-                continue
-            changes.append(ScenarioChange(name, d, feel_text(x), feel_text(y)))
-            if d not in decisions:
-                continue
-            renamed_only = bool(renames) and _comparable(_renamed(x, renames)) == y
-            (hx, key), (hy, _) = _headline(x), _headline(y)
-            fields = tuple(k for k in (y if isinstance(y, dict) else {})
-                           if k != key and isinstance(x, dict) and x.get(k) != y.get(k))
-            group_key = (d, renamed_only) if renamed_only else (d, feel_text(hx), feel_text(hy), fields)
-            group = groups.setdefault(group_key, Group(d, feel_text(hx), feel_text(hy), fields,
-                                                       renamed_only))
-            group.scenarios.append(name)
-    ordered = sorted(groups.values(), key=lambda g: (g.renamed_only, g.old == g.new,
-                                                     -len(g.scenarios), g.old, g.new))
+            if x != y:
+                changed[d] = (x, y)
+                changes.append(ScenarioChange(name, d, feel_text(x), feel_text(y)))
+        if not changed:
+            continue
+        if renames and all(_comparable(_renamed(x, renames)) == y for x, y in changed.values()):
+            key, group = ("renamed",), Group((), renamed_only=True)
+        else:
+            heads = tuple(_headline(d, *changed[d]) for d in answer if d in changed)
+            others = () if heads else tuple(sorted(d for d in changed
+                                                   if not above.get(d, set()) & changed.keys()))
+            key, group = (heads, others), Group(heads, others=others)
+        groups.setdefault(key, group).scenarios.append(name)
+    ordered = sorted(groups.values(), key=lambda g: (
+        g.renamed_only, not g.answer, all(h.old == h.new for h in g.answer), -len(g.scenarios),
+        g.describe()))
     unexercised = []
     if diff is not None:
         for c in diff.of_kind("rule-added"):
             if c.rule_id not in matched:
                 unexercised.append((c.decision, c.row, c.rule_id))
-    return Impact(decisions, total, ordered, changes, unexercised)
+    return Impact(answer, total, ordered, changes, unexercised)

@@ -99,8 +99,10 @@ def test_scenarios_whose_results_change(tmp_path):
     # 67 now falls in [18..70] and in ">= 60, false": two matches under UNIQUE give null
     assert [(c["scenario"], c["decision"], c["old"], c["new"]) for c in impact["changes"]] == \
         [("67 non-member", "Discount", '"senior"', "null")]
-    [group] = [g for g in impact["groups"] if g["decision"] == "Discount"]
-    assert (group["old"], group["new"], group["scenarios"]) == ('"senior"', "null", ["67 non-member"])
+    [group] = impact["groups"]
+    assert group["answer"] == [{"decision": "Discount", "old": '"senior"', "new": "null", "fields": []}]
+    assert group["scenarios"] == ["67 non-member"]
+    assert group["summary"] == '1 scenario: Discount "senior" -> null'
     assert impact["scenarios_run"] == 2 and impact["unchanged"] == 1
 
 
