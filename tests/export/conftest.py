@@ -16,10 +16,11 @@ def chromium():
 @pytest.fixture(scope="session")
 def dump_dom(chromium, tmp_path_factory):
     """Load an HTML file in headless Chromium and return the DOM it built."""
-    def run(path):
+    def run(path, width=1280, height=900):
         profile = tmp_path_factory.mktemp("chromium-profile")
         done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
                                "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                               "--hide-scrollbars", f"--window-size={width},{height}",
                                "--dump-dom", path.as_uri()], capture_output=True, text=True,
                               timeout=90)
         assert done.returncode == 0, done.stderr[-2000:]
@@ -27,3 +28,35 @@ def dump_dom(chromium, tmp_path_factory):
     return run
 
 
+
+@pytest.fixture(scope="session")
+def screenshot(chromium, tmp_path_factory):
+    """A PNG of an HTML file rendered in a `width` x `height` CSS px window, at half scale."""
+    def run(path, width, height):
+        profile = tmp_path_factory.mktemp("chromium-profile")
+        target = profile / "shot.png"
+        done = subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                               "--disable-dev-shm-usage", f"--user-data-dir={profile}",
+                               "--hide-scrollbars", "--force-device-scale-factor=0.5",
+                               f"--window-size={width},{height}", f"--screenshot={target}",
+                               path.as_uri()], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and target.exists(), done.stderr[-2000:]
+        return target.read_bytes()
+    return run
+
+
+@pytest.fixture(scope="session")
+def pdf_pngs(tmp_path_factory):
+    """Each page of a PDF rendered to PNG by poppler's pdftoppm (grey, `dpi` dots per inch)."""
+    import shutil
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) not installed")
+
+    def run(pdf: bytes, dpi: int = 40):
+        folder = tmp_path_factory.mktemp("pages")
+        (folder / "doc.pdf").write_bytes(pdf)
+        done = subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(folder / "doc.pdf"),
+                               str(folder / "page")], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return [p.read_bytes() for p in sorted(folder.glob("page-*.png"))]
+    return run

@@ -1,7 +1,7 @@
 """The export document: policy metadata and DRD drawing from the model itself."""
 from pathlib import Path
 
-from pydmn.model.reader import parse_definitions
+import pydmn
 from webapp.export.document import build_document, policy_metadata
 from webapp.export.drd_svg import drd_svg
 
@@ -13,8 +13,8 @@ def test_metadata_from_extension_elements_and_properties():
     xml = (f'<definitions {NS} xmlns:p="urn:policy" id="d" name="n" namespace="urn:x">'
            '<extensionElements><p:policy p:policyNumber="7.02.11"/>'
            '<p:property name="effective-date" value="2025-07-01"/></extensionElements></definitions>')
-    defs = parse_definitions(xml.encode())
-    assert policy_metadata(xml.encode(), defs) == {"policy_number": "7.02.11", "effective_date": "2025-07-01"}
+    assert policy_metadata(pydmn.read(xml.encode())) == {"policy_number": "7.02.11",
+                                                         "effective_date": "2025-07-01"}
 
 
 def test_metadata_from_description_lines():
@@ -30,7 +30,7 @@ def test_version_is_sha256_of_the_file():
 
 def test_drd_uses_dmn_notation_per_element_kind():
     path = DATA / "seeded-defects.dmn"
-    svg = drd_svg(parse_definitions(path.read_bytes()), path.read_bytes())
+    svg = drd_svg(pydmn.read(path))
     assert svg.count('class="shape decision"') == 3 and svg.count('class="shape inputData"') == 3
     assert svg.count('class="shape knowledgeSource"') == 1
     assert svg.count('class="edge information"') == 5 and svg.count('class="edge authority"') == 1
@@ -44,6 +44,5 @@ def test_model_without_diagram_has_no_svg():
 def test_metadata_from_prose_in_the_description():
     xml = (f'<definitions {NS} id="d" name="n" namespace="urn:x"><description>Medical Policy 7.02.11, '
            'CAR-T Therapy (effective April 15, 2026).</description></definitions>')
-    defs = parse_definitions(xml.encode())
-    assert policy_metadata(xml.encode(), defs) == {"policy_number": "7.02.11",
-                                                   "effective_date": "April 15, 2026"}
+    assert policy_metadata(pydmn.read(xml.encode())) == {"policy_number": "7.02.11",
+                                                         "effective_date": "April 15, 2026"}

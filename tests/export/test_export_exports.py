@@ -20,6 +20,10 @@ LENDING = Path("/work/shared/dmn-tck/TestCases/compliance-level-3/0004-lending/0
 MODELS = [SEEDED] + ([LENDING] if LENDING.exists() else [])
 
 
+def doc_table(doc, decision):
+    return next(t for t in doc["tables"] if t["decision"] == decision)
+
+
 def all_rules(path):
     doc = build_document(path)
     return doc, [(t["decision"], r) for t in doc["tables"] for r in t["rules"]]
@@ -66,12 +70,18 @@ def test_xlsx_holds_every_rule(model):
     cover = {row[0]: row[1] for row in wb["Cover"].iter_rows(values_only=True)}
     assert cover["Version (sha256)"] == doc["version"]
     found = []
-    for name in wb.sheetnames[1:-1]:
+    rows = list(wb["Cover"].iter_rows(values_only=True))
+    for _, name in rows[rows.index(("Decision table", "Sheet")) + 1:]:
         ws = wb[name]
         decision = ws.cell(2, 2).value
         assert ws.cell(1, 4).value == doc["version"]
-        for row in ws.iter_rows(min_row=4, values_only=True):
-            found.append((decision, row[1], [c or "" for c in row[2:]]))
+        assert [c.value for c in ws[4]][2:2 + len(doc_table(doc, decision)["inputs"])] == \
+            [c["text"] for c in doc_table(doc, decision)["inputs"]]
+        t = doc_table(doc, decision)
+        width = len(t["inputs"]) + len(t["outputs"]) + len(t["annotations"])
+        for row in ws.iter_rows(min_row=5, values_only=True):
+            if isinstance(row[0], int):
+                found.append((decision, row[1], [c or "" for c in row[2:2 + width]]))
     expected = [(d, r["id"], r["inputs"] + r["outputs"] + r["annotations"]) for d, r in rules]
     assert found == expected
 
@@ -79,12 +89,14 @@ def test_xlsx_holds_every_rule(model):
 def test_csv_zip_one_file_per_table_with_every_rule():
     archive = zipfile.ZipFile(io.BytesIO(export_model(SEEDED, "csv")[0]))
     doc, rules = all_rules(SEEDED)
-    assert len(archive.namelist()) == len(doc["tables"])
+    tables = [n for n in archive.namelist() if n not in ("decisions.csv", "logic.csv", "data-dictionary.csv")]
+    assert len(tables) == len(doc["tables"]) and "decisions.csv" in archive.namelist()
     count = 0
     for name in archive.namelist():
         rows = list(csv.reader(io.StringIO(archive.read(name).decode())))
         assert rows[0][3] == doc["version"]
-        count += len(rows) - 3
+        if name in tables:
+            count += sum(row[0].isdigit() for row in rows[4:] if row)
     assert count == len(rules)
 
 
@@ -106,6 +118,6 @@ def test_cli_export_writes_files(tmp_path):
     result = runner.invoke(export_command, [str(SEEDED), "--format", "xlsx", "-o", str(tmp_path / "m.xlsx")])
     assert result.exit_code == 0 and (tmp_path / "m.xlsx").stat().st_size > 0
     result = runner.invoke(export_command, [str(SEEDED), "--format", "csv", "-o", str(tmp_path / "csv")])
-    assert result.exit_code == 0 and len(list((tmp_path / "csv").glob("*.csv"))) == 3
+    assert result.exit_code == 0 and len(list((tmp_path / "csv").glob("*.csv"))) == 3 + 2  # decisions, dictionary
     result = runner.invoke(export_command, [str(SEEDED), "--format", "md"])
     assert result.exit_code == 0 and result.output.startswith("# Seeded defects")

@@ -9,36 +9,36 @@ from __future__ import annotations
 
 from html import escape
 
-from lxml import etree
-
-from pydmn.model import elements as el
+from pydmn import elements as el
 
 PAD = 20
+# The printed page (Letter landscape, the export's margins) the diagram must fit, in CSS px, and
+# the smallest label size that stays legible there (8 pt).
+PRINT_WIDTH, PRINT_HEIGHT = 960, 600
+MIN_PRINT_PX = 8 * 96 / 72
+INFORMATION = {"decision": "information", "input": "information"}
 
 
-def requirement_kinds(source: bytes | None) -> dict[str, str]:
-    """Requirement id -> "information" | "knowledge" | "authority"; association ids -> "association"
-    (DMNEdges refer to these)."""
-    if not source:
-        return {}
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-    try:
-        root = etree.fromstring(source, parser)
-    except etree.XMLSyntaxError:
-        return {}
+def requirement_kinds(defs: el.Definitions) -> dict[str, str]:
+    """Requirement id -> "information" | "knowledge" | "authority"; association ids ->
+    "association" (DMNEdges refer to these)."""
     kinds = {}
-    for node in root.iter():
-        if isinstance(node.tag, str) and node.get("id"):
-            local = etree.QName(node).localname
-            if local.endswith("Requirement"):
-                kinds[node.get("id")] = local[: -len("Requirement")]
-            elif local == "association":
-                kinds[node.get("id")] = "association"
+    for ident, item in defs.by_id.items():
+        if isinstance(item, el.Requirement):
+            kinds[ident] = INFORMATION.get(item.kind, item.kind)
+        elif isinstance(item, el.Association):
+            kinds[ident] = "association"
     return kinds
 
 
+def label_size(width: float, height: float) -> float:
+    """Label font size (px) that prints at 8 pt or more once the diagram is fitted to the page."""
+    scale = min(1.0, PRINT_WIDTH / width, PRINT_HEIGHT / height)
+    return round(max(12.0, MIN_PRINT_PX / scale), 1)
+
+
 def _wrap(text: str, width: float, size: float = 12) -> list[str]:
-    per_line = max(6, int(width / (size * 0.56)))
+    per_line = max(6, int(width / (size * 0.55)))
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > per_line:
@@ -47,13 +47,14 @@ def _wrap(text: str, width: float, size: float = 12) -> list[str]:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return lines[:4]
+    return lines
 
 
-def _label(b: el.Bounds, text: str) -> str:
-    lines = _wrap(text, b.width - 8)
-    cy = b.y + b.height / 2 - (len(lines) - 1) * 7
-    return "".join(f'<text x="{b.x + b.width / 2:.1f}" y="{cy + i * 14 + 4:.1f}" '
+def _label(b: el.Bounds, text: str, size: float) -> str:
+    lines = _wrap(text, b.width - 8, size)
+    step = size * 1.15
+    cy = b.y + b.height / 2 - (len(lines) - 1) * step / 2
+    return "".join(f'<text x="{b.x + b.width / 2:.1f}" y="{cy + i * step + size / 3:.1f}" '
                    f'text-anchor="middle">{escape(line)}</text>' for i, line in enumerate(lines))
 
 
@@ -82,12 +83,13 @@ def _kind_of(element) -> str:
         type(element), "other")
 
 
-def drd_svg(defs: el.Definitions, source: bytes | None = None) -> str | None:
-    """An inline <svg> element, or None when the model has no DMNDI diagram."""
+def drd_svg(defs: el.Definitions) -> str | None:
+    """An inline <svg> element, or None when the model has no DMNDI diagram. Labels are sized
+    to print at 8 pt or more when the diagram is fitted to a landscape page."""
     diagram = defs.diagram
     if diagram is None or not diagram.shapes:
         return None
-    kinds = requirement_kinds(source)
+    kinds = requirement_kinds(defs)
     xs, ys = [], []
     for b in diagram.shapes.values():
         xs += [b.x, b.x + b.width]
@@ -97,6 +99,7 @@ def drd_svg(defs: el.Definitions, source: bytes | None = None) -> str | None:
         ys += [p[1] for p in points]
     min_x, min_y = min(xs) - PAD, min(ys) - PAD
     width, height = max(xs) - min_x + PAD, max(ys) - min_y + PAD
+    size = label_size(width, height)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="drd" role="img" '
              f'aria-label="Decision requirements diagram" viewBox="{min_x:.0f} {min_y:.0f} '
              f'{width:.0f} {height:.0f}" width="{width:.0f}" height="{height:.0f}">',
@@ -108,7 +111,8 @@ def drd_svg(defs: el.Definitions, source: bytes | None = None) -> str | None:
              'markerHeight="7"><circle cx="5" cy="5" r="4"/></marker></defs>',
              '<style>.drd rect,.drd polygon,.drd path.source{fill:#fff;stroke:#222;stroke-width:1.5}'
              '.drd .input{fill:#f4f8ff}.drd .bkm{fill:#fffbea}.drd .source{fill:#f7f7f7}'
-             '.drd text{font:12px sans-serif;fill:#111}.drd polyline{fill:none;stroke:#222;'
+             f'.drd text{{font:{size}px sans-serif;fill:#111}}'
+             '.drd polyline{fill:none;stroke:#222;'
              'stroke-width:1.2}.drd .knowledge{stroke-dasharray:6 4}.drd .authority'
              '{stroke-dasharray:3 3}.drd .association{stroke-dasharray:2 3}</style>']
     # services first so the decisions inside them are drawn on top
@@ -121,8 +125,8 @@ def drd_svg(defs: el.Definitions, source: bytes | None = None) -> str | None:
             continue
         name = element.label or element.name or element_id
         parts.append(f'<g class="shape {kind}" data-element-id="{escape(element_id)}">'
-                     f'{_shape(kind, b)}{_label(b, name) if kind != "decisionService" else ""}'
-                     + (f'<text x="{b.x + b.width / 2:.1f}" y="{b.y + 16:.1f}" text-anchor="middle">'
+                     f'{_shape(kind, b)}{_label(b, name, size) if kind != "decisionService" else ""}'
+                     + (f'<text x="{b.x + b.width / 2:.1f}" y="{b.y + size + 4:.1f}" text-anchor="middle">'
                         f'{escape(name)}</text>' if kind == "decisionService" else "") + '</g>')
     for element_id, points in diagram.edges.items():
         if len(points) < 2:
