@@ -18,6 +18,7 @@ from webapp.config import load_config
 from webapp.openapi import create_api, docs_bp
 from webapp.registry import ModelRegistry, model_findings
 from webapp.scenarios import check_model
+from webapp.versions import VersionStore
 
 log = logging.getLogger("webapp.access")
 
@@ -31,11 +32,12 @@ def create_app(config: dict | None = None) -> Flask:
         migrate.upgrade(app.config["DATABASE_URL"])
     audit = AuditStore(app.config["DATABASE_URL"])
     app.extensions["audit"] = audit
-    registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"],
+    app.extensions["versions"] = store = VersionStore(audit.engine)
+    registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
                              scenario_check=app.config.get("SCENARIO_CHECK", check_model),
                              on_version=audit.note_version, validation=model_findings)
     app.extensions["model_registry"] = registry
-    outcome = registry.reload(by="startup")
+    outcome = registry.start()
     for model_id, problems in outcome["rejected"].items():
         log.warning("model %s rejected at start: %s", model_id, "; ".join(map(str, problems))[:500])
 
@@ -45,8 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(check_access)
     api = create_api(app)
     app.extensions["openapi_api"] = api
-    from webapp.api import car_t, evaluations, export, health, models
-    for module in (health, models, car_t, evaluations, export):
+    from webapp.api import car_t, evaluations, export, health, models, versions
+    for module in (health, models, car_t, evaluations, export, versions):
         api.register_blueprint(module.bp)
     app.register_blueprint(docs_bp)
     _sighup(app)

@@ -15,6 +15,7 @@ from webapp.migrate import migrate_command
 from webapp.normalize import normalize_command
 from webapp.rerun import rerun_command
 from webapp.scenarios import test_command
+from webapp.versions_cli import versions_command
 
 
 @click.group()
@@ -82,5 +83,5 @@ def keys(roles):
 
 
 for _command in (test_command, normalize_command, validate_command, export_command, diff_command,
-                 migrate_command, rerun_command):
+                 migrate_command, rerun_command, versions_command):
     main.add_command(_command)

@@ -21,11 +21,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAX_CONTENT_LENGTH": int(os.environ.get("CAR_T_MAX_BODY", 2 * 1024 * 1024)),
         # Wall-clock seconds the analysis of one uploaded model may take before it is 422.
         "VALIDATION_BUDGET_S": float(os.environ.get("CAR_T_VALIDATION_BUDGET", 20)),
+        # Wall-clock seconds for building a draft's evidence pack (validation, diff, scenarios and
+        # the newest IMPACT_CASES audited determinations under both versions).
+        "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 120)),
+        "IMPACT_CASES": int(os.environ.get("CAR_T_IMPACT_CASES", 1000)),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
         "CAR_T_DECISION": "Determination",
-        # Under gunicorn a reload must reach every worker: the worker that took the request
-        # asks the master (SIGHUP) to restart them all; each loads the directory anew.
-        "SIGNAL_MASTER_ON_RELOAD": os.environ.get("CAR_T_SIGNAL_MASTER") == "1",
     }
     if overrides:
         config.update(overrides)

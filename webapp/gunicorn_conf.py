@@ -23,7 +23,6 @@ timeout = 60
 graceful_timeout = 20
 accesslog = None          # the app logs request id, route, status and timing itself
 loglevel = os.environ.get("LOG_LEVEL", "info")
-raw_env = ["CAR_T_SIGNAL_MASTER=1"]
 
 
 def on_starting(server):

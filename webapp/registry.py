@@ -1,25 +1,39 @@
-"""The loaded models, by id (file stem), with versions (sha256 of the file) and safe reload.
+"""The models that serve, by id: each model's published version in the versions store
+(webapp.versions), loaded once per process.
 
-A model that fails to load, has validation errors (pydmn.analysis: schema, semantics, table
-analysis; warnings only shown), or whose scenarios fail, is rejected and the last good version keeps
-serving. The last good file is kept in var/last-good/ so a fresh process (a gunicorn worker
-restarted by SIGHUP) also falls back to it instead of dropping the model.
+The database decides what serves. The files in the models directory seed version 1 of each model,
+published, when the store holds no version at all (the first start); after that `reload` imports a
+file whose content is new as a draft authored by "files", never publishing it: a change reaches
+callers only through submit, approval by someone else and publish (four eyes, no exception). A file
+that fails the gate (validation errors, failing scenarios) is rejected and recorded as such; what
+serves does not change.
+
+Every process holds its own loaded models. The process that changes what serves (publish, rollback,
+reload, seeding) rewrites a stamp file in the var directory after its commit; every lookup stats the
+stamp (about a microsecond) and re-reads the store when it moved, so the request after a publish
+answers with the new version whichever worker takes it. If the published version cannot be loaded
+(an engine upgrade refusing it), the newest version that served before and loads serves instead,
+marked `fallback`.
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
+import os
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import pydmn
 from pydmn.analysis import validate
-from pydmn.errors import DMNError
+from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.files import private_dir
 from webapp.schemas import inputs_schema
+from webapp.versions import FILES, VersionStore
 
 log = logging.getLogger("webapp.registry")
 
@@ -33,11 +47,11 @@ Validation = Callable[[Path], tuple[list, list]]
 class Entry:
     id: str
     model: object
-    version: str
+    version: str              # sha256 of the content
     loaded_at: str
-    path: str
     source: bytes
-    from_last_good: bool = False
+    number: int | None = None
+    fallback: bool = False
     _schemas: dict = field(default_factory=dict)
     _derived: dict = field(default_factory=dict)
 
@@ -58,7 +72,7 @@ class Entry:
     def summary(self) -> dict:
         defs = self.model.definitions
         return {"id": self.id, "name": self.model.name, "namespace": self.model.namespace,
-                "version": self.version, "loaded_at": self.loaded_at, "fallback": self.from_last_good,
+                "version": self.version, "loaded_at": self.loaded_at, "fallback": self.fallback,
                 "decisions": list(defs.decisions), "input_data": list(defs.input_data),
                 "decision_services": list(defs.decision_services)}
 
@@ -81,35 +95,38 @@ def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat()
 
 
-def _file_version(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
 def _title(text: str) -> str:
     return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum()) or "Model"
 
 
+def load_entry(model_id: str, source: bytes, number: int | None = None) -> Entry:
+    """A model's content as an Entry (a draft under review, or a version to serve)."""
+    return Entry(model_id, pydmn.load(source), hashlib.sha256(source).hexdigest(), _now(), source, number)
+
+
 class ModelRegistry:
-    def __init__(self, directory, var_dir, scenario_check: ScenarioCheck | None = None,
+    def __init__(self, directory, var_dir, store: VersionStore, scenario_check: ScenarioCheck | None = None,
                  on_version: Callable[[str, str, str], str | None] | None = None,
                  validation: Validation | None = None):
         self.directory = Path(directory)
-        self.last_good = Path(var_dir) / "last-good"
+        self.stamp = Path(var_dir) / "serving.stamp"
+        self.store = store
         self.scenario_check = scenario_check
         self.validation = validation
         self.on_version = on_version
         self.entries: dict[str, Entry] = {}
-        # model id -> {"version", "at", "errors"} of the file the last reload refused
+        # model id -> {"version", "at", "errors"} of its file, when the newest reload refused it
         self.rejected: dict[str, dict] = {}
-        self._lock = threading.Lock()
+        self._seen: tuple | None = None
+        self._lock = threading.RLock()
 
+    # -- what serves -----------------------------------------------------------------------------
     def get(self, model_id: str) -> Entry | None:
+        self._follow()
         return self.entries.get(model_id)
 
     def __iter__(self):
+        self._follow()
         return iter(list(self.entries.values()))
 
     def describe(self, entry: Entry) -> dict:
@@ -119,80 +136,135 @@ class ModelRegistry:
     def status(self) -> list[dict]:
         return [self.describe(e) for e in self]
 
-    def _load_one(self, path: Path) -> tuple[Entry | None, list[str], list[str]]:
-        """(entry or None, blocking errors, warnings to show)."""
-        source = path.read_bytes()
-        version = hashlib.sha256(source).hexdigest()
-        current = self.entries.get(path.stem)
-        if current is not None and current.version == version:
-            return current, [], []
+    def _stamp_state(self):
+        try:
+            found = os.stat(self.stamp)
+        except FileNotFoundError:
+            return None
+        return found.st_ino, found.st_mtime_ns, found.st_size
+
+    def _follow(self) -> None:
+        if self._stamp_state() != self._seen:
+            try:
+                self.refresh()
+            except SQLAlchemyError as exc:  # keep serving what is loaded; the next lookup tries again
+                log.error("cannot read what serves from the store: %s", type(exc).__name__)
+
+    def changed(self) -> None:
+        """Tell every process that what serves changed (called after the commit)."""
+        private_dir(self.stamp.parent)
+        tmp = self.stamp.with_name(f"{self.stamp.name}.{uuid.uuid4().hex}")
+        tmp.write_text(uuid.uuid4().hex)
+        tmp.replace(self.stamp)     # a new inode: a change within one mtime tick is still seen
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Load what the store says serves (only versions not already loaded)."""
+        with self._lock:
+            seen = self._stamp_state()      # before reading: a change after this is seen next time
+            serving = self.store.serving()
+            fresh = {}
+            for model_id, current in serving.items():
+                entry = self._serving_entry(model_id, current)
+                if entry is not None:
+                    fresh[model_id] = entry
+            self.entries = fresh
+            self.rejected = {m: {"version": c["sha256"], "at": c["at"], "errors": c["errors"]}
+                             for m, c in self.store.last_file_checks().items() if c["outcome"] == "rejected"}
+            self._seen = seen
+
+    def _serving_entry(self, model_id: str, current: dict) -> Entry | None:
+        candidates = [(current["number"], current["sha256"])] + current["history"]
+        for position, (number, sha) in enumerate(candidates):
+            known = self.entries.get(model_id)
+            if known is not None and known.version == sha and known.number == number:
+                return known
+            try:
+                entry = load_entry(model_id, self.store.content(sha), number)
+            except Exception as exc:    # a version the engine no longer reads must not stop the others
+                log.error("model %s version %s does not load: %s", model_id, number, type(exc).__name__)
+                continue
+            entry.fallback = position > 0
+            if self.on_version:
+                entry.loaded_at = self.on_version(model_id, sha, "published") or entry.loaded_at
+            return entry
+        return None
+
+    # -- the models directory --------------------------------------------------------------------
+    def gate(self, path: Path, source: bytes) -> tuple[list[str], list[str]]:
+        """(errors, warnings) of a file: validation, loading, then its scenarios."""
         errors, warnings = self.validation(path) if self.validation is not None else ([], [])
         if errors:
-            return None, errors, warnings
+            return errors, warnings
         try:
             model = pydmn.load(source)
-        except DMNError as exc:
-            return None, [str(exc)], warnings
         except Exception as exc:   # a reader bug must not take the service down
-            return None, [f"{type(exc).__name__}: {exc}"], warnings
+            return [f"{type(exc).__name__}: {exc}"], warnings
         if self.scenario_check is not None:
             failures = list(self.scenario_check(path.stem, model, path) or [])
             if failures:
-                return None, failures, warnings
-        return Entry(path.stem, model, version, _now(), str(path), source), [], warnings
+                return failures, warnings
+        return [], warnings
 
-    def reload(self, by: str = "startup") -> dict:
-        """Load the directory anew; returns {"loaded": [...], "rejected": {id: errors},
-        "warnings": {id: texts}, "removed": [...]}."""
-        with self._lock:
-            fresh: dict[str, Entry] = {}
-            rejected: dict[str, list] = {}
-            refused: dict[str, dict] = {}
-            warned: dict[str, list] = {}
-            paths = sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
-            for path in paths:
-                entry, errors, warnings = self._load_one(path)
-                if warnings:
-                    warned[path.stem] = warnings
-                if entry is None:
-                    rejected[path.stem] = errors
-                    refused[path.stem] = {"version": _file_version(path), "at": _now(), "errors": errors}
-                    keep = self.entries.get(path.stem) or self._from_last_good(path.stem)
-                    if keep is not None:
-                        fresh[path.stem] = keep
-                    log.warning("model %s rejected (%d errors); %s", path.stem, len(errors),
-                                "last good version keeps serving" if keep else "not served")
-                    continue
-                fresh[path.stem] = entry
-                if not entry.from_last_good:
-                    self._keep_good(entry)
-                    if self.on_version:
-                        entry.loaded_at = self.on_version(entry.id, entry.version, by) or entry.loaded_at
-            removed = sorted(set(self.entries) - set(fresh))
-            self.entries, self.rejected = fresh, refused
-        return {"loaded": [{"id": e.id, "version": e.version} for e in fresh.values()],
-                "rejected": rejected, "warnings": warned, "removed": removed}
+    def _files(self) -> list[Path]:
+        return sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
 
-    def _keep_good(self, entry: Entry) -> None:
-        try:
-            self.last_good.mkdir(parents=True, exist_ok=True)
-            target = self.last_good / f"{entry.id}.dmn"
-            if not target.exists() or target.read_bytes() != entry.source:
-                tmp = target.with_suffix(".tmp")
-                tmp.write_bytes(entry.source)
-                tmp.replace(target)
-        except OSError:
-            log.warning("cannot keep last good copy of %s", entry.id)
+    def start(self) -> dict:
+        """At process start: seed the store when it is empty, then load what serves."""
+        outcome = self.seed() if self.store.is_empty() else {"rejected": {}, "warnings": {}}
+        self.refresh()
+        return outcome
 
-    def _from_last_good(self, model_id: str) -> Entry | None:
-        path = self.last_good / f"{model_id}.dmn"
-        if not path.is_file():
-            return None
-        source = path.read_bytes()
-        try:
-            model = pydmn.load(source)
-        except Exception:
-            return None
-        version = hashlib.sha256(source).hexdigest()
-        first = self.on_version(model_id, version, "last-good") if self.on_version else None
-        return Entry(model_id, model, version, first or _now(), str(path), source, from_last_good=True)
+    def seed(self) -> dict:
+        """Version 1 of every file that passes the gate, published, in one transaction."""
+        accepted, rejected, warned = {}, {}, {}
+        for path in self._files():
+            source = path.read_bytes()
+            errors, warnings = self.gate(path, source)
+            if warnings:
+                warned[path.stem] = warnings
+            if errors:
+                rejected[path.stem] = errors
+                self.store.note_file(path.stem, hashlib.sha256(source).hexdigest(), "rejected", FILES, errors=errors)
+            else:
+                accepted[path.stem] = source
+        if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start"):
+            log.info("seeded version 1 of %s", ", ".join(sorted(accepted)))
+        self.changed()
+        return {"rejected": rejected, "warnings": warned}
+
+    def reload(self, by: str = "reload") -> dict:
+        """Import each file whose content no version of its model held as a draft (after the gate);
+        returns {"loaded": serving, "drafts": [...], "unchanged": [...], "rejected": {id: errors},
+        "warnings": {id: texts}}. What serves does not change (but seeds an empty store)."""
+        if self.store.is_empty():
+            outcome = self.seed()
+            return {"loaded": self._loaded(), "drafts": [], "unchanged": [], **outcome}
+        drafts, unchanged, rejected, warned = [], [], {}, {}
+        for path in self._files():
+            source = path.read_bytes()
+            sha = hashlib.sha256(source).hexdigest()
+            known = self.store.number_with_content(path.stem, sha)
+            if known is not None:
+                unchanged.append({"id": path.stem, "number": known})
+                self.store.note_file(path.stem, sha, "unchanged", by, known)
+                continue
+            errors, warnings = self.gate(path, source)
+            if warnings:
+                warned[path.stem] = warnings
+            if errors:
+                rejected[path.stem] = errors
+                self.store.note_file(path.stem, sha, "rejected", by, errors=errors)
+                log.warning("model %s file rejected (%d errors); what serves is unchanged", path.stem, len(errors))
+                continue
+            serving = self.store.serving().get(path.stem)
+            version = self.store.create(path.stem, source, FILES, f"imported from {path.name} (reload by {by})",
+                                        origin="files", base_number=serving["number"] if serving else None)
+            drafts.append({"id": path.stem, "number": version.number, "sha256": version.sha256})
+            self.store.note_file(path.stem, sha, "imported", by, version.number)
+        self.changed()
+        return {"loaded": self._loaded(), "drafts": drafts, "unchanged": unchanged, "rejected": rejected,
+                "warnings": warned}
+
+    def _loaded(self) -> list[dict]:
+        return [{"id": e.id, "version": e.version, "number": e.number} for e in self]

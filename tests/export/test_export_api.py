@@ -13,11 +13,16 @@ DATA = Path(__file__).parent.parent / "analysis" / "data"
 
 @pytest.fixture()
 def client(tmp_path):
+    from webapp import migrate
+    from webapp.audit import AuditStore
     from webapp.registry import ModelRegistry
+    from webapp.versions import VersionStore
     models = tmp_path / "models"
     models.mkdir()
     (models / "seeded.dmn").write_bytes((DATA / "seeded-defects.dmn").read_bytes())
-    registry = ModelRegistry(models, tmp_path / "var")
+    url = f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}"
+    migrate.upgrade(url)
+    registry = ModelRegistry(models, tmp_path / "var", VersionStore(AuditStore(url).engine))
     assert [m["id"] for m in registry.reload()["loaded"]] == ["seeded"]
     app = Flask(__name__)
     app.register_blueprint(bp)
@@ -31,7 +36,7 @@ def test_export_formats(client):
     assert b"<svg" in html.data and b"r_masked" in html.data
     xlsx = client.get("/api/v1/models/seeded/export?format=xlsx")
     assert "attachment" in xlsx.headers["Content-Disposition"]
-    assert len(load_workbook(io.BytesIO(xlsx.data)).sheetnames) == 5
+    assert load_workbook(io.BytesIO(xlsx.data)).sheetnames == ["Cover", "Decisions", "Discount", "Route", "Flag", "Data dictionary"]
     assert client.get("/api/v1/models/seeded/export?format=md").data.startswith(b"# Seeded defects")
 
 

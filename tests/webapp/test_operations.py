@@ -88,10 +88,10 @@ def test_a_reload_that_rejects_a_model_is_not_2xx_and_status_shows_the_fallback(
         model = listing[0]
         assert model["version"] == before["version"] and model["loaded_at"] == before["loaded_at"]
         assert model["rejected"]["errors"] and len(model["rejected"]["version"]) == 64
-    # A fresh process (a restarted worker) serves the last good copy, and says it is a fallback.
+    # A fresh process (a restarted worker) serves the published version from the store, and shows the rejection.
     restarted = create_app(dict(app.config)).test_client()
     model = restarted.get("/api/v1/models", headers=auth()).json["models"][0]
-    assert model["fallback"] is True and model["version"] == before["version"]
+    assert model["fallback"] is False and model["version"] == before["version"]
     assert model["loaded_at"] == before["loaded_at"] and model["rejected"]["errors"]
 
 

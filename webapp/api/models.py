@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import signal
 
 from flask import Response, current_app, g
 
@@ -71,16 +69,13 @@ def evaluate(request_data: dict, model: str):
 
 @bp.post("/models:reload")
 @require("admin")
-@bp.response(200, ReloadSchema, description="every model in the directory loaded")
+@bp.response(200, ReloadSchema, description="every file in the directory passed the gate")
 @bp.alt_response(422, schema=ReloadErrorSchema, description=(
-    "a model was rejected; its last good version keeps serving; `errors` holds the whole outcome"))
+    "a file was rejected and nothing was imported from it; `errors` holds the whole outcome"))
 def reload_models():
-    """Load the models directory anew; a rejected model keeps its last good version."""
+    """Import each file of the models directory whose content is new as a draft (never published)."""
     outcome = current_app.extensions["model_registry"].reload(by=g.caller)
-    if current_app.config.get("SIGNAL_MASTER_ON_RELOAD"):
-        os.kill(os.getppid(), signal.SIGHUP)
-        outcome["workers"] = "restarting"
     if outcome["rejected"]:
-        raise ApiError(422, f"{len(outcome['rejected'])} model(s) rejected; each keeps its last good "
-                            "version, if it has one", outcome)
+        raise ApiError(422, f"{len(outcome['rejected'])} file(s) rejected: nothing was imported from them "
+                            "and what serves is unchanged", outcome)
     return outcome

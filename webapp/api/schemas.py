@@ -126,11 +126,12 @@ class ModelDetailSchema(ModelSummarySchema):
 
 
 class ReloadSchema(Schema):
-    loaded = fields.List(fields.Dict(), required=True)
+    loaded = fields.List(fields.Dict(), required=True, metadata={"description": "what serves (unchanged by a reload)"})
+    drafts = fields.List(fields.Dict(), required=True, metadata={
+        "description": "files whose content is new, each imported as a draft authored by `files`"})
+    unchanged = fields.List(fields.Dict(), required=True, metadata={"description": "files some version already holds"})
     rejected = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
     warnings = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True)
-    removed = fields.List(fields.String(), required=True)
-    workers = fields.String(metadata={"description": "`restarting` when gunicorn's workers load the models anew"})
 
 
 class ReloadErrorSchema(ErrorSchema):
@@ -202,3 +203,186 @@ class ValidationReportSchema(Schema):
                          required=True)
     findings = fields.List(fields.Nested(ValidationFindingSchema), required=True)
 
+
+# -- policy versions: drafts, four-eyes approval, publish, rollback (webapp.versions) ---------------
+VERSION_STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
+_SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a sha256: 64 lower-case hex digits")
+_COMMENT = validate.Length(max=4000)
+
+
+class VersionStepSchema(Schema):
+    seq = fields.Integer(required=True)
+    action = fields.String(required=True, metadata={
+        "description": "saved, submitted, approved, rejected, published, retired or rolled back"})
+    state = fields.String(required=True, validate=validate.OneOf(VERSION_STATES), metadata={
+        "description": "the version's state after this step"})
+    sha256 = fields.String(required=True, metadata={"description": "the content this step applies to"})
+    actor = fields.String(required=True, metadata={"description": "the caller id (12 hex digits of the key's hash), or `files`"})
+    at = fields.String(required=True, metadata={"format": "date-time"})
+    comment = fields.String(required=True)
+    details = fields.Dict(required=True, metadata={
+        "description": "`evidence`: the review an approval kept; `withdrew`: the submission or approval an edit withdrew"})
+
+
+class VersionSummarySchema(Schema):
+    model_id = fields.String(required=True)
+    number = fields.Integer(required=True)
+    state = fields.String(required=True, validate=validate.OneOf(VERSION_STATES))
+    sha256 = fields.String(required=True, metadata={"description": "of the version's content now"})
+    author = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    updated_at = fields.String(required=True, metadata={"format": "date-time"})
+    origin = fields.String(required=True, metadata={"description": "seed, files (a reload), console or api"})
+    base_number = fields.Integer(required=True, allow_none=True, metadata={"description": "the version the draft started from"})
+    comment = fields.String(required=True)
+    editors = fields.List(fields.String(), required=True, metadata={"description": "everyone who saved its content: none of them may approve it"})
+    approved_by = fields.String(required=True, allow_none=True)
+
+
+class PolicyVersionSchema(VersionSummarySchema):
+    steps = fields.List(fields.Nested(VersionStepSchema), required=True, metadata={
+        "description": "every step of the version, oldest first: the audit trail of its lifecycle"})
+
+
+class VersionListSchema(Schema):
+    model_id = fields.String(required=True)
+    serving = fields.Integer(required=True, allow_none=True, metadata={"description": "the number of the version that serves"})
+    versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
+
+
+class DraftRequest(Strict):
+    content = fields.String(required=True, validate=validate.Length(min=1), metadata={
+        "description": "the DMN XML (DMN 1.4-1.6 is rewritten as DMN 1.3, which dmn-js edits)"})
+    comment = fields.String(load_default="", validate=_COMMENT)
+    base = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
+                          metadata={"description": "the version this draft starts from"})
+
+
+class DraftEditRequest(Strict):
+    content = fields.String(required=True, validate=validate.Length(min=1))
+    comment = fields.String(load_default="", validate=_COMMENT)
+    sha256 = fields.String(required=True, validate=_SHA256, metadata={
+        "description": "the content the edit started from: 409 when someone saved since"})
+
+
+class DraftSavedSchema(PolicyVersionSchema):
+    validation = fields.Nested(ValidationReportSchema, required=True, metadata={
+        "description": "findings of the saved content: a draft with errors is kept but cannot be submitted"})
+    normalised_from = fields.String(required=True, allow_none=True, metadata={
+        "description": "the DMN version the content was rewritten from as DMN 1.3"})
+    note = fields.String(required=True, allow_none=True)
+
+
+class StepRequest(Strict):
+    sha256 = fields.String(required=True, validate=_SHA256, metadata={"description": "the content acted on"})
+    comment = fields.String(load_default="", validate=_COMMENT)
+
+
+class ApproveRequest(StepRequest):
+    evidence = fields.String(required=True, validate=_SHA256, metadata={
+        "description": "the digest of the review the approver read (GET .../review): kept with the approval"})
+
+
+class RejectRequest(Strict):
+    sha256 = fields.String(required=True, validate=_SHA256)
+    comment = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    evidence = fields.String(load_default=None, allow_none=True, validate=_SHA256)
+
+
+class RollbackRequest(Strict):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+
+
+class ServingRefSchema(Schema):
+    number = fields.Integer(required=True, allow_none=True)
+    sha256 = fields.String(required=True, allow_none=True)
+
+
+class DiffEvidenceSchema(Schema):
+    changes = fields.List(fields.Dict(), required=True, metadata={
+        "description": "rule-level changes (pydmn.analysis.diff): kind, decision, rule, column, old and new text"})
+    text = fields.String(required=True)
+    note = fields.String(required=True, allow_none=True)
+
+
+class ScenarioEvidenceSchema(Schema):
+    file = fields.String(required=True, allow_none=True)
+    note = fields.String(required=True, allow_none=True, metadata={"description": "why no scenario ran"})
+    run = fields.Integer(required=True)
+    passed = fields.Integer(required=True)
+    failed = fields.List(fields.Dict(), required=True, metadata={"description": "scenarios whose expectation the draft does not meet"})
+    unexercised = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), required=True,
+                              metadata={"description": "rule coverage: per decision, the rules no scenario matches"})
+    impact = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "every scenario answered by the serving version and the draft, grouped by outcome change"})
+
+
+class OutcomeSchema(Schema):
+    determination = fields.String(required=True, allow_none=True)
+    disposition = fields.String(required=True, allow_none=True)
+    findings = fields.List(fields.String(), required=True, metadata={"description": "the findings' ids"})
+
+
+class TransitionSchema(Schema):
+    old = fields.String(required=True, metadata={"description": "the determination under the serving version"})
+    new = fields.String(required=True, metadata={"description": "the determination under the draft"})
+    count = fields.Integer(required=True)
+    cases = fields.List(fields.String(), required=True, metadata={"description": "their evaluation ids"})
+
+
+class ChangedCaseSchema(Schema):
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    old = fields.Nested(OutcomeSchema, required=True, allow_none=True)
+    new = fields.Nested(OutcomeSchema, required=True, allow_none=True)
+
+
+class RealCasesSchema(Schema):
+    limit = fields.Integer(required=True)
+    considered = fields.Integer(required=True, metadata={"description": "the newest audited determinations re-evaluated"})
+    changed = fields.Integer(required=True, metadata={"description": "cases whose determination, disposition or findings change"})
+    unchanged = fields.Integer(required=True)
+    not_evaluable = fields.List(fields.Dict(), required=True, metadata={
+        "description": "cases the draft's input schema refuses: evaluation id and errors"})
+    transitions = fields.List(fields.Nested(TransitionSchema), required=True, metadata={
+        "description": "changed cases grouped by determination before and after, changes of determination first"})
+    cases = fields.Dict(keys=fields.String(), values=fields.Nested(ChangedCaseSchema), required=True, metadata={
+        "description": "each changed case by evaluation id (GET .../cases/{evaluation_id} opens it)"})
+    note = fields.String(required=True, allow_none=True, metadata={"description": "why no case was compared"})
+
+
+class EvidenceSchema(Schema):
+    model_id = fields.String(required=True)
+    serving = fields.Nested(ServingRefSchema, required=True)
+    computed_at = fields.String(required=True, metadata={"format": "date-time"})
+    validation = fields.Nested(ValidationReportSchema, required=True)
+    table_analysis = fields.List(fields.Nested(ValidationFindingSchema), required=True)
+    diff = fields.Nested(DiffEvidenceSchema, required=True)
+    scenarios = fields.Nested(ScenarioEvidenceSchema, required=True)
+    real_cases = fields.Nested(RealCasesSchema, required=True)
+
+
+class ReviewSchema(Schema):
+    digest = fields.String(required=True, metadata={"description": "names this evidence: an approval quotes it"})
+    model_id = fields.String(required=True)
+    number = fields.Integer(required=True)
+    sha256 = fields.String(required=True)
+    evidence = fields.Nested(EvidenceSchema, required=True)
+
+
+class EvidenceQuery(Strict):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "html", "pdf"]))
+
+
+class CaseSideSchema(Schema):
+    number = fields.Integer(required=True, allow_none=True)
+    errors = fields.Dict(required=True, allow_none=True, metadata={"description": "why the inputs do not fit this version"})
+    decisions = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema), required=True)
+
+
+class CaseSchema(Schema):
+    evaluation_id = fields.String(required=True)
+    created_at = fields.String(required=True, metadata={"format": "date-time"})
+    inputs = fields.Raw(required=True)
+    recorded = fields.Raw(required=True, metadata={"description": "the outputs the audit record holds"})
+    serving = fields.Nested(CaseSideSchema, required=True)
+    draft = fields.Nested(CaseSideSchema, required=True)

@@ -1,0 +1,52 @@
+"""What the console and versions tests share: distinct people (keys) and apps on a database."""
+import shutil
+from pathlib import Path
+
+from webapp.app import create_app
+from webapp.auth import hash_key
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "webapp" / "data"
+CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
+CAR_T_SCENARIOS = ROOT / "decisions" / "car-t-candidate-selection.scenarios.yaml"
+CAR_T_ID = "car-t-candidate-selection"
+
+# Each person is one key; four eyes are about people, so the test names them.
+PEOPLE = {
+    "ann": ("author",),                                           # writes drafts
+    "bob": ("author", "approver"),                                # edits and approves
+    "cat": ("approver",),                                         # approves and publishes
+    "dan": ("evaluate", "audit", "author", "approver", "admin"),  # every role, as the dev key
+    "eve": ("evaluate",),                                         # a caller
+    "ida": ("audit",),                                            # compliance
+    "max": ("admin",),                                            # operations
+}
+
+
+def key_of(person: str) -> str:
+    return f"key-of-{person}"
+
+
+def caller_of(person: str) -> str:
+    """The caller id the service records for a person (webapp.auth)."""
+    return hash_key(key_of(person))[:12]
+
+
+def key_spec() -> str:
+    return ";".join(f"{hash_key(key_of(p))}:{','.join(roles)}" for p, roles in PEOPLE.items())
+
+
+def as_(person: str) -> dict:
+    return {"Authorization": f"Bearer {key_of(person)}"}
+
+
+def make_app(tmp_path: Path, models=(DATA / "simpletable.dmn",), database=None, **config):
+    directory = tmp_path / "decisions"
+    directory.mkdir(parents=True, exist_ok=True)
+    for model in models:
+        shutil.copy(model, directory / Path(model).name)
+    settings = {"MODELS_DIR": str(directory), "VAR_DIR": str(tmp_path / "var"),
+                "DATABASE_URL": database.url if database else f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
+                "API_KEYS": key_spec(), "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
+    settings.update(config)
+    return create_app(settings)

@@ -1,0 +1,86 @@
+"""The review of a CAR-T policy change (issue 13): the transplant window of Policy Parameters moved
+from 100 to 90 days. The diff is that one cell, the scenarios that change are named, and the newest
+audited determinations are re-evaluated under the draft: the 95-day case changes, each changed case
+opens (role audit) with both answers, and the evidence names cases by id, never by their inputs."""
+import copy
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT, as_, make_app
+
+M = f"/api/v1/models/{CAR_T_ID}"
+WINDOW = "transplant_window_days"
+
+
+def window_changed(source: str, days: int) -> str:
+    """The Policy Parameters cell of the transplant window, found by its output column's name."""
+    column = re.search(rf'<output id="([^"]+)" name="{WINDOW}"', source).group(1)
+    entry = column.replace("OutputClause_", "LiteralExpression_").replace("PolicyParameters_", "PolicyParameters_1_")
+    pattern = rf'(<outputEntry id="{entry}">\s*<text>)(\d+)(</text>)'
+    assert re.search(pattern, source), "the Policy Parameters row holds the transplant window"
+    return re.sub(pattern, rf"\g<1>{days}\g<3>", source)
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory):
+    app = make_app(tmp_path_factory.mktemp("car-t"), models=(CAR_T, CAR_T_SCENARIOS))
+    client = app.test_client()
+    request = json.loads((ROOT / "docs" / "examples" / "car-t-request.json").read_text())
+    request_date = dt.date.fromisoformat(request["Request"]["request_date"])
+    cases = {}
+    for days in (95, 150):
+        case = copy.deepcopy(request)
+        case["History"].update(transplant_type="allogeneic_hct",
+                               transplant_date=str(request_date - dt.timedelta(days=days)))
+        cases[days] = client.post("/api/v1/car-t/determinations", json=case, headers=as_("eve")).json
+    cases["plain"] = client.post("/api/v1/car-t/determinations", json=request, headers=as_("eve")).json
+    source = client.get(f"{M}/versions/1/dmn", headers=as_("ann")).get_data(as_text=True)
+    draft = client.post(f"{M}/versions", json={"content": window_changed(source, 90), "comment": "90 days"},
+                        headers=as_("ann")).json
+    review = client.get(f"{M}/versions/{draft['number']}/review", headers=as_("cat")).json
+    yield client, cases, draft, review
+    app.extensions["audit"].close()
+
+
+def test_the_diff_is_exactly_the_window_cell(reviewed):
+    _, _, _, review = reviewed
+    changes = review["evidence"]["diff"]["changes"]
+    assert [(c["kind"], c["decision"], c["column"], c["old"], c["new"]) for c in changes] == [
+        ("cell", "Policy Parameters", WINDOW, "100", "90")]
+    assert review["evidence"]["validation"]["valid"] is True
+
+
+def test_the_scenarios_that_change_are_named(reviewed):
+    _, _, _, review = reviewed
+    scenarios = review["evidence"]["scenarios"]
+    answered = {c["scenario"] for c in scenarios["impact"]["changes"] if c["decision"] in ("Determination", "Disposition")}
+    assert answered == {"Allogeneic transplant 100 days before request (boundary, excluded)"}
+    assert [f["title"] for f in scenarios["failed"]] == sorted(answered)
+    assert scenarios["run"] == scenarios["passed"] + 1
+
+
+def test_the_95_day_case_changes_and_the_others_do_not(reviewed):
+    _, cases, _, review = reviewed
+    real = review["evidence"]["real_cases"]
+    assert real["considered"] == 3 and real["changed"] == 1 and real["unchanged"] == 2
+    assert real["transitions"] == [{"old": "not_medically_necessary", "new": "medically_appropriate", "count": 1,
+                                    "cases": [cases[95]["evaluation_id"]]}]
+    changed = real["cases"][cases[95]["evaluation_id"]]
+    assert changed["old"]["findings"] == ["II"] and changed["new"]["determination"] == "medically_appropriate"
+    assert "Request" not in json.dumps(review["evidence"])       # no patient data in the evidence
+
+
+def test_a_changed_case_opens_with_both_answers_for_the_audit_role(reviewed):
+    client, cases, draft, _ = reviewed
+    url = f"{M}/versions/{draft['number']}/cases/{cases[95]['evaluation_id']}"
+    assert client.get(url, headers=as_("cat")).status_code == 403
+    opened = client.get(url, headers=as_("ida")).json
+    assert opened["inputs"]["History"]["transplant_type"] == "allogeneic_hct"
+    assert opened["recorded"]["determination"] == "not_medically_necessary"
+    assert opened["serving"]["decisions"]["Determination"]["value"] == "not_medically_necessary"
+    assert opened["draft"]["decisions"]["Determination"]["value"] == "medically_appropriate"
+    assert opened["draft"]["decisions"]["Policy Parameters"]["value"][WINDOW] == 90
+    assert (opened["serving"]["number"], opened["draft"]["number"]) == (1, draft["number"])

@@ -1,0 +1,342 @@
+"""/api/v1/models/{model}/versions: drafts, review evidence, four-eyes approval, publish, rollback.
+
+The rules are the store's (webapp.versions); this module reads requests, builds the evidence a
+reviewer reads (webapp.evidence, in a child process under a budget), and tells the registry when
+what serves changed. The console calls these same operations.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from collections import OrderedDict
+from pathlib import Path
+
+from flask import Response, current_app, g
+from werkzeug.routing import BaseConverter
+
+from webapp import bounded, evidence
+from webapp.api.common import Blueprint
+from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
+                                ErrorSchema, EvidenceQuery, PolicyVersionSchema, RejectRequest, ReviewSchema,
+                                RollbackRequest, StepRequest, VersionListSchema)
+from webapp.audit import AuditUnavailable
+from webapp.auth import require
+from webapp.drafts import checked
+from webapp.errors import ApiError
+from webapp.evidence_report import render_html, render_pdf
+from webapp.export.pdf import PdfUnavailable
+from webapp.openapi import MODEL_PARAMETER
+from webapp.scenarios import scenario_file_of
+
+bp = Blueprint("versions", __name__, url_prefix="/api/v1",
+               description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
+log = logging.getLogger("webapp.versions")
+
+
+class VersionSegment(BaseConverter):
+    """A version number's path segment: never a colon, so `PUT .../versions/1:submit` is not an edit
+    of version "1:submit" but a method the submit operation does not allow (405). Digits are checked
+    by the views (404), after the access check, so a wrong role is a 403 whatever the path."""
+    regex = r"[^/:]+"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("version", VersionSegment))
+
+NUMBER_PARAMETER = {"in": "path", "name": "number", "required": True, "example": 1,
+                    "schema": {"type": "integer", "minimum": 1}, "description": "the version's number within its model"}
+DIGEST_PARAMETER = {"in": "path", "name": "digest", "required": True, "schema": {"type": "string"},
+                    "description": "the review's digest, as GET .../review answers and an approval quotes it"}
+EVALUATION_PARAMETER = {"in": "path", "name": "evaluation_id", "required": True, "schema": {"type": "string"},
+                        "description": "the evaluation id of an audited determination"}
+_PARAMS = [MODEL_PARAMETER, NUMBER_PARAMETER]
+_FOUR_EYES = "the key lacks the role, or (approve) its holder saved content of this version: four eyes"
+
+
+def _store():
+    return current_app.extensions["versions"]
+
+
+def _registry():
+    return current_app.extensions["model_registry"]
+
+
+def _number(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 2 ** 31:
+        raise ApiError(404, f"no version {text!r}: versions are numbered 1, 2, ...")
+    return int(text)
+
+
+def _version(model: str, number: str):
+    return _store().get(model, _number(number))
+
+
+def _known_model(model: str) -> None:
+    if _registry().get(model) is None and not _store().list(model):
+        raise ApiError(404, f"no model named {model!r}")
+
+
+@bp.get("/models/<model>/versions", parameters=[MODEL_PARAMETER])
+@bp.response(200, VersionListSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such model")
+def list_versions(model: str):
+    """Every version of a model, oldest first, with its state; the number of the one serving."""
+    _known_model(model)
+    serving = _registry().get(model)
+    return {"model_id": model, "serving": serving.number if serving else None,
+            "versions": [v.as_dict(with_steps=False) for v in _store().list(model)]}
+
+
+def _saved(version, prepared: dict) -> dict:
+    return {**version.as_dict(), "validation": prepared["report"], "normalised_from": prepared["normalised_from"],
+            "note": prepared["note"]}
+
+
+@bp.post("/models/<model>/versions", parameters=[MODEL_PARAMETER])
+@require("author")
+@bp.arguments(DraftRequest)
+@bp.response(201, DraftSavedSchema, description="the new draft and the findings of its content")
+@bp.alt_response(404, schema=ErrorSchema, description="no such model or base version")
+@bp.alt_response(422, schema=ErrorSchema, description="a DTD or entity declarations, or a model too complex to analyse in time")
+def create_draft(body: dict, model: str):
+    """A new draft (from the editor or an uploaded file); validation errors are reported, not refused."""
+    _known_model(model)
+    if body["base"] is not None:
+        _store().get(model, body["base"])
+    prepared = checked(body["content"].encode("utf-8"))
+    origin = "upload" if prepared["normalised_from"] else "api"
+    version = _store().create(model, prepared["content"], g.caller, body["comment"], origin=origin,
+                              base_number=body["base"] or getattr(_registry().get(model), "number", None))
+    return _saved(version, prepared), 201
+
+
+@bp.get("/models/<model>/versions/<version:number>", parameters=_PARAMS)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+def get_version(model: str, number: str):
+    """One version with every step of its lifecycle (who, when, what, comment)."""
+    return _version(model, number).as_dict()
+
+
+@bp.get("/models/<model>/versions/<version:number>/dmn", parameters=_PARAMS)
+@bp.doc(responses={200: {"description": "the version's DMN XML",
+                         "content": {"application/xml": {"schema": {"type": "string"}}}}})
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+def get_version_dmn(model: str, number: str):
+    """The version's content, as stored."""
+    version = _version(model, number)
+    return Response(_store().content(version.sha256), mimetype="application/xml",
+                    headers={"X-Model-Version": version.sha256, "X-Version-State": version.state})
+
+
+@bp.put("/models/<model>/versions/<version:number>", parameters=_PARAMS)
+@require("author")
+@bp.arguments(DraftEditRequest)
+@bp.response(200, DraftSavedSchema, description="the saved draft and the findings of its content")
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description=(
+    "published or retired (immutable), or someone saved since `sha256`"))
+@bp.alt_response(422, schema=ErrorSchema, description="a DTD or entity declarations, or a model too complex to analyse in time")
+def save_draft(body: dict, model: str, number: str):
+    """Save an edit; it makes the version a draft again, withdrawing a submission or approval."""
+    current = _version(model, number)
+    prepared = checked(body["content"].encode("utf-8"))
+    version = _store().save(model, current.number, prepared["content"], g.caller, body["comment"], body["sha256"])
+    return _saved(version, prepared)
+
+
+@bp.post("/models/<model>/versions/<version:number>:submit", parameters=_PARAMS)
+@require("author")
+@bp.arguments(StepRequest)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description="not a draft, other content than `sha256`, or validation errors")
+def submit(body: dict, model: str, number: str):
+    """Submit a draft for approval: only content without validation errors."""
+    version = _version(model, number)
+    prepared = checked(_store().content(version.sha256))
+    if not prepared["report"]["valid"]:
+        errors = [f["message"] for f in prepared["report"]["findings"] if f["severity"] == "error"]
+        raise ApiError(409, f"version {version.number} has {len(errors)} validation error(s): fix them before "
+                            "submitting", {"validation": errors})
+    return _store().submit(model, version.number, body["sha256"], g.caller, body["comment"]).as_dict()
+
+
+def _records(model: str, limit: int) -> list[dict]:
+    audit = current_app.extensions["audit"]
+    try:
+        total, _ = audit.list(model, limit=1)
+        return audit.list(model, limit=limit, offset=max(0, total - limit))[1]
+    except AuditUnavailable as exc:
+        raise ApiError(503, "the audit store cannot be read") from exc
+
+
+def _review(model: str, version) -> tuple[str, dict]:
+    """The evidence pack of the version's content now, built once per (content, serving version,
+    newest audited case) in this process, and stored: an approval names what the approver read."""
+    serving = _registry().get(model)
+    limit = current_app.config["IMPACT_CASES"]
+    records = _records(model, limit)
+    scenario_file = scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn")
+    scenario_stamp = scenario_file.stat().st_mtime_ns if scenario_file.is_file() else None
+    key = (model, version.number, version.sha256, getattr(serving, "version", None),
+           records[-1]["id"] if records else None, len(records), scenario_stamp)
+    built = current_app.extensions.setdefault("reviews", OrderedDict())     # this process's, newest last
+    if key not in built:
+        budget = current_app.config["REVIEW_BUDGET_S"]
+        try:
+            pack = bounded.run(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
+                               _store().content(version.sha256), scenario_file, records, limit, seconds=budget)
+        except bounded.OverBudget:
+            raise ApiError(422, f"the review did not finish within the {budget:g} s budget",
+                           {"review": ["too complex to review in time"]}) from None
+        except bounded.ChildFailed as exc:
+            log.error("request_id=%s review failed: %s", g.get("request_id", ""), exc.args[-1])
+            raise ApiError(500, "internal error: quote the request id to the operators") from None
+        built[key] = (_store().put_review(version, g.caller, pack), pack)
+        while len(built) > 16:
+            built.popitem(last=False)
+    return built[key]
+
+
+@bp.get("/models/<model>/versions/<version:number>/review", parameters=_PARAMS)
+@bp.response(200, ReviewSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(422, schema=ErrorSchema, description="the review did not finish within its budget")
+@bp.alt_response(503, schema=ErrorSchema, description="the audit store cannot be read")
+def review(model: str, number: str):
+    """The evidence for approving the version's content: validation and table analysis, the diff
+    against the serving version, scenario results, coverage and impact, and the impact on the
+    newest audited determinations (by evaluation id and outcome). Approving quotes its `digest`."""
+    version = _version(model, number)
+    digest, pack = _review(model, version)
+    return {"digest": digest, "model_id": model, "number": version.number, "sha256": version.sha256,
+            "evidence": pack}
+
+
+@bp.post("/models/<model>/versions/<version:number>:approve", parameters=_PARAMS)
+@require("approver")
+@bp.arguments(ApproveRequest)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(403, schema=ErrorSchema, description=_FOUR_EYES)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description=(
+    "not submitted, other content than `sha256`, or `evidence` is not a review of this content"))
+def approve(body: dict, model: str, number: str):
+    """Approve the submitted content named by `sha256`, keeping the evidence the approver read.
+    Nobody approves a version whose content they saved, whatever their roles."""
+    version = _version(model, number)
+    _evidence_of(version, body["evidence"], body["sha256"])
+    return _store().approve(model, version.number, body["sha256"], g.caller, body["comment"],
+                            body["evidence"]).as_dict()
+
+
+@bp.post("/models/<model>/versions/<version:number>:reject", parameters=_PARAMS)
+@require("approver")
+@bp.arguments(RejectRequest)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description="not submitted, or other content than `sha256`")
+def reject(body: dict, model: str, number: str):
+    """Reject a submitted version, with the reason in `comment`."""
+    version = _version(model, number)
+    if body["evidence"]:
+        _evidence_of(version, body["evidence"], body["sha256"])
+    return _store().reject(model, version.number, body["sha256"], g.caller, body["comment"],
+                           body["evidence"]).as_dict()
+
+
+@bp.post("/models/<model>/versions/<version:number>:publish", parameters=_PARAMS)
+@require("approver")
+@bp.arguments(StepRequest)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description="not approved, or `sha256` is not the approved content")
+def publish(body: dict, model: str, number: str):
+    """Serve the approved content named by `sha256`; the version serving until now is retired.
+    One transaction: every later request, to any worker, answers with the new version."""
+    version = _version(model, number)
+    published = _store().publish(model, version.number, body["sha256"], g.caller, body["comment"])
+    _registry().changed()
+    return published.as_dict()
+
+
+@bp.post("/models/<model>/versions/<version:number>:rollback", parameters=_PARAMS)
+@require("admin")
+@bp.arguments(RollbackRequest)
+@bp.response(200, PolicyVersionSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version")
+@bp.alt_response(409, schema=ErrorSchema, description="the version never served, or serves now")
+def rollback(body: dict, model: str, number: str):
+    """Serve again, at once, a version that served before (with the reason)."""
+    version = _version(model, number)
+    restored = _store().rollback(model, version.number, g.caller, body["reason"])
+    _registry().changed()
+    return restored.as_dict()
+
+
+def _evidence_of(version, digest: str, sha: str) -> None:
+    found = _store().review(version, digest)
+    if found is None:
+        raise ApiError(409, "no review with this digest for this version: read GET .../review first",
+                       {"evidence": [digest]})
+    if found["sha256"] != sha:
+        raise ApiError(409, "the review is of other content than the one named: review it again",
+                       {"evidence": [digest]})
+
+
+@bp.get("/models/<model>/versions/<version:number>/reviews/<digest>", parameters=[*_PARAMS, DIGEST_PARAMETER])
+@bp.arguments(EvidenceQuery, location="query", as_kwargs=True)
+@bp.doc(responses={200: {"description": "the evidence pack: JSON, or a report in HTML or PDF", "content": {
+    "application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}},
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+@bp.alt_response(404, schema=ErrorSchema, description="no such version or review")
+@bp.alt_response(503, schema=ErrorSchema, description="PDF needs Chromium, which is not installed")
+def evidence_pack(model: str, number: str, digest: str, format: str):
+    """An evidence pack as it was read (an approval's `details.evidence` names it), for the file."""
+    version = _version(model, number)
+    found = _store().review(version, digest)
+    if found is None:
+        raise ApiError(404, f"version {version.number} has no review {digest!r}")
+    name = f"{model}-v{version.number}-evidence-{digest[:12]}"
+    document = {"digest": digest, "model_id": model, "number": version.number, "sha256": found["sha256"],
+                "reviewed_by": found["actor"], "reviewed_at": found["at"], "evidence": found["evidence"],
+                "version": version.as_dict()}
+    if format == "json":
+        return Response(json.dumps(document, indent=2), mimetype="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+    html = render_html(document)
+    if format == "html":
+        return Response(html, mimetype="text/html")
+    try:
+        pdf = render_pdf(html)
+    except PdfUnavailable as exc:
+        raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
+    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
+@bp.get("/models/<model>/versions/<version:number>/cases/<evaluation_id>", parameters=[*_PARAMS, EVALUATION_PARAMETER])
+@require("audit")
+@bp.response(200, CaseSchema)
+@bp.alt_response(404, schema=ErrorSchema, description="no such version or evaluation of this model")
+@bp.alt_response(503, schema=ErrorSchema, description="the audit store cannot be read")
+def case(model: str, number: str, evaluation_id: str):
+    """One audited determination (its inputs: patient data) answered by the serving version and by
+    this version, every decision traced: a changed case of the review, opened."""
+    version = _version(model, number)
+    try:
+        record = current_app.extensions["audit"].get(evaluation_id)
+    except AuditUnavailable as exc:
+        raise ApiError(503, "the audit store cannot be read") from exc
+    if record is None or record["model_id"] != model:
+        raise ApiError(404, f"no evaluation {evaluation_id!r} of model {model!r}")
+    serving = _registry().get(model)
+    try:
+        sides = bounded.run(evidence.case, serving, _store().content(version.sha256), record,
+                            seconds=current_app.config["VALIDATION_BUDGET_S"])
+    except (bounded.OverBudget, bounded.ChildFailed) as exc:
+        log.error("request_id=%s case evaluation failed: %s", g.get("request_id", ""), exc.args[-1])
+        raise ApiError(422, "the version cannot answer this case", {"case": [type(exc).__name__]}) from None
+    sides["serving"]["number"] = getattr(serving, "number", None)
+    sides["draft"]["number"] = version.number
+    return {"evaluation_id": record["id"], "created_at": record["created_at"], "inputs": record["inputs"],
+            "recorded": record["outputs"], **sides}
