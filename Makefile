@@ -22,8 +22,8 @@ install: $(STAMP)
 # Browser checks use Debian's Chromium, never a tool's own download; wrk loads the server in `make bench`;
 # the tests and the benchmark start their own PostgreSQL server from Debian's binaries.
 system-deps:
-	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium wrk postgresql; fi
+	@if ! command -v chromium >/dev/null || ! command -v wrk >/dev/null || ! command -v pdftoppm >/dev/null || ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium wrk postgresql poppler-utils; fi
 
 node-deps:
 	@if [ -f $(MODELERS)/package-lock.json ]; then \
