@@ -128,6 +128,12 @@ class PostgresServer:
             conn.execute(f"ALTER SCHEMA public OWNER TO {OWNER}")
         return dbname
 
+    def terminate(self, dbname: str, user: str = SERVICE_LOGIN) -> int:
+        """Cut `user`'s connections to `dbname`, as a server restart would; how many."""
+        with self._superuser() as conn:
+            return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE usename = %s AND datname = %s", (user, dbname)).fetchone()[0]
+
     def drop_database(self, dbname: str) -> None:
         self._janitor(dbname).drop()
 

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from webapp import migrate
-from webapp.audit import AuditStore
+from webapp.audit import AuditStore, AuditUnavailable
 from webapp.cli import main
 
 ROW = {"id": "e1", "model_id": "m", "model_version": "v", "endpoint": "t", "caller": "c",
@@ -114,3 +114,16 @@ def test_the_migrate_command_run_by_the_owner_prepares_the_service_login(postgre
         service.close()
     finally:
         postgres_server.drop_database(dbname)
+
+
+def test_a_lost_connection_refuses_one_answer_then_reconnects(postgres_database):
+    """A server restart or a killed backend: the write in flight is refused (503, no answer without
+    its record); the next one opens a new connection."""
+    opened = AuditStore(postgres_database.url)
+    opened.record([dict(ROW)])
+    assert postgres_database.server.terminate(postgres_database.dbname) >= 1
+    with pytest.raises(AuditUnavailable):
+        opened.record([dict(ROW, id="e2")])
+    opened.record([dict(ROW, id="e3")])
+    opened.close()
+    assert postgres_database.stored_ids() == ["e1", "e3"]
