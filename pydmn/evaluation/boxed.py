@@ -52,12 +52,12 @@ class DMNFunction(FeelFunction):
             unknown = set(named) - set(self.params)
             if unknown:
                 return scope.report("invalid-argument",
-                             f"{self.name} has no parameter {sorted(unknown)[0]!r}",
+                                    f"{self.name} has no parameter {sorted(unknown)[0]!r}",
                              self.element_id)
             args = [named.get(p) for p in self.params]
         elif len(args) != len(self.params):
-            return scope.report("invalid-argument",
-                         f"{self.name} takes {len(self.params)} arguments, got {len(args)}",
+            return scope.report("invalid-argument", f"{self.name} takes {len(self.params)} "
+                                                    f"arguments, got {len(args)}",
                          self.element_id)
         values = {}
         for p, a, t in zip(self.params, args, self.param_types):
@@ -69,7 +69,7 @@ class DMNFunction(FeelFunction):
         depth = getattr(self._depth, "n", 0)
         if depth >= MAX_DEPTH:
             return scope.report("limit", f"recursion deeper than {MAX_DEPTH} in {self.name}",
-                         self.element_id)
+                                self.element_id)
         # The body sees its defining scope, but reports into the caller's message list.
         local = (self.closure or scope).child(values)     # arguments are FEEL values
         local.messages = scope.messages
@@ -156,8 +156,8 @@ class BoxedCompiler:
     def c_LiteralExpression(self, expr: el.LiteralExpression) -> Compiled:
         if expr.expression_language not in FEEL_LANGUAGES:
             lang = expr.expression_language
-            return lambda scope: scope.report("unsupported",
-                                       f"expression language {lang!r} is not supported", expr.id)
+            return lambda scope: scope.report(
+                "unsupported", f"expression language {lang!r} is not supported", expr.id)
         if not expr.text.strip():
             return _null
         return self.feel(expr.text, expr.id, expr.line)
@@ -242,7 +242,7 @@ class BoxedCompiler:
             if test is None or test is False:
                 return other(scope)
             return scope.report("invalid-type", "conditional: the if expression is not a boolean",
-                         expr.id)
+                                expr.id)
         return run
 
     def c_Filter(self, expr: el.Filter) -> Compiled:
@@ -252,7 +252,7 @@ class BoxedCompiler:
             items = source(scope)
             if not isinstance(items, list):
                 return scope.report("invalid-type", "filter: the in expression is not a list",
-                             expr.id)
+                                    expr.id)
             out = []
             for item in items:
                 values = dict(item) if isinstance(item, dict) else {}
@@ -261,8 +261,8 @@ class BoxedCompiler:
                 if keep is True:
                     out.append(item)
                 elif keep is not None and keep is not False:
-                    return scope.report("invalid-type", "filter: the match expression is not a "
-                                 "boolean", expr.id)
+                    return scope.report("invalid-type", "filter: the match expression is "
+                                                        "not a boolean", expr.id)
             return out
         return run
 
@@ -275,13 +275,13 @@ class BoxedCompiler:
             if not isinstance(items, list):
                 # DMN 1.5 boxed iterators do not wrap a single value into a list (TCK 1152-1154).
                 return scope.report("invalid-type", f"{kind}: the in expression is not a list",
-                             expr.id)
+                                    expr.id)
             results = [body(scope.child({var: item})) for item in items]
             if kind == "for":
                 return results
             if any(not isinstance(r, bool) for r in results):
-                return scope.report("invalid-type", f"{kind}: the satisfies expression is not a "
-                             "boolean", expr.id)
+                return scope.report("invalid-type", f"{kind}: the satisfies expression is "
+                                                    "not a boolean", expr.id)
             return any(results) if kind == "some" else all(results)
         return run
 

@@ -160,15 +160,15 @@ class _Unit:
             links = tuple(self.link(r.kind, r.href, d) for r in d.requirements
                           if r.kind != "authority")
             found[d.name] = links
-            edges[(defs.namespace, d.id)] = [link.key for link in links
-                                             if link.kind == "decision"]
+            edges[(defs.namespace, d.name)] = [link.key for link in links
+                                               if link.kind == "decision"]
         for b in defs.bkms.values():
             for r in b.requirements:
                 if r.kind == "knowledge":
                     self.link(r.kind, r.href, b)
 
         def cycle(key):
-            element = self.builder.graph.nodes[key]
+            element = defs.decisions[key[1]]
             return ModelError(f"decision {element.name!r} requires itself (cycle in the "
                               f"requirements)", file=self.file, line=element.line,
                               element_id=element.id)

@@ -20,7 +20,9 @@ class Link(NamedTuple):
 
     @property
     def key(self) -> tuple[str, str]:
-        return self.namespace, self.element.id
+        """(namespace, name): what a run files results under (names are unique in a model;
+        ids may be missing)."""
+        return self.namespace, self.element.name
 
     @property
     def variable(self) -> str:

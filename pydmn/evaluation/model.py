@@ -70,7 +70,7 @@ class Model:
             decide(self, run, defs.decisions[name])
         result.messages[:] = run.messages
         for name, d in defs.decisions.items():
-            found = run.results.get((self.namespace, d.id))
+            found = run.results.get((self.namespace, name))
             result.decisions[name] = found or DecisionResult(name, d.id)
         return result
 

@@ -22,10 +22,11 @@ class Run:
     inputs: dict[str, dict]       # namespace -> the values given for that model's input data
     messages: list                # the request's messages (StrictMessages in strict mode)
     root: str | None              # the namespace whose undeclared inputs are free variables
-    overrides: dict = field(default_factory=dict)   # (namespace, id) -> a decision's value
-    results: dict = field(default_factory=dict)     # (namespace, id) -> DecisionResult
+    # decisions and inputs by (namespace, name): names are unique in a model, ids may be missing
+    overrides: dict = field(default_factory=dict)   # -> a decision's value (a service's input)
+    results: dict = field(default_factory=dict)     # -> DecisionResult
+    missing: set = field(default_factory=set)       # inputs reported missing
     bases: dict = field(default_factory=dict)       # namespace -> Scope of its input values
-    missing: set = field(default_factory=set)       # (namespace, id) of inputs reported missing
 
 
 def input_value(value, name: str, scope: Scope, element_id: str | None = None):
@@ -78,7 +79,7 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
     stack, expanded = [(model, d, False)], set()
     while stack:
         unit, decision, ready = stack.pop()
-        key = (unit.namespace, decision.id)
+        key = (unit.namespace, decision.name)
         if key in run.results:
             continue
         if ready:       # pushed below what it requires, which is evaluated by now
@@ -92,11 +93,11 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
             stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
                           link.element, False) for link in unit.requirements[decision.name]
                          if link.kind == "decision")
-    return run.results[(model.namespace, d.id)]
+    return run.results[(model.namespace, d.name)]
 
 
 def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
-    key = (model.namespace, d.id)
+    key = (model.namespace, d.name)
     if key in run.results:
         return
     if key in run.overrides:

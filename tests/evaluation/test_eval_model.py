@@ -27,6 +27,13 @@ def test_a_decision_required_on_two_paths_is_evaluated_first_and_once(order):
     assert (result["A"], result["B"], result["C"]) == (3, 2, 1) and result.messages == []
 
 
+def test_decisions_without_ids_keep_their_own_results():
+    body = "".join(f'<decision name="N{i}"><literalExpression><text>{i}</text></literalExpression>'
+                   "</decision>" for i in range(3))
+    result = pydmn.load(definitions(body)).evaluate({})
+    assert [result[f"N{i}"] for i in range(3)] == [0, 1, 2]
+
+
 def test_only_the_requested_decision_and_its_requirements_run():
     body = (input_data("n", "number") + decision("A", literal("n + 1"), inputs=["n"])
             + decision("B", literal("A * 2"), decisions=["A"]) + decision("Z", literal("1")))

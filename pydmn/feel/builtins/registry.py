@@ -152,7 +152,3 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
         return fn
     return register
 
-
-def alias(new: str, old: str) -> None:
-    """A second FEEL name for a built-in (older spellings the TCK still uses)."""
-    BUILTINS[new] = BUILTINS[old]
