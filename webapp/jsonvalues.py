@@ -5,28 +5,8 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from pydmn import FeelFunction, Range, YearsMonths
-from pydmn.feel.values import FEEL_CONTEXT
-
-
-def _duration(delta: dt.timedelta) -> str:
-    total = int(delta.total_seconds())
-    micro = delta.microseconds
-    sign = "-" if total < 0 else ""
-    total = abs(total)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    out = f"{sign}P{days}D" if days else f"{sign}P"
-    if hours or minutes or seconds or micro or not days:
-        out += "T"
-        if hours:
-            out += f"{hours}H"
-        if minutes:
-            out += f"{minutes}M"
-        if seconds or micro or not (hours or minutes):
-            out += f"{seconds}.{micro:06d}S".replace(".000000S", "S") if micro else f"{seconds}S"
-    return out
+from pydmn import FeelFunction, Range, YearsMonths, duration_text
+from pydmn.feel import FEEL_CONTEXT
 
 
 def to_json(value):
@@ -45,13 +25,8 @@ def to_json(value):
         return [to_json(v) for v in value]
     if isinstance(value, (dt.date, dt.time)):
         return value.isoformat()
-    if isinstance(value, dt.timedelta):
-        return _duration(value)
-    if isinstance(value, YearsMonths):
-        months = value.months
-        sign = "-" if months < 0 else ""
-        y, m = divmod(abs(months), 12)
-        return f"{sign}P{y}Y{m}M"
+    if isinstance(value, (dt.timedelta, YearsMonths)):
+        return duration_text(value)
     if isinstance(value, (Range, FeelFunction)):
         return str(value)
     return str(value)
