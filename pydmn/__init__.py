@@ -23,12 +23,13 @@ from pydmn.feel.operators import duration_text
 from pydmn.feel.values import FeelFunction, Range, YearsMonths
 from pydmn.model import elements
 from pydmn.model.dmn13 import to_dmn13
+from pydmn.model.namespaces import MODEL_VERSIONS
 from pydmn.model.reader import read
 from pydmn.model.types import DataType
 from pydmn.model.walk import NamedTable, decision_tables
 
 __all__ = ["load", "read", "Model", "Result", "DecisionResult", "MatchedRule", "DataType",
-           "decision_tables", "NamedTable", "elements", "to_dmn13", "feel",
+           "decision_tables", "NamedTable", "elements", "to_dmn13", "MODEL_VERSIONS", "feel",
            "Message", "SEVERITY", "DMNError", "ModelError", "FeelSyntaxError", "EvaluationError",
            "EvaluationFailed", "YearsMonths", "Range", "FeelFunction", "duration_text",
            "parse_date", "parse_time", "parse_date_and_time", "parse_duration"]
