@@ -11,7 +11,9 @@ from xml.sax.saxutils import escape
 import openpyxl
 from openpyxl.styles import Border, Side
 
-DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
+from pydmn import MODEL_VERSIONS
+
+DMN13 = next(ns for ns, version in MODEL_VERSIONS.items() if version == "1.3")
 
 
 @dataclass

@@ -16,23 +16,26 @@ import datetime as dt
 from pydmn.feel import ast, widedates
 from pydmn.feel.values import FeelFunction, Range, kind_of
 
-# The FEEL type names a value's kind answers (the spec writes them with or without `feel:`, and
-# DMN 1.1 in XML Schema's spelling).
-_KIND_NAMES = {"number", "string", "boolean", "date", "time", "date and time",
-               "days and time duration", "years and months duration", "list", "context",
-               "range", "function"}
-TYPE_NAMES = {**{n: n for n in _KIND_NAMES}, **{"feel." + n: n for n in _KIND_NAMES},
+# Every spelling of FEEL's type names in DMN 1.1 to 1.6 (with or without `feel.`, and DMN 1.1's
+# XML Schema names), mapped to the FEEL name: value kinds, and Any, Null and `duration` (either).
+_NAMES = {"number", "string", "boolean", "date", "time", "date and time",
+          "days and time duration", "years and months duration", "list", "context", "range",
+          "function", "Any", "Null", "duration"}
+TYPE_NAMES = {**{n: n for n in _NAMES}, **{"feel." + n: n for n in _NAMES},
               "dayTimeDuration": "days and time duration",
               "yearMonthDuration": "years and months duration", "dateTime": "date and time"}
+_DURATIONS = ("days and time duration", "years and months duration")
 
 
 def _base(value, name: str) -> bool | None:
     """`value instance of name` for FEEL's own type names; None for other names."""
-    if name in ("Any", "feel.Any"):
-        return value is not None
-    if name in ("Null", "feel.Null"):
-        return value is None
     kind = TYPE_NAMES.get(name)
+    if kind == "Any":
+        return value is not None
+    if kind == "Null":
+        return value is None
+    if kind == "duration":
+        return kind_of(value) in _DURATIONS
     return None if kind is None else kind_of(value) == kind
 
 

@@ -22,22 +22,14 @@ from pydmn.feel.builtins.temporal_parse import (
     parse_date, parse_date_and_time, parse_duration, parse_time,
 )
 from pydmn.feel.scope import Scope
+from pydmn.feel.typecheck import TYPE_NAMES
 from pydmn.feel.values import YearsMonths, kind_of
 from pydmn.model.elements import ItemDefinition
 
 MAX_TYPE_DEPTH = 64      # item definitions whose typeRef names another, in a chain
 
-# Every spelling of the built-in types across DMN 1.1 - 1.6, mapped to its FEEL name.
-BUILTIN_TYPES = {
-    "number": "number", "string": "string", "boolean": "boolean", "date": "date",
-    "time": "time", "date and time": "date and time", "dateTime": "date and time",
-    "days and time duration": "days and time duration",
-    "dayTimeDuration": "days and time duration",
-    "years and months duration": "years and months duration",
-    "yearMonthDuration": "years and months duration",
-    "duration": "duration", "Any": "Any", "context": "context", "list": "list",
-    "function": "function", "range": "range", "Null": "Any",
-}
+# A typeRef of Null constrains nothing a value could be.
+BUILTIN_TYPES = {**TYPE_NAMES, "Null": "Any", "feel.Null": "Any"}
 
 
 @dataclass(slots=True, eq=False)
