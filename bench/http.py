@@ -1,5 +1,6 @@
-"""Service benchmark: wrk against POST /api/v1/car-t/determinations under gunicorn (audit store on,
-SQLite in a temp dir), beside a bare Flask echo of the same JSON on the same gunicorn settings."""
+"""Service benchmark: wrk against POST /api/v1/car-t/determinations under gunicorn (audit store on:
+SQLite in a temp dir, or PostgreSQL, `run_postgres`), beside a bare Flask echo of the same JSON on
+the same gunicorn settings."""
 from __future__ import annotations
 
 import json
@@ -37,11 +38,11 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start(app: str, tmp: Path, workers: int):
+def _start(app: str, tmp: Path, workers: int, database_url: str):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "CAR_T_API_KEYS"}
     env.update(PORT=str(port), HOST="127.0.0.1", CAR_T_VAR_DIR=str(tmp / "var"),
-               DATABASE_URL=f"sqlite:///{tmp / 'var' / 'audit.sqlite3'}", WEB_CONCURRENCY=str(workers),
+               DATABASE_URL=database_url, WEB_CONCURRENCY=str(workers),
                LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
     # Same server settings for both apps: the service's own gunicorn configuration.
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp/gunicorn_conf.py"), app],
@@ -97,16 +98,18 @@ def _wrk(url, body_file, key, seconds, threads, connections):
             "p99_ms": int(p99) / 1000, "errors": int(errors), "non2xx": int(non2xx)}
 
 
-def run(seconds=10, workers=None, connections=8):
+def run(seconds=10, workers=None, connections=8, database_url=None, bare=True):
     workers = workers or int(os.environ.get("WEB_CONCURRENCY", gunicorn_conf.workers))
     body = car_t_body()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        database_url = database_url or f"sqlite:///{tmp / 'var' / 'audit.sqlite3'}"
         body_file = tmp / "body.json"
         body_file.write_text(json.dumps(body))
-        for label, app, path in (("service", "webapp.wsgi:app", ROUTE), ("bare Flask echo", "bench.bare_app:app", "/echo")):
-            proc, base, key = _start(app, tmp, workers)
+        apps = (("service", "webapp.wsgi:app", ROUTE), ("bare Flask echo", "bench.bare_app:app", "/echo"))
+        for label, app, path in apps[:2 if bare else 1]:
+            proc, base, key = _start(app, tmp, workers, database_url)
             try:
                 status, answer = _check(base, path, key if label == "service" else None, body)
                 if label == "service" and "determination" not in answer:
@@ -115,7 +118,7 @@ def run(seconds=10, workers=None, connections=8):
                            threads=2, connections=connections)
                 if label == "service":
                     row["determination"] = answer["determination"]
-                    row["audit_records"] = _count_audit(tmp / "var" / "audit.sqlite3")
+                    row["audit_records"] = _count_audit(database_url)
                 rows.append({"endpoint": label, "path": path, "workers": workers,
                              "connections": connections, "seconds": seconds, **row})
             finally:
@@ -123,16 +126,28 @@ def run(seconds=10, workers=None, connections=8):
     return rows
 
 
-def _count_audit(db: Path):
-    import sqlite3
-    if not db.exists():
-        return None
-    con = sqlite3.connect(db)
+def _count_audit(database_url: str) -> int:
+    from webapp.audit import AuditStore
+    store = AuditStore(database_url)
     try:
-        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
-        return {t: con.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+        return store.list(limit=1)[0]
     finally:
-        con.close()
+        store.close()
+
+
+def run_postgres(seconds=10, workers=None, connections=8):
+    """The service alone on a PostgreSQL server of its own (Debian's, fsync on, as in production;
+    tests/webapp/databases.py), migrated by the owner role and used by the service's login."""
+    sys.path.insert(0, str(ROOT / "tests" / "webapp"))
+    from databases import OWNER, PostgresServer
+    from webapp import migrate
+    server = PostgresServer(durable=True).start()
+    try:
+        dbname = server.create_database()
+        migrate.upgrade(server.url(dbname, OWNER))
+        return run(seconds, workers, connections, database_url=server.url(dbname), bare=False)
+    finally:
+        server.stop()
 
 
 if __name__ == "__main__":
