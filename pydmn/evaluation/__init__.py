@@ -1,1 +1,2 @@
-"""Evaluation of a loaded model: requirements graph, boxed expressions, decision tables, results."""
+"""Internal: loading (builder) and evaluation of a model - requirements graph, boxed expressions,
+decision tables, results. Use it through `pydmn` (load, Model, Result)."""

@@ -68,10 +68,11 @@ class Model:
         run = Run(by_ns, StrictMessages() if strict else result.messages, root=self.namespace)
         for name in wanted:
             decide(self, run, defs.decisions[name])
-        result.messages[:] = run.messages
+        if strict:
+            result.messages.extend(run.messages)
+        ns, results = self.namespace, run.results
         for name, d in defs.decisions.items():
-            found = run.results.get((self.namespace, name))
-            result.decisions[name] = found or DecisionResult(name, d.id)
+            result.decisions[name] = results.get((ns, name)) or DecisionResult(name, d.id)
         return result
 
     def _route(self, given: dict, by_ns: dict) -> None:

@@ -76,6 +76,13 @@ def _not_given(run: Run, link) -> None:
 def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
     """The decision's result in this run, evaluating first what it requires, deepest first
     (iteratively: a requirements chain may be as long as a model is large)."""
+    key = (model.namespace, d.name)
+    for link in model.requirements[d.name]:
+        if link.kind == "decision" and link.key not in run.results:
+            break
+    else:
+        _evaluate(model, run, d)        # nothing left to evaluate first
+        return run.results[key]
     stack, expanded = [(model, d, False)], set()
     while stack:
         unit, decision, ready = stack.pop()
@@ -93,7 +100,7 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
             stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
                           link.element, False) for link in unit.requirements[decision.name]
                          if link.kind == "decision")
-    return run.results[(model.namespace, d.name)]
+    return run.results[key]
 
 
 def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
@@ -107,25 +114,26 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
     values: dict[str, Any] = {}
     given = run.inputs.get(model.namespace, ())
     for link in model.requirements[d.name]:
-        kind = link.kind
-        if kind == "input" and link.prefix is None:     # in the base scope
-            if link.element.name not in given:
+        kind, namespace, element, prefix = link
+        name = element.name
+        if kind == "input" and prefix is None:     # in the base scope
+            if name not in given:
                 _not_given(run, link)
             continue
-        owner = model if link.prefix is None else model.imports[link.prefix]
+        owner = model if prefix is None else model.imports[prefix]
         if kind == "decision":
-            value = run.results[link.key].value
+            value = run.results[namespace, name].value
         elif kind == "input":
-            if link.element.name not in run.inputs.get(link.namespace, ()):
+            if name not in run.inputs.get(namespace, ()):
                 _not_given(run, link)
-            value = base_scope(owner, run).variables[link.element.name]
+            value = base_scope(owner, run).variables[name]
         else:
             continue
-        if link.prefix:
-            nested.setdefault(link.prefix, dict(owner.functions))[link.element.name] = value
+        if prefix:
+            nested.setdefault(prefix, dict(owner.functions))[name] = value
             values[link.variable] = value
         else:
-            values[link.element.name] = value
+            values[name] = value
     values.update(nested)
     messages: list = StrictMessages() if isinstance(run.messages, StrictMessages) else []
     scope = base_scope(model, run).child(values)

@@ -1,5 +1,5 @@
-"""FEEL's built-in functions (DMN 1.5 10.3.4), one module per family; `BUILTINS` maps each FEEL
-name to its function. Importing a family module registers its functions."""
+"""Internal: FEEL's built-in functions (DMN 1.5 10.3.4), one module per family; `BUILTINS` maps
+each FEEL name to its function. Importing a family module registers its functions."""
 from pydmn.feel.builtins.registry import BUILTINS, Invalid, builtin
 
 from pydmn.feel.builtins import (  # noqa: F401  (registration by import)
