@@ -33,15 +33,25 @@ def test_base_case_is_appropriate_and_audited(client):
     r = client.post("/api/v1/car-t/determinations", json=CASE, headers=H)
     assert r.status_code == 200
     assert r.json["determination"] == "medically_appropriate" and r.json["failed_criteria"] == []
+    assert r.json["disposition"] == "approve" and r.json["findings"] == []
     assert "Determination" in r.json["trace"] and len(r.json["model_version"]) == 64
     rec = client.get(f"/api/v1/evaluations/{r.json['evaluation_id']}", headers=H).json
-    assert rec["outputs"]["determination"] == "medically_appropriate"
+    assert rec["outputs"]["determination"] == "medically_appropriate" and rec["outputs"]["disposition"] == "approve"
 
 
 def test_missing_section_is_422(client):
     bad = {k: v for k, v in CASE.items() if k != "History"}
     r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
     assert r.status_code == 422 and "History" in r.json["errors"]["body"]
+
+
+def test_values_outside_the_data_dictionary_ranges_are_422(client):
+    for section, field, value in (("Request", "infusions_requested", 0), ("Documentation", "karnofsky", 500),
+                                  ("Documentation", "ecog", 9)):
+        bad = json.loads(json.dumps(CASE))
+        bad[section][field] = value
+        r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
+        assert r.status_code == 422 and field in r.json["errors"]["body"][section]
 
 
 def test_dates_are_checked_and_reach_the_engine_as_dates(client):
