@@ -29,8 +29,10 @@ def _target(namespace: str | None) -> str | None:
     return namespace
 
 
-def to_dmn13(source: bytes) -> bytes:
-    """Return the DMN 1.3 form of `source` (bytes of a DMN 1.3-1.6 file)."""
+def to_dmn13(source: bytes, keep_extensions: bool = False) -> bytes:
+    """Return the DMN 1.3 form of `source` (bytes of a DMN 1.3-1.6 file). `keep_extensions`
+    keeps the KIE editor's extensions (1.3 allows foreign extensions), for a round trip."""
+    dropped = set() if keep_extensions else KIE_NAMESPACES
     parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
     try:
         root = etree.fromstring(source, parser)
@@ -44,7 +46,7 @@ def to_dmn13(source: bytes) -> bytes:
     if newer:
         raise ModelError("uses DMN 1.4+ constructs with no DMN 1.3 form: " + ", ".join(newer))
     for element in list(root.iter(etree.Element)):
-        if etree.QName(element).namespace in KIE_NAMESPACES:
+        if etree.QName(element).namespace in dropped:
             parent = element.getparent()
             parent.remove(element)
             if etree.QName(parent).localname == "extension" and len(parent) == 0:
@@ -53,14 +55,14 @@ def to_dmn13(source: bytes) -> bytes:
         qname = etree.QName(element)
         element.tag = etree.QName(_target(qname.namespace), qname.localname).text
         for attr in list(element.attrib):
-            if etree.QName(attr).namespace in KIE_NAMESPACES:
+            if etree.QName(attr).namespace in dropped:
                 del element.attrib[attr]
     for attr in ("expressionLanguage", "typeLanguage"):
         if root.get(attr) in FEEL_NAMESPACES:
             root.set(attr, FEEL13)
     nsmap = {None: DMN13, "dmndi": DMNDI13, "dc": DC, "di": DI}
     nsmap.update({p: u for p, u in root.nsmap.items()
-                  if p and p not in nsmap and u not in KIE_NAMESPACES | MODEL_NAMESPACES
+                  if p and p not in nsmap and u not in dropped | MODEL_NAMESPACES
                   | DMNDI_NAMESPACES | FEEL_NAMESPACES})
     # lxml fixes a namespace map at creation, so the cleaned tree is copied under the 1.3 map.
     new_root = etree.Element(root.tag, nsmap=nsmap)
