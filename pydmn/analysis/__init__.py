@@ -16,11 +16,12 @@ from pydmn.analysis.feel_check import FeelCheck
 from pydmn.analysis.findings import Finding, has_errors
 from pydmn.analysis.locations import SourceMap
 from pydmn.analysis.schema import validate_schema
-from pydmn.analysis.semantics import Semantics, tables_of
+from pydmn.analysis.semantics import Semantics
 from pydmn.analysis.tables import analyse_table
 from pydmn.errors import DMNError, FeelSyntaxError, ModelError
 from pydmn.model.names import feel_names
 from pydmn.model.reader import parse_definitions, read_source
+from pydmn.model.walk import decision_tables
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
            "validate_schema", "model_files"]
@@ -42,14 +43,14 @@ def validate_definitions(defs, file: str | None = None, data: bytes | None = Non
     semantics = Semantics(defs, file, smap)
     findings = semantics.run()
     FeelCheck(defs, smap, engine_names(defs, imported), findings.append, file, imported).run()
-    findings += diagram_findings(defs, smap, file)
+    findings += diagram_findings(defs, file)
 
     def column_info(clause):
         inputs = {i.name: i for i in defs.input_data.values()}
         ref = clause.type_ref or getattr(inputs.get((clause.text or "").strip()), "type_ref", None)
         return semantics.resolve(ref)
 
-    for name, owner, table in tables_of(defs):
+    for name, owner, table in decision_tables(defs):
         findings += analyse_table(table, table.id or owner.id, column_info, name, smap, file)
     return findings
 

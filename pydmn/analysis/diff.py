@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from pydmn.analysis.cells import literal
-from pydmn.analysis.semantics import tables_of
 from pydmn.model import elements as el
+from pydmn.model.walk import decision_tables
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +141,8 @@ class Differ:
     def run(self) -> list[Change]:
         self.elements()
         self.item_definitions()
-        old_t = {name: (owner, table) for name, owner, table in tables_of(self.old)}
-        new_t = {name: (owner, table) for name, owner, table in tables_of(self.new)}
+        old_t = {name: (owner, table) for name, owner, table in decision_tables(self.old)}
+        new_t = {name: (owner, table) for name, owner, table in decision_tables(self.new)}
         for name in old_t.keys() - new_t.keys():
             self.add("table-removed", f"decision table of {name!r} removed", decision=name,
                      element_id=old_t[name][1].id)

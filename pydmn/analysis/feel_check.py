@@ -16,6 +16,7 @@ from pydmn.analysis.names import BOOLEAN, FUNCTION, ListOf, NameCheck, Scope, St
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel.parser import parse_expression, parse_unary_tests
 from pydmn.model import elements as el
+from pydmn.model.walk import decision_tables
 
 FEEL_LANGUAGES = ("", "feel", "https://www.omg.org/spec/dmn/20191111/feel/",
                   "https://www.omg.org/spec/dmn/20211108/feel/",
@@ -44,14 +45,6 @@ def output_name(clause, owner_name: str | None = None) -> str:
     return clause.name or clause.label or owner_name or clause.id or ""
 
 
-def table_name(owner, table, nested: bool) -> str:
-    """A table that is its owner's whole logic is named after the owner; a nested one after the
-    owner and its label (or id), so names stay unique across versions."""
-    if not nested:
-        return owner.name
-    return f"{owner.name} / {table.label or table.id or 'table'}"
-
-
 class FeelCheck:
     def __init__(self, defs: el.Definitions, smap: SourceMap, names: frozenset,
                  add: Callable[[Finding], None], file: str | None = None,
@@ -60,6 +53,7 @@ class FeelCheck:
         self.imported = imported or {}            # import prefix -> Definitions | None
         self.types = Types(defs, [i.name for i in defs.imports])
         self.root = Scope({})
+        self.table_names = {id(t.table): t.name for t in decision_tables(defs)}
 
     # -- reporting --------------------------------------------------------------------------------
     def finding(self, severity, code, message, where: Where, line=None):
@@ -258,7 +252,7 @@ class FeelCheck:
         return declared
 
     def table(self, t: el.DecisionTable, scope: Scope, owner, path, extra):
-        name = table_name(owner, t, bool(path))
+        name = self.table_names[id(t)]
         base = Where(t.id or owner.id, t.line, table=name)
         input_types = []
         for clause in t.inputs:

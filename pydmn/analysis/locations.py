@@ -1,6 +1,5 @@
 """Where each piece of FEEL text stands in the file: the line of a cell's own `<text>`, not its
-rule's, so a finding points at the cell a modeler has to fix; and the requirements' ids, which
-diagram edges refer to.
+rule's, so a finding points at the cell a modeler has to fix.
 
 The model elements keep one line per element; cells, input expressions and value lists are not
 elements of their own there, so their lines are read from the XML once here.
@@ -10,7 +9,6 @@ from __future__ import annotations
 from lxml import etree
 
 ENTRY_TAGS = ("inputEntry", "outputEntry", "annotationEntry")
-REQUIREMENT_TAGS = ("informationRequirement", "knowledgeRequirement", "authorityRequirement")
 
 
 def _local(node) -> str:
@@ -29,8 +27,6 @@ class SourceMap:
         self.rule_cells: dict[object, dict[str, list[int | None]]] = {}
         self.texts: dict[str, int | None] = {}      # element id -> line of its <text>
         self.owned: dict[tuple[str, str], int | None] = {}   # (owner id, child tag) -> line
-        # (kind, requirement id, owner element id, line) of every requirement in the file
-        self.requirements: list[tuple[str, str | None, str | None, int | None]] = []
         if not data:
             return
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -52,10 +48,6 @@ class SourceMap:
                 owner = node.getparent()
                 if owner is not None and owner.get("id"):
                     self.owned[(owner.get("id"), local)] = _text_line(node)
-            elif local in REQUIREMENT_TAGS:
-                owner = node.getparent()
-                self.requirements.append((local, node.get("id"), owner.get("id") if owner is not None
-                                          else None, node.sourceline))
             if node.get("id") and any(_local(c) == "text" for c in node):
                 self.texts[node.get("id")] = _text_line(node)
 

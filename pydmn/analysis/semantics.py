@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from pydmn.analysis.cells import UNKNOWN, Cell, holds, interval_bounds, literal, parse_cell, split_top
 from pydmn.analysis.domains import feel_text
-from pydmn.analysis.feel_check import Where, column_name, output_name, table_name
+from pydmn.analysis.feel_check import Where, column_name, output_name
 from pydmn.analysis.findings import Finding
 from pydmn.analysis.locations import SourceMap
 from pydmn.analysis.names import BASE_TYPES, Types, base_name
 from pydmn.analysis.tables import literal_list
 from pydmn.model import elements as el
+from pydmn.model.walk import decision_tables
 
 
 def _own(values_text: str | None) -> list[tuple[str, Cell]]:
@@ -80,7 +81,7 @@ class Semantics:
                       self.defs.decision_services):
             for e in group.values():
                 check(e, e.type_ref)
-        for _, table in self.tables():
+        for _, _, table in decision_tables(self.defs):
             for clause in [*table.inputs, *table.outputs]:
                 check(clause, clause.type_ref)
 
@@ -144,7 +145,7 @@ class Semantics:
     # -- values against item definitions ----------------------------------------------------------
     def check_values(self):
         inputs_by_name = {i.name: i for i in self.defs.input_data.values()}
-        for name, owner, table in tables_of(self.defs):
+        for name, owner, table in decision_tables(self.defs):
             base = Where(table.id or owner.id, table.line, table=name)
             for c, clause in enumerate(table.inputs):
                 ref = clause.type_ref or getattr(inputs_by_name.get(clause.text.strip()), "type_ref", None)
@@ -226,53 +227,8 @@ class Semantics:
                     self.finding("value-type", f"cell {text.strip()!r} in column {column!r} "
                                  f"compares with {feel_text(value)}, which is not a {base}", where)
 
-    # -- walking ----------------------------------------------------------------------------------
-    def all_expressions(self):
-        def walk(owner, e):
-            if e is None:
-                return
-            yield owner, e
-            children = []
-            if isinstance(e, el.Context):
-                children = [en.value for en in e.entries]
-            elif isinstance(e, el.Invocation):
-                children = [e.callee, *(b.value for b in e.bindings)]
-            elif isinstance(e, el.ListExpression):
-                children = e.items
-            elif isinstance(e, el.Relation):
-                children = [c for row in e.rows for c in row]
-            elif isinstance(e, el.FunctionDefinition):
-                children = [e.body]
-            elif isinstance(e, el.Conditional):
-                children = [e.if_, e.then, e.else_]
-            elif isinstance(e, el.Filter):
-                children = [e.in_, e.match]
-            elif isinstance(e, el.Iteration):
-                children = [e.in_, e.body]
-            for child in children:
-                yield from walk(owner, child)
-        for d in self.defs.decisions.values():
-            yield from walk(d, d.expression)
-        for b in self.defs.bkms.values():
-            yield from walk(b, b.encapsulated_logic)
-
-    def tables(self):
-        for owner, e in self.all_expressions():
-            if isinstance(e, el.DecisionTable):
-                yield owner, e
-
     def run(self) -> list[Finding]:
         self.check_types()
         self.check_requirements()
         self.check_values()
         return self.findings
-
-
-def tables_of(defs: el.Definitions) -> list[tuple[str, object, el.DecisionTable]]:
-    """(display name, owning decision or BKM, table) for every decision table, nested ones too."""
-    out = []
-    for owner, table in Semantics(defs).tables():
-        direct = getattr(owner, "expression", None) is table or (
-            getattr(owner, "encapsulated_logic", None) is not None and owner.encapsulated_logic.body is table)
-        out.append((table_name(owner, table, not direct), owner, table))
-    return out

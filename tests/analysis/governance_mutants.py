@@ -12,7 +12,7 @@ from pathlib import Path
 from lxml import etree
 
 from pydmn.analysis import engine_names
-from pydmn.analysis.semantics import tables_of
+from pydmn import decision_tables as tables_of
 from pydmn.feel import ast
 from pydmn.feel.parser import parse_expression
 from pydmn.model import elements as el

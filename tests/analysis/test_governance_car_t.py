@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 import pydmn
 from pydmn.analysis import has_errors, validate
 from pydmn.analysis.diff import diff_files
-from pydmn.analysis.semantics import tables_of
+from pydmn import decision_tables as tables_of
 from pydmn.model.reader import parse_definitions
 from webapp.export import export_model
 from webapp.export.document import build_document

@@ -66,7 +66,7 @@ def test_cli_text_and_html(tmp_path):
 
 def test_every_single_cell_edit_is_named_exactly(tmp_path):
     from lxml import etree
-    from pydmn.analysis.semantics import tables_of
+    from pydmn import decision_tables as tables_of
     from pydmn.model.reader import parse_definitions
     defs = parse_definitions(BASE.encode())
     for name, _, table in tables_of(defs):
