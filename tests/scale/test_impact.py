@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from scale_support import car_t_source, base_request  # noqa: F401 (fixtures)
 from webapp.impact import (Case, Impact, ModelVersion, Outcome, case_from_record, redetermine,
                            summary_lines, transitions)
 

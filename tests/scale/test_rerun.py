@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+from scale_support import car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
 from webapp import cases
 from webapp.audit import AuditStore
 from webapp.cli import main

@@ -7,6 +7,7 @@ from pathlib import Path
 import pydmn
 import pytest
 
+from scale_support import car_t_source, base_request  # noqa: F401 (fixtures)
 from webapp.impact import ModelVersion
 from webapp.schemas import inputs_schema, validate_inputs
 from webapp.synthetic import CHANGES, Synthesizer

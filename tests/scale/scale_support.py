@@ -1,4 +1,7 @@
-"""The scale tests use the service tests' databases (SQLite, and PostgreSQL on a private server)."""
+"""What the scale tests share: the CAR-T model, its scenarios' base request, and the service tests'
+databases (SQLite, and PostgreSQL on a private server). A module of its own, imported by the test
+modules, not a conftest.py: test modules elsewhere import their own directory's `conftest`, and a
+second one here would take that name when both directories are given to pytest."""
 import sys
 from pathlib import Path
 
