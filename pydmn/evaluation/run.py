@@ -3,7 +3,7 @@ each required decision evaluated once per request."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from pydmn.errors import EvaluationFailed, Message, StrictMessages
 from pydmn.evaluation.decision_table import CompiledTable
@@ -22,10 +22,9 @@ class Run:
     inputs: dict[str, dict]       # namespace -> the values given for that model's input data
     messages: list                # the request's messages (StrictMessages in strict mode)
     root: str | None              # the namespace whose undeclared inputs are free variables
-    # decisions and inputs by (namespace, name): names are unique in a model, ids may be missing
-    overrides: dict = field(default_factory=dict)   # -> a decision's value (a service's input)
+    # decisions by (namespace, name): names are unique in a model, ids may be missing
+    overrides: Mapping = frozenset()                # -> a decision's value (a service's input)
     results: dict = field(default_factory=dict)     # -> DecisionResult
-    missing: set = field(default_factory=set)       # inputs reported missing
     bases: dict = field(default_factory=dict)       # namespace -> Scope of its input values
 
 
@@ -67,22 +66,17 @@ def base_scope(model: Model, run: Run) -> Scope:
 def _not_given(run: Run, link) -> None:
     """A required input data the caller did not give is null, and a warning names it (once
     per request)."""
-    if link.key not in run.missing:
-        run.missing.add(link.key)
-        run.messages.append(Message("missing-input", f"input {link.variable!r} was not given",
-                                    link.element.id))
+    message = Message("missing-input", f"input {link.variable!r} was not given", link.element.id)
+    if message not in run.messages:
+        run.messages.append(message)
 
 
 def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
     """The decision's result in this run, evaluating first what it requires, deepest first
     (iteratively: a requirements chain may be as long as a model is large)."""
-    key = (model.namespace, d.name)
-    for link in model.requirements[d.name]:
-        if link.kind == "decision" and link.key not in run.results:
-            break
-    else:
-        _evaluate(model, run, d)        # nothing left to evaluate first
-        return run.results[key]
+    wanted = (model.namespace, d.name)
+    if wanted in run.results or _evaluate(model, run, d):     # nothing left to evaluate first
+        return run.results[wanted]
     stack, expanded = [(model, d, False)], set()
     while stack:
         unit, decision, ready = stack.pop()
@@ -100,16 +94,15 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
             stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
                           link.element, False) for link in unit.requirements[decision.name]
                          if link.kind == "decision")
-    return run.results[key]
+    return run.results[wanted]
 
 
-def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
+def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
+    """Evaluate the decision if every decision it requires has a result (False if not)."""
     key = (model.namespace, d.name)
-    if key in run.results:
-        return
     if key in run.overrides:
         run.results[key] = DecisionResult(d.name, d.id, run.overrides[key], "succeeded")
-        return
+        return True
     nested: dict[str, dict] = {}
     values: dict[str, Any] = {}
     given = run.inputs.get(model.namespace, ())
@@ -122,7 +115,10 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
             continue
         owner = model if prefix is None else model.imports[prefix]
         if kind == "decision":
-            value = run.results[namespace, name].value
+            required = run.results.get((namespace, name))
+            if required is None:
+                return False
+            value = required.value
         elif kind == "input":
             if name not in run.inputs.get(namespace, ()):
                 _not_given(run, link)
@@ -156,3 +152,4 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> None:
     run.results[key] = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded",
                                       messages, list(matched))
     run.messages.extend(messages)
+    return True
