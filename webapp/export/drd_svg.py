@@ -111,10 +111,22 @@ def drd_svg(defs: el.Definitions) -> str | None:
              'markerHeight="7"><circle cx="5" cy="5" r="4"/></marker></defs>',
              '<style>.drd rect,.drd polygon,.drd path.source{fill:#fff;stroke:#222;stroke-width:1.5}'
              '.drd .input{fill:#f4f8ff}.drd .bkm{fill:#fffbea}.drd .source{fill:#f7f7f7}'
+             '.drd rect.service{fill:none}'
              f'.drd text{{font:{size}px sans-serif;fill:#111}}'
              '.drd polyline{fill:none;stroke:#222;'
              'stroke-width:1.2}.drd .knowledge{stroke-dasharray:6 4}.drd .authority'
              '{stroke-dasharray:3 3}.drd .association{stroke-dasharray:2 3}</style>']
+    # edges under the shapes: a line that crosses a shape does not run through its label
+    for element_id, points in diagram.edges.items():
+        if len(points) < 2:
+            continue
+        kind = kinds.get(element_id, "information")
+        marker = {"information": 'marker-end="url(#arrow)"',
+                  "knowledge": 'marker-end="url(#open-arrow)"',
+                  "authority": 'marker-end="url(#dot)"'}.get(kind, "")
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+        parts.append(f'<polyline class="edge {kind}" data-element-id="{escape(element_id)}" '
+                     f'points="{pts}" {marker}/>')
     # services first so the decisions inside them are drawn on top
     ordered = sorted(diagram.shapes.items(),
                      key=lambda kv: _kind_of(defs.by_id.get(kv[0])) != "decisionService")
@@ -128,15 +140,5 @@ def drd_svg(defs: el.Definitions) -> str | None:
                      f'{_shape(kind, b)}{_label(b, name, size) if kind != "decisionService" else ""}'
                      + (f'<text x="{b.x + b.width / 2:.1f}" y="{b.y + size + 4:.1f}" text-anchor="middle">'
                         f'{escape(name)}</text>' if kind == "decisionService" else "") + '</g>')
-    for element_id, points in diagram.edges.items():
-        if len(points) < 2:
-            continue
-        kind = kinds.get(element_id, "information")
-        marker = {"information": 'marker-end="url(#arrow)"',
-                  "knowledge": 'marker-end="url(#open-arrow)"',
-                  "authority": 'marker-end="url(#dot)"'}.get(kind, "")
-        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-        parts.append(f'<polyline class="edge {kind}" data-element-id="{escape(element_id)}" '
-                     f'points="{pts}" {marker}/>')
     parts.append("</svg>")
     return "".join(parts)
