@@ -101,7 +101,7 @@ def diff_command(old, new, fmt, scenarios, output):
     """What changed between two versions of a model: first the scenario results it changes, then
     each rule, cell and expression."""
     import hashlib
-    from pydmn.analysis.diff import diff_files
+    from pydmn.analysis import diff_files
     diff = diff_files(old, new)
     impact, note = scenario_impact(old, new, scenarios, diff)
     if fmt == "html":
@@ -125,7 +125,7 @@ def scenario_impact(old: Path, new: Path, scenarios: Path | None, diff=None):
     """(Impact, None) when scenarios ran, else (None, why they did not): a diff never keeps
     quiet about scenario results it could not compute."""
     import pydmn
-    from pydmn.analysis.impact import impact
+    from pydmn import analysis
     from webapp.scenarios import scenario_file_of, scenario_inputs
     try:
         old_model = pydmn.load(str(old))
@@ -138,7 +138,8 @@ def scenario_impact(old: Path, new: Path, scenarios: Path | None, diff=None):
                       f"{scenario_file_of(old).name} beside it.")
     if not cases:
         return None, f"No scenarios ran: {scenarios} holds no scenarios."
-    return impact(old_model, new_model, cases, diff, _checked(scenarios or scenario_file_of(old))), None
+    return analysis.impact(old_model, new_model, cases, diff,
+                           _checked(scenarios or scenario_file_of(old))), None
 
 
 def _checked(file: Path) -> list[str]:

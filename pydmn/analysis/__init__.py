@@ -1,10 +1,11 @@
-"""Governance checks of DMN models: schema, semantics, names, diagram and decision table analysis.
+"""Governance checks of DMN models: schema, semantics, names, diagram and decision table analysis;
+the difference of two versions and what it does to scenario results.
 
-    from pydmn.analysis import validate
+    from pydmn.analysis import validate, diff_files, impact
     findings = validate("decisions/model.dmn")   # -> list[Finding]
     has_errors(findings)   # errors block a reload; warnings are shown only
-
-Diffs of two versions are in `pydmn.analysis.diff`.
+    diff = diff_files("old.dmn", "new.dmn")      # -> ModelDiff
+    impact(old_model, new_model, [(name, inputs), ...], diff, checked=["Determination"])
 """
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pydmn
 from pydmn.analysis.diagram import diagram_findings
+from pydmn.analysis.diff import Change, ModelDiff, diff_definitions, diff_files
 from pydmn.analysis.feel_check import FeelCheck
 from pydmn.analysis.findings import Finding, has_errors
+from pydmn.analysis.impact import Impact, impact
 from pydmn.analysis.locations import SourceMap
 from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics
@@ -24,7 +27,8 @@ from pydmn.model.reader import parse_definitions, read_source
 from pydmn.model.walk import decision_tables
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
-           "validate_schema", "model_files"]
+           "validate_schema", "model_files", "diff_files", "diff_definitions", "ModelDiff", "Change",
+           "impact", "Impact"]
 
 
 def engine_names(defs, imported: dict) -> frozenset:
