@@ -90,12 +90,15 @@ def run(large: int | None = None, small: int = 100_000) -> dict:
         for path in sorted(data.glob("*.parquet"))[:max(1, small // FILE_ROWS)]:
             (small_data / path.name).symlink_to(path)
         for cases, directory, workers in ((small, small_data, 2), (large, data, 2), (large, data, 1)):
+            load_before = os.getloadavg()[0]
             summary = rerun(MODEL_ID, source, str(directory), tmp / f"out-{cases}-{workers}",
                             baseline=source, workers=workers, size=GROUP_ROWS)
             runs.append({"cases": summary["cases"], "workers": summary["workers"],
                          "seconds": summary["seconds"], "determining_s": summary["seconds_determining"],
                          "cases_per_s": summary["cases_per_second"],
+                         "cases_per_cpu_s": summary["cases"] / summary["worker_cpu_seconds"],
                          "peak_rss_mb": summary["peak_rss_mb_per_worker"],
+                         "load": (load_before, os.getloadavg()[0]),
                          "transitions": summary["transitions"]})
     return {"single": single, "runs": runs, "written_s": written, "large": large, "small": small}
 
@@ -109,16 +112,23 @@ def section(result: dict) -> list[str]:
         f"Synthetic CAR-T requests (`webapp/synthetic.py`, the scenarios' base case with up to six fields "
         f"changed, seed {SEED}) written as Parquet ({result['written_s']:.0f} s for {result['large']:,}), "
         f"then `rerun` against the version itself on a local cluster (`bench/bulk.py`). Rates count the "
-        "determining phase only (cluster start and planning excluded); memory is each worker's peak RSS.", "",
-        f"Single process, no Dask, {single['cases']:,} cases: schema + engine + answer shaping "
-        f"{single['determine_per_s']:,.0f} cases/s; the engine alone {single['evaluate_per_s']:,.0f} evaluations/s.", "",
-        "| cases | workers | wall (s) | determining (s) | cases/s | per worker vs single process | peak RSS per worker (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---|",
+        "determining phase only (cluster start and planning excluded); memory is each worker's peak RSS; "
+        "the load average (1 min) before and after each run tells how busy the machine's other users kept it.", "",
+        f"Single process, no Dask, {single['cases']:,} cases, per CPU second: schema + engine + answer "
+        f"shaping {single['determine_per_s']:,.0f} cases/s; the engine alone {single['evaluate_per_s']:,.0f} "
+        "evaluations/s. The rates per CPU second of the workers (reading, determining, writing Parquet) "
+        "compare with it whatever else the machine runs; the wall-clock rates depend on that.", "",
+        "| cases | workers | wall (s) | determining (s) | cases/s | per worker vs single process | "
+        "cases per worker CPU second (vs single process) | peak RSS per worker (MB) | load before, after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in runs:
         per_worker = r["cases_per_s"] / r["workers"] / single["determine_per_s"]
         lines.append(f"| {r['cases']:,} | {r['workers']} | {r['seconds']:,.1f} | {r['determining_s']:,.1f} | "
-                     f"{r['cases_per_s']:,.0f} | {per_worker:.0%} | {', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} |")
+                     f"{r['cases_per_s']:,.0f} | {per_worker:.0%} | {r['cases_per_cpu_s']:,.0f} "
+                     f"({r['cases_per_cpu_s'] / single['determine_per_s']:.0%}) | "
+                     f"{', '.join(f'{m:.0f}' for m in r['peak_rss_mb'])} | "
+                     f"{r['load'][0]:.1f}, {r['load'][1]:.1f} |")
     if one and two:
         lines += ["", f"Scaling from 1 to 2 workers on {result['large']:,} cases: "
                       f"{two['cases_per_s'] / one['cases_per_s']:.2f}x."]

@@ -90,7 +90,7 @@ def _run_partition(partition: cases.Partition, number: int, sources: dict, versi
     """On a worker: determine one partition's cases, write them, return the counts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     version, baseline = _version(sources, version_sha), _version(sources, baseline_sha)
     columns = {name: [] for name in _schema().names}
     transitions: Counter = Counter()
@@ -110,6 +110,7 @@ def _run_partition(partition: cases.Partition, number: int, sources: dict, versi
             "invalid": sum(e is not None for e in columns["errors"]),
             "changed": sum(columns["changed"]), "transitions": list(transitions.items()),
             "worker": os.getpid(), "seconds": time.perf_counter() - started,
+            "cpu_seconds": time.process_time() - cpu,
             "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
 
 
@@ -157,6 +158,7 @@ def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: b
                                  pure=False) for n, p in enumerate(partitions)]
         transitions: Counter = Counter()
         counts = Counter()
+        cpu_seconds = 0.0
         peak: dict[int, int] = {}
         with Progress(TextColumn("[bold]rerun"), BarColumn(), MofNCompleteColumn(), TextColumn("cases"),
                       TimeRemainingColumn(), disable=not progress) as bar:
@@ -166,6 +168,7 @@ def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: b
                 future.release()
                 transitions.update({tuple(k): n for k, n in done["transitions"]})
                 counts.update({k: done[k] for k in ("cases", "invalid", "changed")})
+                cpu_seconds += done["cpu_seconds"]
                 peak[done["worker"]] = max(peak.get(done["worker"], 0), done["maxrss_kb"])
                 bar.advance(task, done["cases"])
     finally:
@@ -180,6 +183,7 @@ def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: b
                "partitions": len(partitions), "workers": worker_count, "seconds": round(seconds, 3),
                "seconds_determining": round(determining, 3),
                "cases_per_second": round(counts["cases"] / determining, 1) if determining else None,
+               "worker_cpu_seconds": round(cpu_seconds, 3),
                "peak_rss_mb_per_worker": sorted(round(kb / 1024, 1) for kb in peak.values()),
                "transitions": [{"old": old, "new": new, "cases": n} for (old, new), n in transitions.most_common()],
                "lines": summary_lines(transitions)}
