@@ -30,14 +30,16 @@ node-deps:
 		npm ci --prefix $(MODELERS) --no-audit --no-fund --loglevel=error && \
 		npm run build --prefix $(MODELERS) --if-present; fi
 
-# The service's own front-end files (Swagger UI for /docs), from npm, served by the app itself.
-$(UI_DIST)/swagger-ui-bundle.js: $(UI)/package-lock.json
+# The service's own front-end files, from npm, served by the app itself: Swagger UI for /docs, and
+# the console (webapp/console/src bundled with dmn-js by esbuild, webapp/ui/build.sh).
+$(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
 	npm ci --prefix $(UI) --no-audit --no-fund --loglevel=error
-	mkdir -p $(UI_DIST)
-	cp $(UI)/node_modules/swagger-ui-dist/swagger-ui-bundle.js $(UI)/node_modules/swagger-ui-dist/swagger-ui.css \
-		$(UI)/node_modules/swagger-ui-dist/LICENSE $(UI_DIST)/
 
-ui: $(UI_DIST)/swagger-ui-bundle.js
+$(UI_DIST)/swagger-ui-bundle.js webapp/static/console/console.js &: $(UI)/node_modules/.package-lock.json \
+		$(UI)/build.sh $(wildcard webapp/console/src/*.* webapp/console/src/pages/*.js)
+	npm run build --prefix $(UI) --silent
+
+ui: $(UI_DIST)/swagger-ui-bundle.js webapp/static/console/console.js
 
 test: install system-deps node-deps ui
 	$(PY) -m pytest -q

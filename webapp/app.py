@@ -11,7 +11,7 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import errors, migrate
+from webapp import console, errors, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (health, models, car_t, evaluations, export, versions):
         api.register_blueprint(module.bp)
     app.register_blueprint(docs_bp)
+    console.register(app)
     _sighup(app)
     return app
 

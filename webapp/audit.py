@@ -30,7 +30,8 @@ from typing import Iterator
 
 import psycopg
 from sqlalchemy import (Column, DateTime, Index, MetaData, String, Table, Text, UniqueConstraint,
-                        create_engine, event, func, insert, select, text, tuple_)
+                        cast, create_engine, event, func, insert, select, text, tuple_)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from webapp.files import private_file
@@ -223,10 +224,18 @@ class AuditStore:
             raise AuditUnavailable(type(exc).__name__) from exc
         return _record(row) if row else None
 
-    def list(self, model=None, start=None, end=None, limit=100, offset=0) -> tuple[int, list[dict]]:
+    def list(self, model=None, start=None, end=None, limit=100, offset=0, version=None,
+             outcome=None) -> tuple[int, list[dict]]:
+        """`version`: the start of a model version's sha256 (hex digits); `outcome`: the determination."""
         query = select(evaluations)
         if model:
             query = query.where(evaluations.c.model_id == model)
+        if version:
+            query = query.where(evaluations.c.model_version.startswith(version, autoescape=True))
+        if outcome:
+            determination = (func.json_extract(evaluations.c.outputs, "$.determination") if self.is_sqlite
+                             else cast(evaluations.c.outputs, JSONB)["determination"].astext)
+            query = query.where(determination == outcome)
         if start:
             query = query.where(evaluations.c.created_at >= start)
         if end:

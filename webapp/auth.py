@@ -68,9 +68,15 @@ def parse_keys(spec) -> dict[str, frozenset]:
 
 def _caller() -> tuple[str, frozenset]:
     scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
-        raise ApiError(401, "an API key is required: Authorization: Bearer <key>")
-    digest = hash_key(key.strip())
+    if scheme.lower() == "bearer" and key.strip():
+        digest = hash_key(key.strip())
+    else:
+        # A console user's browser sends no key: its signed session names the key's hash
+        # (webapp.console.session, which also checks the CSRF token of every state change).
+        session_digest = current_app.extensions.get("session_digest")
+        digest = session_digest() if session_digest else None
+        if digest is None:
+            raise ApiError(401, "an API key is required: Authorization: Bearer <key>")
     for known, roles in current_app.extensions["api_keys"].items():
         if hmac.compare_digest(known, digest):
             return digest[:12], roles

@@ -25,6 +25,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # the newest IMPACT_CASES audited determinations under both versions).
         "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 120)),
         "IMPACT_CASES": int(os.environ.get("CAR_T_IMPACT_CASES", 1000)),
+        # The console's session cookie: Secure when served over TLS (behind a proxy that terminates it).
+        "SECURE_COOKIES": os.environ.get("CAR_T_SECURE_COOKIES") == "1",
+        "SESSION_HOURS": float(os.environ.get("CAR_T_SESSION_HOURS", 8)),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
         "CAR_T_DECISION": "Determination",
     }

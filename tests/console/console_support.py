@@ -16,6 +16,7 @@ PEOPLE = {
     "ann": ("author",),                                           # writes drafts
     "bob": ("author", "approver"),                                # edits and approves
     "cat": ("approver",),                                         # approves and publishes
+    "fay": ("approver", "audit", "evaluate"),                     # a reviewing physician: opens cases too
     "dan": ("evaluate", "audit", "author", "approver", "admin"),  # every role, as the dev key
     "eve": ("evaluate",),                                         # a caller
     "ida": ("audit",),                                            # compliance

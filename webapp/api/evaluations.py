@@ -31,10 +31,12 @@ def _utc(stamp: dt.datetime | None) -> dt.datetime | None:
 @bp.response(200, AuditPageSchema)
 @bp.alt_response(503, schema=ErrorSchema, description="the audit store cannot be read")
 def list_evaluations(limit: int, offset: int, model: str | None = None,
-                     start: dt.datetime | None = None, end: dt.datetime | None = None):
-    """The audit records, oldest first, paginated; `from` and `to` are instants (offsets honoured)."""
+                     start: dt.datetime | None = None, end: dt.datetime | None = None,
+                     version: str | None = None, outcome: str | None = None):
+    """The audit records, oldest first, paginated; `from` and `to` are instants (offsets honoured);
+    `version` and `outcome` narrow to a model version and a determination."""
     try:
-        total, items = _store().list(model, _utc(start), _utc(end), limit, offset)
+        total, items = _store().list(model, _utc(start), _utc(end), limit, offset, version, outcome)
     except AuditUnavailable as exc:
         raise ApiError(503, "the audit store cannot be read") from exc
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -157,6 +157,10 @@ class AuditQuery(Strict):
     end = fields.AwareDateTime(data_key="to", default_timezone=dt.timezone.utc, metadata={"description": "records before this instant"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10 ** 12))
+    version = fields.String(validate=validate.Regexp(r"^[0-9a-f]{1,64}$"), metadata={
+        "description": "the model version's sha256, or its first hex digits"})
+    outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "the determination recorded (e.g. `medically_appropriate`)"})
 
 
 class AuditRecordSchema(Schema):
