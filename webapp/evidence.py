@@ -140,8 +140,12 @@ def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_f
 def case(serving, draft_source: bytes, record: dict) -> dict:
     """One audited case answered by the serving version and by the draft, every decision traced
     (runs in the bounded child)."""
-    draft = pydmn.load(draft_source)
     out = {"serving": {"errors": {"model": ["no version serves"]}, "decisions": {}}}
+    try:
+        draft = pydmn.load(draft_source)
+    except DMNError as exc:
+        draft = None
+        out["draft"] = {"errors": {"model": [f"the version does not load: {exc}"]}, "decisions": {}}
     for side, model in (("serving", getattr(serving, "model", None)), ("draft", draft)):
         if model is None:
             continue

@@ -178,6 +178,7 @@ class ModelRegistry:
         for position, (number, sha) in enumerate(candidates):
             known = self.entries.get(model_id)
             if known is not None and known.version == sha and known.number == number:
+                known.fallback = position > 0
                 return known
             try:
                 entry = load_entry(model_id, self.store.content(sha), number)

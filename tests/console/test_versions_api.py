@@ -229,6 +229,12 @@ def test_a_bad_upload_shows_its_findings_and_creates_nothing_publishable(client)
     assert _approve(client, broken.json).status_code == 409
     assert _publish(client, broken.json).status_code == 409
     assert _states(client) == [(1, "published"), (2, "draft")]
+    garbage = client.post(f"{M}/versions", headers=as_("ann"), json={"content": "not a model"})
+    assert garbage.status_code == 201 and garbage.json["validation"]["valid"] is False
+    case = client.post(f"{M}/evaluate", json=GOOD, headers=as_("eve")).json["evaluation_id"]
+    opened = client.get(f"{M}/versions/3/cases/{case}", headers=as_("ida"))
+    assert opened.status_code == 200 and "does not load" in opened.json["draft"]["errors"]["model"][0]
+    assert opened.json["serving"]["decisions"]["Approval Status"]["value"] == "Approved"
 
 
 def test_a_file_saved_by_a_dmn_1_5_editor_becomes_a_dmn_1_3_draft(client):
@@ -279,3 +285,15 @@ def test_versions_export_writes_a_version_back_for_git(client, app, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "webapp", "versions", "export", "simpletable", "9", "-o",
                               str(target)], cwd=ROOT, env=env, capture_output=True, text=True)
     assert missing.returncode == 1 and "no version 9" in missing.stderr
+
+
+def test_a_published_version_the_engine_no_longer_loads_falls_back_to_the_one_before(app, client):
+    first = _serving(client)
+    store = app.extensions["versions"]
+    # What an engine upgrade that refuses a published model leaves: the store says it serves.
+    unreadable = store.create("simpletable", b"<definitions/>", "someone", "", origin="api")
+    store._switch("simpletable", unreadable, "someone", "", "published")
+    app.extensions["model_registry"].changed()
+    model = client.get("/api/v1/models", headers=as_("eve")).json["models"][0]
+    assert model["fallback"] is True and model["version"] == first
+    assert client.post(f"{M}/evaluate", json=GOOD, headers=as_("eve")).json["model_version"] == first

@@ -87,7 +87,7 @@ class ModelStatusSchema(Schema):
     loaded_at = fields.String(required=True, metadata={
         "format": "date-time", "description": "when this version was first loaded by the service"})
     fallback = fields.Boolean(required=True, metadata={
-        "description": "true when the file in the models directory was rejected and this last good version serves instead"})
+        "description": "true when the published version no longer loads and the newest version that served before it serves instead"})
     rejected = fields.Nested(RejectedVersionSchema, allow_none=True, required=True)
 
 

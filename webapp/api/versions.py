@@ -333,9 +333,12 @@ def case(model: str, number: str, evaluation_id: str):
     try:
         sides = bounded.run(evidence.case, serving, _store().content(version.sha256), record,
                             seconds=current_app.config["VALIDATION_BUDGET_S"])
-    except (bounded.OverBudget, bounded.ChildFailed) as exc:
+    except bounded.OverBudget:
+        raise ApiError(422, "the version did not answer this case within the validation budget",
+                       {"case": ["too complex to answer in time"]}) from None
+    except bounded.ChildFailed as exc:
         log.error("request_id=%s case evaluation failed: %s", g.get("request_id", ""), exc.args[-1])
-        raise ApiError(422, "the version cannot answer this case", {"case": [type(exc).__name__]}) from None
+        raise ApiError(500, "internal error: quote the request id to the operators") from None
     sides["serving"]["number"] = getattr(serving, "number", None)
     sides["draft"]["number"] = version.number
     return {"evaluation_id": record["id"], "created_at": record["created_at"], "inputs": record["inputs"],
