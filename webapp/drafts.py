@@ -10,9 +10,7 @@ import logging
 from flask import current_app, g
 from lxml import etree
 
-from pydmn.errors import ModelError
-from pydmn.model.dmn13 import to_dmn13
-from pydmn.model.namespaces import MODEL_VERSIONS
+from pydmn import MODEL_VERSIONS, ModelError, to_dmn13
 from webapp import bounded
 from webapp.api.export import REFUSED, report
 from webapp.errors import ApiError

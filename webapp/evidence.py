@@ -19,10 +19,7 @@ from pathlib import Path
 import yaml
 
 import pydmn
-from pydmn.analysis.diff import diff_definitions
-from pydmn.analysis.impact import impact
-from pydmn.errors import DMNError
-from pydmn.model.reader import parse_definitions, read_source
+from pydmn import DMNError, analysis
 from webapp.api.export import report
 from webapp.evaluation import decision_json
 from webapp.impact import Case, ModelVersion, case_from_record, redetermine
@@ -34,11 +31,10 @@ SCENARIO_LIMIT_NOTE = "No scenarios ran: {why}."
 
 def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
     try:
-        old = parse_definitions(*read_source(serving_source))
-        new = parse_definitions(*read_source(draft_source))
+        old, new = pydmn.read(serving_source), pydmn.read(draft_source)
     except DMNError as exc:
         return None, {"changes": [], "text": "", "note": f"no diff: the draft is not a readable model ({exc})"}
-    diff = diff_definitions(old, new, f"version {serving_number}", "draft")
+    diff = analysis.diff_definitions(old, new, f"version {serving_number}", "draft")
     return diff, {"changes": [c.as_dict() for c in diff.changes], "text": diff.text(), "note": None}
 
 
@@ -54,7 +50,7 @@ def _scenarios(scenario_file: Path | None, old_model, new_model, diff) -> dict:
     changed = None
     if old_model is not None:
         cases = scenario_inputs(scenario_file, old_model, file=scenario_file) or []
-        changed = impact(old_model, new_model, cases, diff).as_dict()
+        changed = analysis.impact(old_model, new_model, cases, diff).as_dict()
     return {**empty, "note": None, "run": len(results.outcomes),
             "passed": len(results.outcomes) - len(results.failed),
             "failed": [{"title": o.title, "section": o.section, "problems": o.problems} for o in results.failed],
