@@ -2,6 +2,7 @@
 fixture of tests/webapp/databases.py) for distinct people (console_support.PEOPLE)."""
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -48,8 +49,8 @@ def browser():
 @pytest.fixture
 def new_page(browser):
     """new_page() -> a page in a fresh context (its own cookies: one person), failing the test on a
-    script error in the page."""
-    contexts, errors = [], []
+    script error in the page or on any request beyond the server (the console needs no network)."""
+    contexts, errors, elsewhere = [], [], []
 
     def make():
         context = browser.new_context(viewport={"width": 1280, "height": 860})
@@ -57,8 +58,12 @@ def new_page(browser):
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("request", lambda request: elsewhere.append(request.url)
+                if urlsplit(request.url).scheme not in ("data", "blob")
+                and urlsplit(request.url).hostname != "127.0.0.1" else None)
         return page
     yield make
     for context in contexts:
         context.close()
     assert not errors, errors
+    assert not elsewhere, elsewhere

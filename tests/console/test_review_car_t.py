@@ -84,3 +84,12 @@ def test_a_changed_case_opens_with_both_answers_for_the_audit_role(reviewed):
     assert opened["draft"]["decisions"]["Determination"]["value"] == "medically_appropriate"
     assert opened["draft"]["decisions"]["Policy Parameters"]["value"][WINDOW] == 90
     assert (opened["serving"]["number"], opened["draft"]["number"]) == (1, draft["number"])
+
+
+def test_the_evidence_report_names_the_transition_and_the_cell(reviewed):
+    client, cases, draft, review = reviewed
+    html = client.get(f"{M}/versions/{draft['number']}/reviews/{review['digest']}?format=html", headers=as_("eve"))
+    assert html.status_code == 200
+    text = html.get_data(as_text=True)
+    assert WINDOW in text and "not_medically_necessary" in text and cases[95]["evaluation_id"] in text
+    assert "allogeneic_hct" not in text                           # no case inputs in the document
