@@ -12,8 +12,10 @@ on every worker. Each model version's DMN is sent to every worker once (scattere
 worker process loads it on its first partition and keeps it, keyed by sha256. The summary of transitions ("412 documentation_incomplete -> medically_appropriate")
 is printed and written beside the cases (summary.txt, summary.json).
 
-What a case is compared with: with `--from audit`, what it was answered (the record); with a file,
-the version serving now (the model's file in the models directory); `--baseline` names another.
+A version is a DMN file, a version number or a sha256 (webapp.versions, the console's versions in
+the database; the models directory's file when the database has none). What a case is compared
+with: with `--from audit`, what it was answered (the record); with a file, the version serving now;
+`--baseline` names another.
 Without `--scheduler` a local cluster runs one single-threaded worker process per core (the engine
 holds the GIL, so threads would not add throughput). With `--scheduler tcp://HOST:PORT` the
 workers must see the input file, the output directory and, for `--from audit`, the database.
@@ -45,22 +47,51 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LOADED: dict[str, ModelVersion] = {}      # in each worker process: sha256 -> version
 
 
-def version_source(model_id: str, version: str, config: dict) -> bytes:
-    """The DMN of a version: a file path, or the sha256 of the model's file in the models directory
-    or of its last good copy. The one place a version is looked up (the console's published
-    versions will be found here too)."""
-    path = Path(version)
-    if path.is_file():
-        return path.read_bytes()
-    if _SHA256.fullmatch(version):
-        for candidate in (Path(config["MODELS_DIR"]) / f"{model_id}.dmn",
-                          Path(config["VAR_DIR"]) / "last-good" / f"{model_id}.dmn"):
-            if candidate.is_file():
-                source = candidate.read_bytes()
-                if hashlib.sha256(source).hexdigest() == version:
-                    return source
-        raise click.UsageError(f"no version {version[:12]}... of {model_id} in the models directory")
-    raise click.UsageError(f"--version {version!r}: give a DMN file or the sha256 of a loaded version")
+def version_source(model_id: str, version: str | None, config: dict) -> bytes:
+    """The DMN of a version of `model_id`, the one place a version is looked up: a DMN file; a
+    version number or the sha256 of a version in the database (the console's versions); None for
+    the version serving now. A database without versions (never served) falls back to the model's
+    file in the models directory (or its last good copy), whose sha256 also names it."""
+    if version is not None and Path(version).is_file():
+        return Path(version).read_bytes()
+    if version is not None and not (version.isdigit() or _SHA256.fullmatch(version)):
+        raise click.UsageError(f"--version {version!r}: give a DMN file, a version number or a sha256")
+    from_database = _database_version(model_id, version, config["DATABASE_URL"])
+    if from_database is not None:
+        return from_database
+    files = [Path(config["MODELS_DIR"]) / f"{model_id}.dmn", Path(config["VAR_DIR"]) / "last-good" / f"{model_id}.dmn"]
+    for candidate in files:
+        if candidate.is_file():
+            source = candidate.read_bytes()
+            if version is None or hashlib.sha256(source).hexdigest() == version:
+                return source
+    raise click.UsageError(f"no version {version or 'serving'} of {model_id} in the database or the models directory")
+
+
+def _database_version(model_id: str, version: str | None, url: str) -> bytes | None:
+    from sqlalchemy import create_engine, inspect
+    from webapp.errors import ApiError
+    from webapp.migrate import sqlite_path
+    from webapp.versions import VersionStore
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():
+        return None
+    engine = create_engine(url)
+    try:
+        if not inspect(engine).has_table("versions"):
+            return None
+        store = VersionStore(engine)
+        if version is None:
+            serving = store.serving().get(model_id)
+            return store.content(serving["sha256"]) if serving else None
+        if version.isdigit():
+            try:
+                return store.content(store.get(model_id, int(version)).sha256)
+            except ApiError as exc:
+                raise click.UsageError(exc.message) from None
+        return store.content(version) if store.number_with_content(model_id, version) else None
+    finally:
+        engine.dispose()
 
 
 def _version(sources: dict[str, tuple[str, bytes, str]], sha: str | None) -> ModelVersion | None:
@@ -204,10 +235,11 @@ def _instant(text: str) -> dt.datetime:
 
 @click.command("rerun")
 @click.option("--model", "model_id", required=True, help="the model id (its file stem in the models directory)")
-@click.option("--version", "version", required=True, help="a DMN file, or the sha256 of a loaded version")
+@click.option("--version", "version", required=True,
+              help="a DMN file, or a version number or sha256 of the model's versions")
 @click.option("--from", "source", required=True, help="`audit`, or a .jsonl, .csv or .parquet file of requests")
 @click.option("--since", help="with --from audit: records from this instant (ISO 8601; UTC without an offset)")
-@click.option("--baseline", help="compare with this version (DMN file or sha256) instead of the record "
+@click.option("--baseline", help="compare with this version (as --version) instead of the record "
                                  "(audit) or the version serving now (files)")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output directory "
               "(default: var/rerun/<model>-<version>-<time>)")
@@ -222,13 +254,10 @@ def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler
     if source != cases.AUDIT and not Path(source).exists():
         raise click.UsageError(f"--from {source!r}: no such file")
     new = version_source(model_id, version, config)
-    if baseline is not None:
+    if baseline is not None or source != cases.AUDIT:
         old = version_source(model_id, baseline, config)
-    elif source == cases.AUDIT:
-        old = None
     else:
-        serving = Path(config["MODELS_DIR"]) / f"{model_id}.dmn"
-        old = serving.read_bytes() if serving.is_file() else None
+        old = None
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     out_dir = out_dir or Path(config["VAR_DIR"]) / "rerun" / f"{model_id}-{hashlib.sha256(new).hexdigest()[:12]}-{stamp}"
     try:

@@ -2,6 +2,7 @@
 again, written per case to Parquet files readable by their owner only, and summarised; the same
 answers as the in-process re-determination, partition by partition."""
 import csv
+import hashlib
 import datetime as dt
 import json
 import stat
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -206,3 +208,31 @@ def test_the_command(tmp_path, car_t, requests, car_t_source, monkeypatch):
     assert len(_rows(out)) == 20
     unknown = CliRunner().invoke(main, ["rerun", "--model", CAR_T_ID, "--version", "0" * 64, "--from", str(source)])
     assert unknown.exit_code == 2 and "no version 000000000000" in unknown.output
+
+
+def test_versions_are_found_in_the_database_then_in_the_models_directory(tmp_path, car_t_source):
+    from sqlalchemy import create_engine
+    from webapp import migrate
+    from webapp.rerun import version_source
+    from webapp.versions import VersionStore
+    url = f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}"
+    models = tmp_path / "decisions"
+    models.mkdir()
+    (models / f"{CAR_T_ID}.dmn").write_bytes(b"<the file>")
+    config = {"DATABASE_URL": url, "MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var")}
+    assert version_source(CAR_T_ID, None, config) == b"<the file>"         # no database yet
+    migrate.upgrade(url)
+    engine = create_engine(url)
+    store = VersionStore(engine)
+    store.seed({CAR_T_ID: car_t_source}, "first start")
+    draft = car_t_source.replace(b"2026-04-15", b"2026-05-15")
+    store.create(CAR_T_ID, draft, "author", "later effective date", "upload")
+    engine.dispose()
+    assert version_source(CAR_T_ID, None, config) == car_t_source           # serving: version 1
+    assert version_source(CAR_T_ID, "2", config) == draft
+    assert version_source(CAR_T_ID, hashlib.sha256(draft).hexdigest(), config) == draft
+    assert version_source(CAR_T_ID, hashlib.sha256(b"<the file>").hexdigest(), config) == b"<the file>"
+    with pytest.raises(click.UsageError, match="no version 3"):
+        version_source(CAR_T_ID, "3", config)
+    with pytest.raises(click.UsageError, match="give a DMN file"):
+        version_source(CAR_T_ID, "latest", config)
