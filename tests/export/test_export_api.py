@@ -1,58 +1,60 @@
-"""The export/validation blueprint over HTTP."""
+"""Exports and validation over HTTP, through the service as it runs (webapp.app)."""
 import io
+import shutil
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from openpyxl import load_workbook
 
-from webapp.api.export import bp
+from webapp.app import create_app
+from webapp.auth import ROLES, hash_key
 
-DATA = Path(__file__).parent.parent / "analysis" / "data"
+DATA = Path(__file__).parent / "data"
+SEEDED = Path(__file__).parent.parent / "analysis" / "data" / "seeded-defects.dmn"
+KEY = "export-test-key"
 
 
 @pytest.fixture()
 def client(tmp_path):
-    from webapp import migrate
-    from webapp.audit import AuditStore
-    from webapp.registry import ModelRegistry
-    from webapp.versions import VersionStore
-    models = tmp_path / "models"
+    models = tmp_path / "decisions"
     models.mkdir()
-    (models / "seeded.dmn").write_bytes((DATA / "seeded-defects.dmn").read_bytes())
-    url = f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}"
-    migrate.upgrade(url)
-    registry = ModelRegistry(models, tmp_path / "var", VersionStore(AuditStore(url).engine))
-    assert [m["id"] for m in registry.reload()["loaded"]] == ["seeded"]
-    app = Flask(__name__)
-    app.register_blueprint(bp)
-    app.extensions["model_registry"] = registry
-    return app.test_client()
+    shutil.copy(DATA / "boxed-kinds.dmn", models / "boxed.dmn")
+    app = create_app({"MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var"),
+                      "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
+                      "API_KEYS": f"{hash_key(KEY)}:{','.join(ROLES)}"})
+    yield app.test_client()
+    app.extensions["audit"].close()
+
+
+AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
 def test_export_formats(client):
-    html = client.get("/api/v1/models/seeded/export?format=html")
+    html = client.get("/api/v1/models/boxed/export?format=html", headers=AUTH)
     assert html.status_code == 200 and html.mimetype == "text/html"
-    assert b"<svg" in html.data and b"r_masked" in html.data
-    xlsx = client.get("/api/v1/models/seeded/export?format=xlsx")
+    assert b'data-rule-id="r_minor"' in html.data and b"sum(Amounts)" in html.data
+    xlsx = client.get("/api/v1/models/boxed/export?format=xlsx", headers=AUTH)
     assert "attachment" in xlsx.headers["Content-Disposition"]
-    assert load_workbook(io.BytesIO(xlsx.data)).sheetnames == ["Cover", "Decisions", "Discount", "Route", "Flag", "Data dictionary"]
-    assert client.get("/api/v1/models/seeded/export?format=md").data.startswith(b"# Seeded defects")
+    assert load_workbook(io.BytesIO(xlsx.data)).sheetnames == ["Cover", "Decisions", "Logic",
+                                                              "Summary - Age grade", "Data dictionary"]
+    md = client.get("/api/v1/models/boxed/export?format=md", headers=AUTH)
+    assert md.data.startswith(b"# Boxed kinds")
 
 
 def test_bad_format_and_unknown_model(client):
-    bad = client.get("/api/v1/models/seeded/export?format=docx")
+    bad = client.get("/api/v1/models/boxed/export?format=docx", headers=AUTH)
     assert bad.status_code == 422 and bad.mimetype == "application/json"
-    body = bad.get_json()
-    assert body["status"] == 422 and "format" in str(body["errors"])
-    assert client.get("/api/v1/models/nope/export").status_code == 404
+    assert client.get("/api/v1/models/nope/export", headers=AUTH).status_code == 404
 
 
-def test_validation_of_loaded_and_uploaded_models(client):
-    report = client.get("/api/v1/models/seeded/validation").get_json()
-    assert report["valid"] is False and report["counts"]["error"] == 2
-    assert {f["code"] for f in report["findings"]} >= {"overlap", "gap", "dead-rule"}
-    uploaded = client.post("/api/v1/validation", data=(DATA / "semantic-errors.dmn").read_bytes())
-    assert uploaded.status_code == 200
-    assert "cycle" in {f["code"] for f in uploaded.get_json()["findings"]}
-    assert client.post("/api/v1/validation", data=b"").status_code == 400
+def test_validation_findings_name_table_row_and_column(client):
+    report = client.get("/api/v1/models/boxed/validation", headers=AUTH).get_json()
+    assert report["valid"] is True
+    uploaded = client.post("/api/v1/validation", data=SEEDED.read_bytes(),
+                           headers={**AUTH, "Content-Type": "application/xml"})
+    assert uploaded.status_code == 200, uploaded.get_json()
+    findings = uploaded.get_json()["findings"]
+    [dead] = [f for f in findings if f["code"] == "dead-rule"]
+    assert (dead["table"], dead["rows"], dead["rule_ids"], dead["masked_by"]) == \
+        ("Route", [3], ["r_masked"], ["r_north", "r_south"])
+    assert {f["code"] for f in findings} >= {"overlap", "gap"}
