@@ -89,7 +89,9 @@ def _is_multi_word(name: str) -> bool:
 
 
 def _lead(text: str, pos: int = 0) -> str:
-    word = _WORD.match(text, pos)
+    """The whole run of word characters at `pos` (or its one other character): the key under
+    which the names that can start there are found."""
+    word = _WORD_CHARS.match(text, pos)
     return word.group() if word else text[pos:pos + 1]
 
 
@@ -100,19 +102,19 @@ class _NameIndex:
     __slots__ = ("children", "name")
 
     def __init__(self, names=()):
-        self.children: dict[str, list[tuple[str, _NameIndex]]] = {}
+        self.children: dict[str, dict[str, _NameIndex]] = {}    # lead -> chunk -> subtree
         self.name: str | None = None
         for name in names:
             node = self
             for chunk in name.split():
-                options = node.children.setdefault(_lead(chunk), [])
-                node = next((n for c, n in options if c == chunk), None) or _add(options, chunk)
+                options = node.children.setdefault(_lead(chunk), {})
+                node = options.get(chunk) or options.setdefault(chunk, _NameIndex())
             node.name = name
 
     def longest(self, text: str, pos: int) -> tuple[int, str] | None:
         """(end, name) of the longest name written at `pos` (chunks apart by whitespace)."""
         best = None
-        for chunk, node in self.children.get(_lead(text, pos), ()):
+        for chunk, node in self.children.get(_lead(text, pos), {}).items():
             if not text.startswith(chunk, pos):
                 continue
             end = pos + len(chunk)
@@ -128,14 +130,9 @@ class _NameIndex:
         return best
 
 
-def _add(options: list, chunk: str) -> _NameIndex:
-    node = _NameIndex()
-    options.append((chunk, node))
-    return node
-
-
 _GAP = re.compile(r"\s+")
 _WORD_CHAR = re.compile(r"\w")
+_WORD_CHARS = re.compile(r"\w+")
 
 
 @lru_cache(maxsize=64)
@@ -191,7 +188,7 @@ class FeelLexer(Lexer):
                 continue
             word = _WORD.match(text, pos)
             if word is not None:
-                lead = word.group()
+                lead = _lead(text, pos)
                 found = max((index.longest(text, pos) for index in indexes
                              if lead in index.children), key=lambda f: f[0] if f else -1,
                             default=None)
