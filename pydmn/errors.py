@@ -70,7 +70,7 @@ SEVERITY = {
     "output-value": "error",       # a decision table output not among its output values
     "limit": "error",              # recursion, iteration or size limit reached
     "unsupported": "error",        # an expression language or function kind the engine lacks
-    "not-compiled": "error",       # (lenient loading) an expression that did not compile
+    "not-compiled": "error",       # (lenient loading only) an expression that did not compile
     "internal": "error",           # a defect of the engine itself: never expected
     "missing-input": "warning",    # a required input data the caller did not give (it is null)
 }
