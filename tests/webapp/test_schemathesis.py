@@ -5,7 +5,8 @@ never ignored. The document's examples name loaded models, so every operation is
 The run is bounded by examples per operation (not by time, so a slow machine runs the same
 cases, only slower). PDF export starts Chromium once per model version (exports are cached).
 `--checks all` includes a 10 s response-time limit, which a busy machine fails on a 1,000-case
-batch: that one check is a timing assert, so it is excluded; speed is measured by `make bench`.
+batch: a timing assert, so its limit is raised to ten minutes (only a hung request fails it); speed
+is measured by `make bench`.
 """
 import subprocess
 import sys
@@ -31,7 +32,7 @@ def test_schemathesis_finds_nothing(server, tmp_path):
     report = tmp_path / "report"
     done = subprocess.run(
         [str(Path(sys.executable).with_name("schemathesis")), "run", f"{server.base}/openapi.json",
-         "--checks", "all", "--exclude-checks", "max_response_time", "--header", f"Authorization: Bearer {server.key}",
+         "--checks", "all", "--max-response-time", "600", "--header", f"Authorization: Bearer {server.key}",
          "--max-examples", "25", "--seed", "7021", "--phases", "examples,coverage,fuzzing,stateful",
          "--workers", "1", "--request-timeout", "300", "--no-color", "--generation-database", "none",
          "--report", "junit", "--report-dir", str(report)],
