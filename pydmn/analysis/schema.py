@@ -11,18 +11,9 @@ from pathlib import Path
 from lxml import etree
 
 from pydmn.analysis.findings import Finding
+from pydmn.model.namespaces import MODEL_VERSIONS, VERSIONS
 
 XSD_DIR = Path(__file__).resolve().parent.parent / "xsd"
-
-SCHEMA_FILES = {
-    "http://www.omg.org/spec/DMN/20151101/dmn.xsd": ("1.1", "DMN11.xsd"),
-    "http://www.omg.org/spec/DMN/20180521/MODEL/": ("1.2", "DMN12.xsd"),
-    "https://www.omg.org/spec/DMN/20191111/MODEL/": ("1.3", "DMN13.xsd"),
-    "https://www.omg.org/spec/DMN/20211108/MODEL/": ("1.4", "DMN14.xsd"),
-    "https://www.omg.org/spec/DMN/20230324/MODEL/": ("1.5", "DMN15.xsd"),
-    "https://www.omg.org/spec/DMN/20240513/MODEL/": ("1.6", "DMN16.xsd"),
-}
-
 
 @lru_cache(maxsize=None)
 def _schema(file_name: str) -> etree.XMLSchema:
@@ -43,12 +34,12 @@ def validate_schema(data: bytes, file: str | None = None) -> list[Finding]:
         return [Finding("error", "xml-dtd", "DTDs and entities are not allowed in a DMN model "
                         "(the file declares a DOCTYPE)", line=1, file=file)]
     namespace = etree.QName(root).namespace or ""
-    entry = SCHEMA_FILES.get(namespace)
-    if entry is None or etree.QName(root).localname != "definitions":
+    version = MODEL_VERSIONS.get(namespace)
+    if version is None or etree.QName(root).localname != "definitions":
         return [Finding("error", "xsd", f"root element {root.tag!r} is not a DMN definitions element "
                         "of a known DMN version", file=file, line=root.sourceline)]
-    schema = _schema(entry[1])
+    schema = _schema(VERSIONS[version].xsd)
     if schema.validate(etree.ElementTree(root)):
         return []
-    return [Finding("error", "xsd", f"DMN {entry[0]} schema: {err.message}", line=err.line, file=file)
+    return [Finding("error", "xsd", f"DMN {version} schema: {err.message}", line=err.line, file=file)
             for err in schema.error_log]
