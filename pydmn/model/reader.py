@@ -62,6 +62,11 @@ def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
     except etree.XMLSyntaxError as exc:
         raise ModelError(f"not well-formed XML: {exc.msg}", file=file,
                          line=exc.lineno) from None
+    info = root.getroottree().docinfo
+    if info.doctype or info.internalDTD is not None or info.externalDTD is not None:
+        # A DTD can declare entities that read local files or expand without bound; DMN needs none.
+        raise ModelError("DTDs and entities are not allowed in a DMN model (the file declares a DOCTYPE)",
+                         file=file, line=1)
     return _Reader(file).definitions(root)
 
 
