@@ -99,9 +99,6 @@ def _title(text: str) -> str:
     return "".join(part.capitalize() for part in text.replace("_", "-").split("-") if part.isalnum()) or "Model"
 
 
-def load_entry(model_id: str, source: bytes, number: int | None = None) -> Entry:
-    """A model's content as an Entry (a draft under review, or a version to serve)."""
-    return Entry(model_id, pydmn.load(source), hashlib.sha256(source).hexdigest(), _now(), source, number)
 
 
 class ModelRegistry:
@@ -181,7 +178,8 @@ class ModelRegistry:
                 known.fallback = position > 0
                 return known
             try:
-                entry = load_entry(model_id, self.store.content(sha), number)
+                source = self.store.content(sha)
+                entry = Entry(model_id, pydmn.load(source), sha, _now(), source, number)
             except Exception as exc:    # a version the engine no longer reads must not stop the others
                 log.error("model %s version %s does not load: %s", model_id, number, type(exc).__name__)
                 continue

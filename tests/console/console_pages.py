@@ -1,11 +1,15 @@
-"""Steps the browser tests take on console pages, by what a person sees (labels, roles, names)."""
+"""The browser tests' fixtures (Debian's Chromium driven by Playwright) and the steps they take on
+console pages, by what a person sees (labels, roles, names)."""
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import pytest
 from playwright.sync_api import expect
 
 from console_support import key_of
+from webapp.console import ASSETS
 
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")      # a directory: the tests save each page there (docs)
 
@@ -39,3 +43,47 @@ def api_from_page(page, method: str, path: str, body=None, csrf: bool = True) ->
         const r = await fetch(path, {method, headers, body: body === null ? undefined : JSON.stringify(body)});
         return {status: r.status, body: await r.json()};
     }""", [method, path, body, csrf])
+
+
+# Debian's Chromium, never Playwright's own download.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                  "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-domain-reliability",
+                  "--disable-client-side-phishing-detection", "--metrics-recording-only"]
+# Auto-waiting expectations wait for the page, however slow the machine: the limit only ends a hung run.
+WAIT_MS = 180_000
+
+
+@pytest.fixture(scope="module")     # each test module imports it: one Playwright at a time
+def browser():
+    from playwright.sync_api import expect, sync_playwright
+    assert Path(CHROMIUM).exists(), "Debian's chromium is needed (make system-deps installs it)"
+    assert (ASSETS / "console.js").is_file(), "the console's scripts are not built: make ui"
+    expect.set_options(timeout=WAIT_MS)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """new_page() -> a page in a fresh context (its own cookies: one person), failing the test on a
+    script error in the page or on any request beyond the server (the console needs no network)."""
+    contexts, errors, elsewhere = [], [], []
+
+    def make():
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        context.set_default_timeout(WAIT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("request", lambda request: elsewhere.append(request.url)
+                if urlsplit(request.url).scheme not in ("data", "blob")
+                and urlsplit(request.url).hostname != "127.0.0.1" else None)
+        return page
+    yield make
+    for context in contexts:
+        context.close()
+    assert not errors, errors
+    assert not elsewhere, elsewhere

@@ -1,9 +1,18 @@
-"""What the console and versions tests share: distinct people (keys) and apps on a database."""
+"""What the console and versions tests share: distinct people (keys), apps on SQLite and on
+PostgreSQL (the `database` fixture of tests/webapp/databases.py), and their fixtures, which each
+test module imports (a second conftest.py would shadow tests/webapp's, which its modules import by
+name)."""
 import shutil
+import sys
 from pathlib import Path
 
-from webapp.app import create_app
-from webapp.auth import hash_key
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
+from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
+
+from webapp.app import create_app  # noqa: E402
+from webapp.auth import hash_key  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "webapp" / "data"
@@ -51,3 +60,15 @@ def make_app(tmp_path: Path, models=(DATA / "simpletable.dmn",), database=None, 
                 "API_KEYS": key_spec(), "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
     settings.update(config)
     return create_app(settings)
+
+
+@pytest.fixture
+def app(tmp_path, database):
+    made = make_app(tmp_path, database=database)
+    yield made
+    made.extensions["audit"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from console_support import CAR_T, CAR_T_ID, ROOT, as_, make_app
+from console_support import (CAR_T, CAR_T_ID, ROOT, as_, database, make_app,  # noqa: F401 (fixtures)
+                             postgres_database, postgres_server)
 
 REQUEST = json.loads((ROOT / "docs" / "examples" / "car-t-request.json").read_text())
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from console_pages import api_from_page, shoot, sign_in
+from console_pages import api_from_page, browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import ConsoleServer
 from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS
 

@@ -9,7 +9,8 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from console_support import DATA, ROOT, as_, caller_of, make_app
+from console_support import (DATA, ROOT, app, as_, caller_of, client, database,  # noqa: F401 (fixtures)
+                             make_app, postgres_database, postgres_server)
 
 M = "/api/v1/models/simpletable"
 GOOD = {"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}}

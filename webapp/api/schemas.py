@@ -10,6 +10,7 @@ import datetime as dt
 from marshmallow import RAISE, Schema, fields, validate
 
 from webapp.errors import CODES
+from webapp.versions import STATES as VERSION_STATES
 
 SEVERITIES = ("error", "warning", "info")
 DECISION_STATUSES = ("succeeded", "failed", "skipped")
@@ -209,7 +210,6 @@ class ValidationReportSchema(Schema):
 
 
 # -- policy versions: drafts, four-eyes approval, publish, rollback (webapp.versions) ---------------
-VERSION_STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
 _SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a sha256: 64 lower-case hex digits")
 _COMMENT = validate.Length(max=4000)
 

@@ -91,10 +91,24 @@ def _saved(version, prepared: dict) -> dict:
             "note": prepared["note"]}
 
 
+def _version_link(method: str, path: str) -> dict:
+    """An OpenAPI link from a new draft to an operation on it (its number from the answer)."""
+    pointer = "/api/v1/models/{model}/versions/{number}" + path
+    return {"operationRef": f"#/paths/{pointer.replace('/', '~1')}/{method}",
+            "parameters": {"model": "$request.path.model", "number": "$response.body#/number"}}
+
+
+_DRAFT_LINKS = {"Version": _version_link("get", ""), "Edit": _version_link("put", ""),
+                "Submit": _version_link("post", ":submit"), "Review": _version_link("get", "/review"),
+                "Approve": _version_link("post", ":approve"), "Reject": _version_link("post", ":reject"),
+                "Publish": _version_link("post", ":publish")}
+
+
 @bp.post("/models/<model>/versions", parameters=[MODEL_PARAMETER])
 @require("author")
 @bp.arguments(DraftRequest)
 @bp.response(201, DraftSavedSchema, description="the new draft and the findings of its content")
+@bp.doc(responses={201: {"links": _DRAFT_LINKS}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such model or base version")
 @bp.alt_response(422, schema=ErrorSchema, description="a DTD or entity declarations, or a model too complex to analyse in time")
 def create_draft(body: dict, model: str):
