@@ -141,8 +141,18 @@ def _run_partition(partition: cases.Partition, number: int, sources: dict, versi
             "invalid": sum(e is not None for e in columns["errors"]),
             "changed": sum(columns["changed"]), "transitions": list(transitions.items()),
             "worker": os.getpid(), "seconds": time.perf_counter() - started,
-            "cpu_seconds": time.process_time() - cpu,
-            "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            "cpu_seconds": time.process_time() - cpu, "maxrss_kb": _peak_rss_kb()}
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak resident memory. Linux's VmHWM belongs to the address space, so it
+    starts afresh in a spawned worker; getrusage's ru_maxrss survives exec and would report the
+    peak of the process that spawned it."""
+    try:
+        with open("/proc/self/status") as f:
+            return next(int(line.split()[1]) for line in f if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def _add(columns: dict, impact: Impact) -> None:
