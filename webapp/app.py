@@ -35,7 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["versions"] = store = VersionStore(audit.engine)
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
                              scenario_check=app.config.get("SCENARIO_CHECK", check_model),
-                             on_version=audit.note_version, validation=model_findings)
+                             on_version=audit.note_version, validation=model_findings,
+                             poll_s=app.config["SERVING_POLL_S"])
     app.extensions["model_registry"] = registry
     outcome = registry.start()
     for model_id, problems in outcome["rejected"].items():

@@ -25,6 +25,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # the newest IMPACT_CASES audited determinations under both versions).
         "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 120)),
         "IMPACT_CASES": int(os.environ.get("CAR_T_IMPACT_CASES", 1000)),
+        # Seconds between a worker's checks of the database for a version published through another
+        # replica (webapp.registry); on one host a publish is seen by the next request anyway.
+        "SERVING_POLL_S": float(os.environ.get("CAR_T_SERVING_POLL", 1.0)),
         # The console's session cookie: Secure when served over TLS (behind a proxy that terminates it).
         "SECURE_COOKIES": os.environ.get("CAR_T_SECURE_COOKIES") == "1",
         "SESSION_HOURS": float(os.environ.get("CAR_T_SESSION_HOURS", 8)),

@@ -11,7 +11,11 @@ serves does not change.
 Every process holds its own loaded models. The process that changes what serves (publish, rollback,
 reload, seeding) rewrites a stamp file in the var directory after its commit; every lookup stats the
 stamp (about a microsecond) and re-reads the store when it moved, so the request after a publish
-answers with the new version whichever worker takes it. If the published version cannot be loaded
+answers with the new version whichever worker of this host takes it. Replicas on other hosts share
+the database, not the var directory: a lookup also asks the store for its generation (two growing
+ids, one indexed query) when `poll_s` (1 s) has passed since it last asked, so a change made through
+any replica serves on all of them by the first request after that second. A new version is loaded
+completely before it replaces the entries, so no request sees a half-loaded model. If the published version cannot be loaded
 (an engine upgrade refusing it), the newest version that served before and loads serves instead,
 marked `fallback`.
 """
@@ -22,6 +26,7 @@ import hashlib
 import logging
 import os
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +109,7 @@ def _title(text: str) -> str:
 class ModelRegistry:
     def __init__(self, directory, var_dir, store: VersionStore, scenario_check: ScenarioCheck | None = None,
                  on_version: Callable[[str, str, str], str | None] | None = None,
-                 validation: Validation | None = None):
+                 validation: Validation | None = None, poll_s: float = 1.0):
         self.directory = Path(directory)
         self.stamp = Path(var_dir) / "serving.stamp"
         self.store = store
@@ -115,6 +120,9 @@ class ModelRegistry:
         # model id -> {"version", "at", "errors"} of its file, when the newest reload refused it
         self.rejected: dict[str, dict] = {}
         self._seen: tuple | None = None
+        self.poll_s = poll_s
+        self._generation: tuple | None = None
+        self._polled = time.monotonic()
         self._lock = threading.RLock()
 
     # -- what serves -----------------------------------------------------------------------------
@@ -141,11 +149,15 @@ class ModelRegistry:
         return found.st_ino, found.st_mtime_ns, found.st_size
 
     def _follow(self) -> None:
-        if self._stamp_state() != self._seen:
-            try:
+        try:
+            if self._stamp_state() != self._seen:
                 self.refresh()
-            except SQLAlchemyError as exc:  # keep serving what is loaded; the next lookup tries again
-                log.error("cannot read what serves from the store: %s", type(exc).__name__)
+            elif time.monotonic() - self._polled >= self.poll_s:
+                self._polled = time.monotonic()
+                if self.store.generation() != self._generation:
+                    self.refresh()
+        except SQLAlchemyError as exc:  # keep serving what is loaded; the next lookup tries again
+            log.error("cannot read what serves from the store: %s", type(exc).__name__)
 
     def changed(self) -> None:
         """Tell every process that what serves changed (called after the commit)."""
@@ -159,6 +171,7 @@ class ModelRegistry:
         """Load what the store says serves (only versions not already loaded)."""
         with self._lock:
             seen = self._stamp_state()      # before reading: a change after this is seen next time
+            generation = self.store.generation()
             serving = self.store.serving()
             fresh = {}
             for model_id, current in serving.items():
@@ -168,7 +181,7 @@ class ModelRegistry:
             self.entries = fresh
             self.rejected = {m: {"version": c["sha256"], "at": c["at"], "errors": c["errors"]}
                              for m, c in self.store.last_file_checks().items() if c["outcome"] == "rejected"}
-            self._seen = seen
+            self._seen, self._generation, self._polled = seen, generation, time.monotonic()
 
     def _serving_entry(self, model_id: str, current: dict) -> Entry | None:
         candidates = [(current["number"], current["sha256"])] + current["history"]

@@ -229,6 +229,14 @@ class VersionStore:
                 out[r.model_id]["history"].append((r.number, r.sha256))
         return out
 
+    def generation(self) -> tuple:
+        """Two ids that only grow (the tables are append-only): the newest change of what serves and
+        the newest check of a file. Equal generations mean nothing a registry shows has changed."""
+        newest_switch = select(func.max(serving.c.id)).scalar_subquery()
+        newest_check = select(func.max(file_checks.c.id)).scalar_subquery()
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(select(newest_switch, newest_check)).one())
+
     def number_with_content(self, model_id: str, sha: str) -> int | None:
         """The newest version of the model that ever held this content, if any."""
         with self.engine.connect() as conn:
