@@ -10,10 +10,11 @@ import logging
 from flask import current_app, g
 from lxml import etree
 
-from pydmn import MODEL_VERSIONS, ModelError, to_dmn13
+from pydmn import MODEL_VERSIONS, ModelError
 from webapp import bounded
 from webapp.api.export import REFUSED, report
 from webapp.errors import ApiError
+from webapp.normalize import normalize
 
 log = logging.getLogger("webapp.drafts")
 
@@ -34,7 +35,7 @@ def prepare(data: bytes) -> dict:
     version, note, content = _dmn_version(data), None, data
     if version in ("1.4", "1.5", "1.6"):
         try:
-            content = to_dmn13(data)
+            content = normalize(data)
             found = report(content)
         except ModelError as exc:
             note = f"kept as DMN {version}, which dmn-js cannot edit: {exc}"

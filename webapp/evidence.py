@@ -50,7 +50,8 @@ def _scenarios(scenario_file: Path | None, old_model, new_model, diff) -> dict:
     changed = None
     if old_model is not None:
         cases = scenario_inputs(scenario_file, old_model, file=scenario_file) or []
-        changed = analysis.impact(old_model, new_model, cases, diff).as_dict()
+        checked = [spec["decision"]] if spec.get("decision") else []
+        changed = analysis.impact(old_model, new_model, cases, diff, checked=checked).as_dict()
     return {**empty, "note": None, "run": len(results.outcomes),
             "passed": len(results.outcomes) - len(results.failed),
             "failed": [{"title": o.title, "section": o.section, "problems": o.problems} for o in results.failed],

@@ -60,6 +60,10 @@ def test_the_scenarios_that_change_are_named(reviewed):
     assert answered == {"Allogeneic transplant 100 days before request (boundary, excluded)"}
     assert [f["title"] for f in scenarios["failed"]] == sorted(answered)
     assert scenarios["run"] == scenarios["passed"] + 1
+    # The impact is read on the decision the scenarios check, then the model's top decisions.
+    impact = scenarios["impact"]
+    assert impact["decisions"][0] == "Determination"
+    assert any(h["decision"] == "Determination" for g in impact["groups"] for h in g["answer"]), impact["groups"]
 
 
 def test_the_95_day_case_changes_and_the_others_do_not(reviewed):

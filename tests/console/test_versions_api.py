@@ -247,6 +247,19 @@ def test_a_file_saved_by_a_dmn_1_5_editor_becomes_a_dmn_1_3_draft(client):
     assert "https://www.omg.org/spec/DMN/20191111/MODEL/" in stored and "20230324/MODEL" not in stored
 
 
+def test_a_file_the_kie_editor_saved_after_a_constraint_edit_becomes_a_draft(client):
+    # The KIE editor writes a data type's constraint as typeConstraint (DMN 1.5+); for a
+    # non-collection type it is DMN 1.3's allowedValues, as `python -m webapp normalize` maps it.
+    dmn15 = _adults_from(21, _dmn(client))
+    opening = re.search(r"<definitions[^>]*>", dmn15).group(0)
+    kie = dmn15.replace(opening, opening + '<itemDefinition name="tAge"><typeRef>number</typeRef>'
+                                           '<typeConstraint><text>[0..150]</text></typeConstraint></itemDefinition>', 1)
+    r = client.post(f"{M}/versions", json={"content": kie}, headers=as_("ann"))
+    assert r.status_code == 201 and r.json["normalised_from"] == "1.5" and r.json["note"] is None, r.json
+    stored = _dmn(client, r.json["number"])
+    assert "typeConstraint" not in stored and re.search(r"<allowedValues>\s*<text>\[0\.\.150\]</text>", stored)
+
+
 def test_the_evidence_read_is_kept_with_the_approval_and_exports(client):
     for age in (19, 30, 10):
         client.post(f"{M}/evaluate", json={"inputs": {"Age": age, "RiskCategory": "Low", "isAffordable": True}},
