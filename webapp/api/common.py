@@ -3,10 +3,13 @@ validation against a model's schema (422), and a flask-smorest Blueprint that re
 same strict way."""
 from __future__ import annotations
 
-from flask import current_app, request
+import logging
+
+from flask import current_app, g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 
+from webapp import bounded
 from webapp.errors import ApiError
 from webapp.jsonvalues import BodyError, parse_body
 from webapp.schemas import validate_inputs
@@ -24,6 +27,22 @@ def json_body():
         return parse_body(data)
     except BodyError as exc:
         raise ApiError(exc.status, exc.message, exc.errors) from None
+
+
+log = logging.getLogger("webapp.api")
+
+
+def within_budget(fn, *args, seconds: float, too_slow: str, field: str):
+    """fn(*args) in a child process under its time budget (webapp.bounded), for work on content a
+    caller sent: past the budget a 422 (`too_slow`, under `field`), and the worker is free again; a
+    fault in the child a 500 whose traceback is logged under the request id."""
+    try:
+        return bounded.run(fn, *args, seconds=seconds)
+    except bounded.OverBudget:
+        raise ApiError(422, f"{too_slow}: not finished within the {seconds:g} s budget", {field: [too_slow]}) from None
+    except bounded.ChildFailed as exc:
+        log.error("request_id=%s %s: the child failed: %s", g.get("request_id", ""), fn.__name__, exc.args[-1])
+        raise ApiError(500, "internal error: quote the request id to the operators") from None
 
 
 class StrictParser(FlaskParser):

@@ -5,7 +5,7 @@ import logging
 
 from flask import Response, current_app, g
 
-from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
+from webapp.api.common import Blueprint, model_entry, valid_inputs
 from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
                                 ReloadErrorSchema, ReloadSchema)
 from webapp.auth import require

@@ -7,15 +7,14 @@ what serves changed. The console calls these same operations.
 from __future__ import annotations
 
 import json
-import logging
 from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, current_app, g
 from werkzeug.routing import BaseConverter
 
-from webapp import bounded, evidence
-from webapp.api.common import Blueprint
+from webapp import evidence
+from webapp.api.common import Blueprint, within_budget
 from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
                                 ErrorSchema, EvidenceQuery, PolicyVersionSchema, RejectRequest, ReviewSchema,
                                 RollbackRequest, StepRequest, VersionListSchema)
@@ -30,7 +29,6 @@ from webapp.scenarios import scenario_file_of
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
-log = logging.getLogger("webapp.versions")
 
 
 class VersionSegment(BaseConverter):
@@ -196,16 +194,10 @@ def _review(model: str, version) -> tuple[str, dict]:
            records[-1]["id"] if records else None, len(records), scenario_stamp)
     built = current_app.extensions.setdefault("reviews", OrderedDict())     # this process's, newest last
     if key not in built:
-        budget = current_app.config["REVIEW_BUDGET_S"]
-        try:
-            pack = bounded.run(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
-                               _store().content(version.sha256), scenario_file, records, limit, seconds=budget)
-        except bounded.OverBudget:
-            raise ApiError(422, f"the review did not finish within the {budget:g} s budget",
-                           {"review": ["too complex to review in time"]}) from None
-        except bounded.ChildFailed as exc:
-            log.error("request_id=%s review failed: %s", g.get("request_id", ""), exc.args[-1])
-            raise ApiError(500, "internal error: quote the request id to the operators") from None
+        pack = within_budget(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
+                             _store().content(version.sha256), scenario_file, records, limit,
+                             seconds=current_app.config["REVIEW_BUDGET_S"], too_slow="too complex to review in time",
+                             field="review")
         built[key] = (_store().put_review(version, g.caller, pack), pack)
         while len(built) > 16:
             built.popitem(last=False)
@@ -344,15 +336,9 @@ def case(model: str, number: str, evaluation_id: str):
     if record is None or record["model_id"] != model:
         raise ApiError(404, f"no evaluation {evaluation_id!r} of model {model!r}")
     serving = _registry().get(model)
-    try:
-        sides = bounded.run(evidence.case, serving, _store().content(version.sha256), record,
-                            seconds=current_app.config["VALIDATION_BUDGET_S"])
-    except bounded.OverBudget:
-        raise ApiError(422, "the version did not answer this case within the validation budget",
-                       {"case": ["too complex to answer in time"]}) from None
-    except bounded.ChildFailed as exc:
-        log.error("request_id=%s case evaluation failed: %s", g.get("request_id", ""), exc.args[-1])
-        raise ApiError(500, "internal error: quote the request id to the operators") from None
+    sides = within_budget(evidence.case, serving, _store().content(version.sha256), record,
+                          seconds=current_app.config["VALIDATION_BUDGET_S"], too_slow="too complex to answer in time",
+                          field="case")
     sides["serving"]["number"] = getattr(serving, "number", None)
     sides["draft"]["number"] = version.number
     return {"evaluation_id": record["id"], "created_at": record["created_at"], "inputs": record["inputs"],
