@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import bulk, engine, http
+from bench import bulk, engine, http, stages
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 # Everything above this line of the doc is rewritten by each run; the notes below it are kept.
@@ -42,6 +42,7 @@ def main():
     svc = next(r for r in web if r["endpoint"] == "service")
     bare = next(r for r in web if r["endpoint"] != "service")
     on_pg = [dict(r, endpoint="service, audit on PostgreSQL") for r in http.run_postgres(seconds=http_seconds)]
+    cpu = stages.run()
     bulk_result = bulk.run()
     out = [
         "# Benchmarks", "",
@@ -69,6 +70,7 @@ def main():
         f"Service throughput is {svc['rps'] / bare['rps']:.0%} of the bare endpoint's on SQLite, "
         f"{on_pg[0]['rps'] / bare['rps']:.0%} on PostgreSQL (Debian's, on this machine, fsync on). "
         f"Audit rows after the runs: {svc['audit_records']:,} and {on_pg[0]['audit_records']:,}.", "",
+        *stages.section(cpu),
         *bulk.section(bulk_result),
     ]
     notes = DOC.read_text().partition(NOTES)[2] if DOC.exists() else ""

@@ -10,8 +10,11 @@ import pytest
 import yaml
 
 import pydmn
+from webapp.api.schemas import EvaluationSchema
 from webapp.app import create_app
 from webapp.auth import hash_key
+from webapp.jsonvalues import to_json
+from webapp.scenarios import scenario_inputs
 from webapp.determination import (DISPOSITIONS, FINDING_KINDS, OUTCOMES, DeterminationSchema,
                                    DeterminationBatchSchema)
 
@@ -144,6 +147,25 @@ def test_the_body_matches_its_schema_and_the_enums_match_the_model(client):
         assert types[name].allowed_values == ",".join(f'"{v}"' for v in values)
     batch = client.post("/api/v1/car-t/determinations:batch", json={"cases": [_case(), _case()]}, headers=H).json
     assert DeterminationBatchSchema().validate(batch) == {}
+
+
+def test_every_scenario_is_answered_in_the_shape_its_schema_documents(client):
+    # The endpoints send the answer without dumping it through the schema (webapp.api.common.built_answer),
+    # so what they send must already be what the dump would give, on every scenario the model has.
+    cases = [to_json(inputs) for _, inputs in scenario_inputs(MODEL, pydmn.load(MODEL))]
+    answered = 0
+    for case in cases:
+        response = client.post("/api/v1/car-t/determinations", json=case, headers=H)
+        if response.status_code == 422:
+            continue
+        assert response.status_code == 200, response.json
+        assert DeterminationSchema().validate(response.json) == {}
+        assert DeterminationSchema().dump(response.json) == response.json
+        answered += 1
+    assert answered > len(cases) * 3 // 4
+    evaluated = client.post("/api/v1/models/car-t-candidate-selection/evaluate",
+                            json={"inputs": cases[0]}, headers=H).json
+    assert EvaluationSchema().validate(evaluated) == {} and EvaluationSchema().dump(evaluated) == evaluated
 
 
 def test_the_audit_record_keeps_the_determination_disposition_and_findings(client):

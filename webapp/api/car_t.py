@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app
 
-from webapp.api.common import Blueprint, json_body, model_entry, valid_inputs
+from webapp.api.common import Blueprint, built_answer, json_body, model_entry, valid_inputs
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
 from webapp.auth import require
 from webapp.errors import ApiError
@@ -29,10 +29,6 @@ def _determine(entry, decision, inputs):
     return answer(entry, entry.model.evaluate(inputs), decision)
 
 
-def _outputs(answer) -> dict:
-    return audit_outputs(answer)
-
-
 @bp.post("/determinations")
 @require("evaluate")
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
@@ -43,8 +39,8 @@ def determination():
     entry, decision = _policy()
     inputs = valid_inputs(entry, json_body(), required=True, where="body")
     answer = _determine(entry, decision, inputs)
-    record([audit_row(answer, to_json(inputs), "car_t.determination", _outputs(answer))])
-    return answer
+    record([audit_row(answer, to_json(inputs), "car_t.determination", audit_outputs(answer))])
+    return built_answer(answer)
 
 
 @bp.post("/determinations:batch")
@@ -67,5 +63,5 @@ def batch(body: dict):
         # All or nothing: a batch with any invalid case is rejected whole, naming each bad case.
         raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
     answers = [_determine(entry, decision, inputs) for inputs in loaded]
-    record([audit_row(a, to_json(i), "car_t.batch", _outputs(a)) for a, i in zip(answers, loaded)])
-    return {"results": answers}
+    record([audit_row(a, to_json(i), "car_t.batch", audit_outputs(a)) for a, i in zip(answers, loaded)])
+    return built_answer({"results": answers})

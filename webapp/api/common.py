@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, request
+from flask import Response, current_app, g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 
@@ -43,6 +43,14 @@ def within_budget(fn, *args, seconds: float, too_slow: str, field: str):
     except bounded.ChildFailed as exc:
         log.error("request_id=%s %s: the child failed: %s", g.get("request_id", ""), fn.__name__, exc.args[-1])
         raise ApiError(500, "internal error: quote the request id to the operators") from None
+
+
+def built_answer(body: dict) -> Response:
+    """An evaluation's 200 body as JSON without the response schema's dump: the answer is built
+    from plain JSON values in its documented shape already (tests compare it with the dump on every
+    scenario), and dumping the CAR-T trace through nested marshmallow schemas took 2.0 of 4.5 ms CPU
+    per determination (bench/stages.py). The decorator's schema still documents the response."""
+    return current_app.response_class(current_app.json.dumps(body), mimetype="application/json")
 
 
 class StrictParser(FlaskParser):

@@ -5,7 +5,7 @@ import logging
 
 from flask import Response, current_app, g
 
-from webapp.api.common import Blueprint, model_entry, valid_inputs
+from webapp.api.common import Blueprint, built_answer, model_entry, valid_inputs
 from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
                                 ReloadErrorSchema, ReloadSchema)
 from webapp.auth import require
@@ -64,7 +64,7 @@ def evaluate(request_data: dict, model: str):
     result = run(entry, inputs, wanted)
     answer = evaluation_answer(entry, result, wanted)
     record([audit_row(answer, to_json(inputs), "models.evaluate")])
-    return answer
+    return built_answer(answer)
 
 
 @bp.post("/models:reload")
