@@ -94,17 +94,20 @@ def _col_name(clause) -> str:
 
 
 def _match(old: list, new: list, keys) -> list[tuple]:
-    """Pairs (old, new | None) and (None, new) by successive key functions."""
+    """Pairs (old, new), then (old, None) and (None, new) of what is left, by successive keys: each a
+    function of an item, or a pair (function of an old item, function of a new item). A key of None
+    pairs nothing."""
     pairs, left, right = [], list(old), list(new)
     for key in keys:
+        key_old, key_new = key if isinstance(key, tuple) else (key, key)
         index: dict = {}
         for item in right:
-            k = key(item)
+            k = key_new(item)
             if k is not None:
                 index.setdefault(k, []).append(item)
         still = []
         for item in left:
-            k = key(item)
+            k = key_old(item)
             bucket = index.get(k) if k is not None else None
             if bucket:
                 partner = bucket.pop(0)
@@ -415,34 +418,12 @@ def boxed_parts(e, path: list[str]):
 
 
 def _match_rules(old, new, content, inputs_only) -> list[tuple]:
-    """By id, then identical content, then identical inputs, then same position."""
-    pairs = _match(old, new, [lambda r: r.id])
-    left = [o for o, n in pairs if n is None]
-    right = [n for o, n in pairs if o is None]
-    done = [(o, n) for o, n in pairs if o is not None and n is not None]
-    for key_old, key_new in ((content(0), content(1)), (inputs_only(0), inputs_only(1))):
-        index: dict = {}
-        for r in right:
-            index.setdefault(key_new(r), []).append(r)
-        still = []
-        for r in left:
-            bucket = index.get(key_old(r))
-            if bucket:
-                partner = bucket.pop(0)
-                right.remove(partner)
-                done.append((r, partner))
-            else:
-                still.append(r)
-        left = still
-    by_pos = {r.index: r for r in right}
-    for r in list(left):
-        partner = by_pos.pop(r.index, None)
-        if partner is not None:
-            done.append((r, partner))
-            left.remove(r)
-            right.remove(partner)
-    done.sort(key=lambda p: p[1].index)
-    return done + [(o, None) for o in left] + [(None, n) for n in right]
+    """By id, then identical content, then identical inputs, then same position; kept rules in the
+    new order, then the removed, then the added."""
+    pairs = _match(old, new, [lambda r: r.id, (content(0), content(1)), (inputs_only(0), inputs_only(1)),
+                              lambda r: r.index])
+    kept = sorted((p for p in pairs if None not in p), key=lambda p: p[1].index)
+    return kept + [p for p in pairs if p[1] is None] + [p for p in pairs if p[0] is None]
 
 
 def _relative_moved(matched, old_r, new_r) -> bool:

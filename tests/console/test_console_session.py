@@ -2,10 +2,10 @@
 worker, the session stands in for the key on the API with the key's roles, state changes need the
 CSRF token, and a session ends when its key is removed or its hours are over."""
 import os
-import threading
 import time
 
 from console_support import as_, caller_of, key_of, make_app
+from threads import in_threads
 from webapp.console.session import shared_secret
 
 VERSIONS = "/api/v1/models/simpletable/versions"
@@ -25,19 +25,8 @@ def _signed_in(client, person):
 
 def test_every_worker_signs_with_the_same_secret(tmp_path, monkeypatch):
     monkeypatch.delenv("CAR_T_SECRET_KEY", raising=False)
-    found, failures = [], []
-
-    def start():
-        try:
-            found.append(shared_secret(str(tmp_path / "var")))
-        except BaseException as exc:        # a dead thread must fail the test, not vanish
-            failures.append(exc)
-    threads = [threading.Thread(target=start) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not failures and len(found) == 8 and len(set(found)) == 1 and len(found[0]) >= 40
+    found = in_threads(lambda: shared_secret(str(tmp_path / "var")), 8)
+    assert len(found) == 8 and len(set(found)) == 1 and len(found[0]) >= 40
     assert oct(os.stat(tmp_path / "var" / "console-secret").st_mode & 0o777) == "0o600"
     assert sorted(p.name for p in (tmp_path / "var").iterdir()) == ["console-secret"]
     monkeypatch.setenv("CAR_T_SECRET_KEY", "from-the-environment")

@@ -35,7 +35,7 @@ class Server:
         self.port = _free_port()
         self.var = tmp_path / "var"
         self.db = self.var / "audit.sqlite3"
-        env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL")}
+        env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL", "CAR_T_SECRET_KEY")}
         env.update(PORT=str(self.port), CAR_T_MODELS_DIR=str(directory), CAR_T_VAR_DIR=str(self.var),
                    WEB_CONCURRENCY=str(workers), LOG_LEVEL="warning")
         if max_body:
@@ -89,3 +89,15 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
         self.log.close()
+
+
+def publish(server, model: str, content: str, author: str, approver: str) -> str:
+    """`content` published as a new version of `model` through the four-eyes steps of the API, the
+    author's key saving and submitting, the approver's reviewing, approving and publishing; its sha256."""
+    draft = server.post(f"/api/v1/models/{model}/versions", {"content": content, "comment": "replica"}, author)
+    path = f"/api/v1/models/{model}/versions/{draft['number']}"
+    server.post(f"{path}:submit", {"sha256": draft["sha256"]}, author)
+    review = server.get(f"{path}/review", approver)
+    server.post(f"{path}:approve", {"sha256": draft["sha256"], "evidence": review["digest"]}, approver)
+    server.post(f"{path}:publish", {"sha256": draft["sha256"]}, approver)
+    return draft["sha256"]

@@ -4,11 +4,11 @@ migrations is adopted, and the files holding patient data are the owner's alone.
 import os
 import sqlite3
 import stat
-import threading
 
 import pytest
 from sqlalchemy import create_engine
 
+from threads import in_threads
 from webapp import migrate
 from webapp.audit import AuditStore
 
@@ -29,20 +29,7 @@ def test_upgrade_creates_the_schema_at_head(tmp_path):
 
 def test_concurrent_upgrades_all_succeed(tmp_path):
     url = f"sqlite:///{tmp_path / 'audit.sqlite3'}"
-    failures = []
-
-    def upgrade():
-        try:
-            migrate.upgrade(url)
-        except BaseException as exc:      # the thread's failure must fail the test
-            failures.append(exc)
-
-    threads = [threading.Thread(target=upgrade) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert failures == []
+    assert in_threads(lambda: migrate.upgrade(url), 6) == [migrate.head()] * 6
     assert "evaluations" in _tables(tmp_path / "audit.sqlite3")
 
 

@@ -1,13 +1,13 @@
 """The audit store on PostgreSQL as on SQLite: one set of Alembic migrations creates both, the
 database itself refuses to rewrite what was answered (triggers on both; on PostgreSQL the service's
 login also has no UPDATE, DELETE or TRUNCATE grant), and concurrent upgrades wait for each other."""
-import threading
 
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from threads import in_threads
 from webapp import migrate
 from webapp.audit import AuditStore, AuditUnavailable
 from webapp.cli import main
@@ -78,21 +78,8 @@ def test_the_service_login_cannot_change_the_schema(postgres_server):
 def test_concurrent_upgrades_all_succeed(postgres_server):
     dbname = postgres_server.create_database()
     url = postgres_server.url(dbname, "car_t_owner")
-    failures = []
-
-    def upgrade():
-        try:
-            migrate.upgrade(url)
-        except BaseException as exc:      # the thread's failure must fail the test
-            failures.append(exc)
-
-    threads = [threading.Thread(target=upgrade) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
     try:
-        assert failures == []
+        assert in_threads(lambda: migrate.upgrade(url), 4) == [migrate.head()] * 4
         engine = create_engine(url)
         with engine.connect() as con:
             assert migrate.current(con) == migrate.head()

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from servers import DATA, Server
+from servers import DATA, Server, publish
 from webapp.auth import hash_key
 
 MODEL = "simpletable"
@@ -38,15 +38,8 @@ def _serving(server) -> str:
 
 
 def _publish_through(server) -> str:
-    """A new version of the model through the four-eyes steps; its sha256."""
     content = (DATA / "simpletable.dmn").read_text().replace('"Approved"', '"Approved by the replica test"')
-    draft = server.post(f"/api/v1/models/{MODEL}/versions", {"content": content, "comment": "replica"}, AUTHOR)
-    path = f"/api/v1/models/{MODEL}/versions/{draft['number']}"
-    server.post(f"{path}:submit", {"sha256": draft["sha256"]}, AUTHOR)
-    review = server.get(f"{path}/review", APPROVER)
-    server.post(f"{path}:approve", {"sha256": draft["sha256"], "evidence": review["digest"]}, APPROVER)
-    server.post(f"{path}:publish", {"sha256": draft["sha256"]}, APPROVER)
-    return draft["sha256"]
+    return publish(server, MODEL, content, AUTHOR, APPROVER)
 
 
 def test_a_version_published_through_one_replica_serves_on_the_other(replicas):
