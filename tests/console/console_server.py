@@ -2,7 +2,9 @@
 keys of console_support.PEOPLE and the CAR-T model; with configured keys the master prints none."""
 from pathlib import Path
 
-from console_support import key_of, key_spec
+import pytest
+
+from console_support import CAR_T, CAR_T_SCENARIOS, key_of, key_spec
 from servers import Server
 
 
@@ -10,3 +12,12 @@ class ConsoleServer(Server):
     def __init__(self, tmp_path: Path, models, workers: int = 2):
         super().__init__(tmp_path, workers=workers, models=models, env_extra={"CAR_T_API_KEYS": key_spec()})
         self.key = key_of("eve")        # Server.post's key: a caller with the `evaluate` role
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The CAR-T model and its scenarios served to one test module."""
+    running = ConsoleServer(tmp_path_factory.mktemp("console"), (CAR_T, CAR_T_SCENARIOS))
+    assert running.ready() == 200
+    yield running
+    running.stop()

@@ -2,7 +2,6 @@
 PostgreSQL (the `database` fixture of tests/webapp/databases.py), and their fixtures, which each
 test module imports (a second conftest.py would shadow tests/webapp's, which its modules import by
 name)."""
-import shutil
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
 from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
 
-from webapp.app import create_app  # noqa: E402
+from apps import service_app  # noqa: E402
 from webapp.auth import hash_key  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,15 +50,7 @@ def as_(person: str) -> dict:
 
 
 def make_app(tmp_path: Path, models=(DATA / "simpletable.dmn",), database=None, **config):
-    directory = tmp_path / "decisions"
-    directory.mkdir(parents=True, exist_ok=True)
-    for model in models:
-        shutil.copy(model, directory / Path(model).name)
-    settings = {"MODELS_DIR": str(directory), "VAR_DIR": str(tmp_path / "var"),
-                "DATABASE_URL": database.url if database else f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
-                "API_KEYS": key_spec(), "MAX_CONTENT_LENGTH": 2 * 1024 * 1024}
-    settings.update(config)
-    return create_app(settings)
+    return service_app(tmp_path, models, key_spec(), database, **{"MAX_CONTENT_LENGTH": 2 * 1024 * 1024, **config})
 
 
 @pytest.fixture

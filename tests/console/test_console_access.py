@@ -3,23 +3,14 @@ sign-in page, the API answers 401), a wrong key does not sign in, a state change
 token is refused (the API's and the console's own forms), and signing out ends the session."""
 import re
 
-import pytest
 from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
-from console_server import ConsoleServer
-from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS
+from console_server import server  # noqa: F401 (fixture)
+from console_support import CAR_T_ID
 
 M = f"/console/models/{CAR_T_ID}"
 PAGES = ["/console/", M, f"{M}/edit", f"{M}/versions/1", f"{M}/versions/1/cases/anything", f"{M}/try", "/console/audit"]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = ConsoleServer(tmp_path_factory.mktemp("console-access"), (CAR_T, CAR_T_SCENARIOS))
-    assert running.ready() == 200
-    yield running
-    running.stop()
 
 
 def _shows_sign_in_only(page):

@@ -11,12 +11,11 @@ import datetime as dt
 import json
 import urllib.request
 
-import pytest
 from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, output_cell, shoot, sign_in  # noqa: F401 (fixtures)
-from console_server import ConsoleServer
-from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT, key_of
+from console_server import server  # noqa: F401 (fixture)
+from console_support import CAR_T_ID, ROOT, key_of
 
 WINDOW = "transplant_window_days"
 BOUNDARY = "Allogeneic transplant 100 days before request (boundary, excluded)"
@@ -36,14 +35,6 @@ def _determine(server, case) -> dict:
                                                          "Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=300) as r:
         return json.load(r)
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = ConsoleServer(tmp_path_factory.mktemp("console"), (CAR_T, CAR_T_SCENARIOS))
-    assert running.ready() == 200
-    yield running
-    running.stop()
 
 
 def test_edit_review_four_eyes_publish_and_roll_back(server, new_page):

@@ -8,20 +8,12 @@ import pytest
 from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
-from console_server import ConsoleServer
-from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT
+from console_server import server  # noqa: F401 (fixture)
+from console_support import CAR_T, CAR_T_ID, ROOT
 
 M = f"/console/models/{CAR_T_ID}"
 API = f"/api/v1/models/{CAR_T_ID}"
 REQUEST = (ROOT / "docs" / "examples" / "car-t-request.json").read_text()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    running = ConsoleServer(tmp_path_factory.mktemp("console-pages"), (CAR_T, CAR_T_SCENARIOS))
-    assert running.ready() == 200
-    yield running
-    running.stop()
 
 
 def _upload(page, name: str, content: bytes):

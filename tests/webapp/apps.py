@@ -1,0 +1,23 @@
+"""The service as an app object for in-process tests (tests/webapp and tests/console)."""
+import shutil
+from pathlib import Path
+
+from webapp.app import create_app
+
+DATA = Path(__file__).parent / "data"
+
+
+def service_app(tmp_path: Path, models, keys: str, database=None, **config):
+    """create_app on a decisions directory holding `models` (paths, or names of files in
+    tests/webapp/data), a var directory in tmp_path, the keys `keys` (CAR_T_API_KEYS form), and the
+    audit store on `database` (tests/webapp/databases.py) or else SQLite in the var directory."""
+    directory = tmp_path / "decisions"
+    directory.mkdir(parents=True, exist_ok=True)
+    for model in models:
+        source = DATA / model if (DATA / model).exists() else Path(model)
+        shutil.copy(source, directory / source.name)
+    settings = {"MODELS_DIR": str(directory), "VAR_DIR": str(tmp_path / "var"),
+                "DATABASE_URL": database.url if database else f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
+                "API_KEYS": keys}
+    settings.update(config)
+    return create_app(settings)
