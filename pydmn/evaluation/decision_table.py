@@ -80,6 +80,8 @@ class CompiledTable:
         return self.run(scope)[0]
 
     def run(self, scope):
+        """(value, matched rules, the input expressions' values): the trace explains a rule with the
+        values its tests saw."""
         values = []
         for fn, allowed, text, dtype in self.inputs:
             # The input expression's typeRef is documentation only: modelers (Camunda) often
@@ -87,7 +89,7 @@ class CompiledTable:
             value = fn(scope)
             if allowed is not None and value is not None and allowed(scope, value) is not True:
                 return scope.report("input-value", f"input {text!r} is not among its input "
-                                                   f"values", self.id), []
+                                                   f"values", self.id), [], tuple(values + [value])
             values.append(value)
         matched = []
         for checks, outs, info in self.rules:
@@ -99,7 +101,7 @@ class CompiledTable:
                 if self.hit == "FIRST":
                     break
         if not matched:
-            return self._default(scope), []
+            return self._default(scope), [], tuple(values)
         rows = []
         for outs, info in matched:
             row = []
@@ -112,7 +114,7 @@ class CompiledTable:
                                                          f"among its output values", oid)
                 row.append(value)
             rows.append(row)
-        return self._apply(scope, rows, matched)
+        return (*self._apply(scope, rows, matched), tuple(values))
 
     def _shape(self, row):
         if len(self.outputs) == 1:

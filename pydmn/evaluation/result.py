@@ -20,6 +20,9 @@ class DecisionResult:
     status: str = "skipped"          # succeeded | failed | skipped (not needed for the request)
     messages: list[Message] = field(default_factory=list)
     matched_rules: list[MatchedRule] = field(default_factory=list)
+    # A decision table's input expressions' values, in column order (empty for other logic): what
+    # the matched rules' tests were applied to.
+    input_values: tuple = ()
 
 
 @dataclass(slots=True)

@@ -136,9 +136,10 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
     scope.messages = messages
     fn = model.logic[d.name]
     matched: list = []
+    inputs: tuple = ()
     try:
         if isinstance(fn, CompiledTable):
-            value, matched = fn.run(scope)
+            value, matched, inputs = fn.run(scope)
         else:
             value = fn(scope)
         value = coerce(value, model.decision_types[d.name], scope, d.id)
@@ -150,6 +151,6 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
         value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}", d.id)
     failed = bool(messages) and any(m.severity == "error" for m in messages)
     run.results[key] = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded",
-                                      messages, list(matched))
+                                      messages, list(matched), inputs)
     run.messages.extend(messages)
     return True

@@ -92,3 +92,12 @@ def test_cells_compile_at_load_so_a_bad_cell_is_a_model_error():
 def test_names_with_spaces_in_inputs_and_entries():
     tbl = table(["Monthly Salary"], ["s"], [(["> 1000"], ["Monthly Salary / 2"])])
     assert run(tbl, **{"Monthly Salary": 3000}).value == Decimal(1500)
+
+
+def test_a_table_reports_the_values_its_input_expressions_had():
+    # The service explains a finding with the facts its rule tested: the values come from the engine.
+    d = run(table(["x", "x * 2"], ["s"], [(["< 10", "-"], ['"small"'])]), x=3)
+    assert d.input_values == (Decimal(3), Decimal(6))
+    assert run(table(["x"], ["s"], [(["> 10"], ['"big"'])]), x=3).input_values == (Decimal(3),)   # no match
+    assert run(table(["x"], ["s"], [(["> 10"], ['"big"'])], input_values={0: "1, 2"}), x=3).input_values == (
+        Decimal(3),)                                                                               # refused input
