@@ -125,3 +125,12 @@ def test_offsets_with_seconds(text, expected, run):
                                   'date and time("2018-12-10T10:30:00+05:00:")'])
 def test_offsets_out_of_range_or_malformed(text, assert_invalid):
     assert_invalid(text, "is not a valid")
+
+
+# DMN 1.5 10.3.4.1: date(from), time(from), date and time(from) and duration(from) take the lexical forms
+# of XML Schema Part 2, and number(from) FEEL's own number syntax; both spell digits 0-9. A date in
+# Arabic-Indic digits is no date (a request once passed as 2026-05-01 through Python's \d).
+@pytest.mark.parametrize("text", ['date("٢٠٢٦-٠٥-٠١")', 'time("١٠:٠٠:٠٠")', 'date and time("٢٠٢٦-05-01T10:00:00")',
+                                  'duration("P١D")', 'number("١٢")'])
+def test_only_ascii_digits_make_numbers_and_temporals(text, run):
+    assert run(text)[0] is None

@@ -151,7 +151,7 @@ def _day(value, what: str) -> dt.date | WideDate:
 
 # --- number and string ------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)   # FEEL digits are 0-9
 
 
 @builtin("number", "from", "grouping separator", "decimal separator")

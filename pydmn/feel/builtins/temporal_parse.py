@@ -18,16 +18,17 @@ from pydmn.feel import widedates
 from pydmn.feel.values import YearsMonths
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
-# XML Schema: a year has four digits, or more without a leading zero.
+# XML Schema: a year has four digits, or more without a leading zero. Digits are 0-9 only (re.ASCII):
+# Python's \d also takes other scripts' digits, which no lexical form of XML Schema or FEEL allows.
 _DATE = r"(-?(?:[1-9]\d{4,}|\d{4}))-(\d{2})-(\d{2})"
 _CLOCK = r"(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?"
 # an offset may have seconds (`+05:30:45`, as java.time writes it)
 _ZONE = r"([Zz]|[+-]\d{2}:\d{2}(?::\d{2})?|@[^@\s]+)?"
-_DATE_RE = re.compile(_DATE)
-_TIME_RE = re.compile(_CLOCK + _ZONE)
-_DATE_TIME_RE = re.compile(_DATE + "T" + _CLOCK + _ZONE)
+_DATE_RE = re.compile(_DATE, re.ASCII)
+_TIME_RE = re.compile(_CLOCK + _ZONE, re.ASCII)
+_DATE_TIME_RE = re.compile(_DATE + "T" + _CLOCK + _ZONE, re.ASCII)
 _DURATION_RE = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?"
-                          r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?")
+                          r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?", re.ASCII)
 _MAX_OFFSET = dt.timedelta(hours=14)
 _MICRO = Decimal("0.000001")
 
