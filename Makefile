@@ -53,7 +53,7 @@ bench: install system-deps
 	$(PY) -m bench
 
 tck: install
-	$(PY) -m pydmn.tck ../shared/dmn-tck/TestCases
+	$(PY) -m pydmn.tck tests/tck/cases
 
 clean:
 	rm -rf $(VENV) var $(MODELERS)/node_modules $(UI)/node_modules webapp/static

@@ -8,7 +8,6 @@ import copy
 import gc
 import itertools
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -19,10 +18,12 @@ import yaml
 
 from bench.tables import AGE_BANDS, SCORE_BANDS, fifty_rules, tck_0004, to_dmn, to_workbook
 
-TCK = Path(os.environ.get("DMN_TCK", "/work/shared/dmn-tck/TestCases"))
-TCK_0004 = TCK / "compliance-level-2/0004-simpletable-U/0004-simpletable-U.dmn"
+ROOT = Path(__file__).resolve().parent.parent
+# The repository's copy of the TCK, the one `make tck` and tests/tck read (relative to ROOT).
+TCK = Path("tests/tck/cases")
+TCK_0004 = ROOT / TCK / "compliance-level-2/0004-simpletable-U/0004-simpletable-U.dmn"
 DATA = Path(__file__).parent / "data"
-CAR_T = Path(__file__).resolve().parent.parent / "decisions" / "car-t-candidate-selection.dmn"
+CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
 
 
 def _inputs_0004():
@@ -161,8 +162,7 @@ def run(seconds=3.0):
 def tck_run():
     cmd = [sys.executable, "-m", "pydmn.tck", str(TCK)]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900,
-                          cwd=Path(__file__).resolve().parent.parent)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, cwd=ROOT)
     # The runner ends with one summary line per compliance level.
     tail = "; ".join(l for l in proc.stdout.splitlines() if " passed, " in l and " failed" in l)
     return {"command": " ".join(["python", "-m", "pydmn.tck", str(TCK)]),

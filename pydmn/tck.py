@@ -213,12 +213,17 @@ def read_test_file(path: Path) -> TestFile:
 
 
 def find_test_files(paths) -> list[Path]:
+    """The test files named or under the folders named; a path that holds none is an error, so a
+    missing checkout fails a run instead of passing it with nothing tested."""
     found = []
     for p in map(Path, paths):
         if p.is_file():
             found.append(p)
-        else:
-            found.extend(sorted(p.rglob("*-test-*.xml")))
+            continue
+        under = sorted(p.rglob("*-test-*.xml")) if p.is_dir() else []
+        if not under:
+            raise FileNotFoundError(f"no TCK test file (*-test-*.xml) at {p}")
+        found.extend(under)
     return sorted(set(found))
 
 
@@ -388,7 +393,10 @@ def main(argv=None) -> int:
     parser.add_argument("--csv", help="write TCK result lines to this file")
     parser.add_argument("--quiet", action="store_true", help="only the summary lines")
     args = parser.parse_args(argv)
-    outcomes = run_paths(args.paths)
+    try:
+        outcomes = run_paths(args.paths)
+    except FileNotFoundError as exc:
+        parser.error(str(exc))
     out = sys.stdout
     if not args.quiet:
         for o in outcomes:

@@ -1,3 +1,4 @@
+import shutil
 import subprocess
 
 import pytest
@@ -8,8 +9,7 @@ from webapp.export.pdf import chromium_path
 @pytest.fixture(scope="session")
 def chromium():
     path = chromium_path()
-    if path is None:
-        pytest.skip("headless Chromium not installed")
+    assert path is not None, "headless Chromium is needed: `make system-deps` installs it (`make test` does)"
     return path
 
 
@@ -48,9 +48,7 @@ def screenshot(chromium, tmp_path_factory):
 @pytest.fixture(scope="session")
 def pdf_pngs(tmp_path_factory):
     """Each page of a PDF rendered to PNG by poppler's pdftoppm (grey, `dpi` dots per inch)."""
-    import shutil
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("pdftoppm (poppler-utils) not installed")
+    assert shutil.which("pdftoppm"), "pdftoppm is needed: `make system-deps` installs poppler-utils"
 
     def run(pdf: bytes, dpi: int = 40):
         folder = tmp_path_factory.mktemp("pages")

@@ -16,8 +16,8 @@ from webapp.governance_cli import export_command
 
 DATA = Path(__file__).parent.parent / "analysis" / "data"
 SEEDED = DATA / "seeded-defects.dmn"
-LENDING = Path("/work/shared/dmn-tck/TestCases/compliance-level-3/0004-lending/0004-lending.dmn")
-MODELS = [SEEDED] + ([LENDING] if LENDING.exists() else [])
+LENDING = Path(__file__).parents[1] / "tck" / "cases" / "compliance-level-3/0004-lending/0004-lending.dmn"
+MODELS = [SEEDED, LENDING]
 
 
 def doc_table(doc, decision):

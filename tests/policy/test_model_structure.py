@@ -10,7 +10,7 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
-XSD = ROOT.parent / "shared" / "dmn-tck" / "TestCases" / "DMN13.xsd"
+XSD = ROOT / "tests" / "tck" / "cases" / "DMN13.xsd"
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/",
       "dmndi": "https://www.omg.org/spec/DMN/20191111/DMNDI/",
       "dc": "http://www.omg.org/spec/DMN/20180521/DC/", "di": "http://www.omg.org/spec/DMN/20180521/DI/",

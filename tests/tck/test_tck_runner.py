@@ -4,6 +4,8 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+import pytest
+
 import pydmn.feel
 from pydmn import tck
 
@@ -130,3 +132,12 @@ def test_a_bkm_is_invoked_and_an_internal_error_is_a_failure(tmp_path, monkeypat
         monkeypatch.undo()
         pydmn.feel._compile_expression.cache_clear()
     assert broken.status == "FAILURE" and "internal error (TypeError: a defect)" in broken.detail
+
+
+def test_a_path_with_no_test_file_fails_the_run_with_its_reason(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    for path in (tmp_path / "missing", tmp_path / "empty"):
+        with pytest.raises(SystemExit) as stop:
+            tck.main([str(path)])
+        assert stop.value.code == 2
+        assert f"no TCK test file (*-test-*.xml) at {path}" in capsys.readouterr().err
