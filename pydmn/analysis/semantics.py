@@ -143,13 +143,29 @@ class Semantics:
                 visit(node, [node])
 
     # -- values against item definitions ----------------------------------------------------------
+    def path_type(self, text: str) -> str | None:
+        """The type reference of what an input expression reads when it is a plain path to an input
+        data or decision (`Request.line_of_business`): its cells are held to that type's allowed values
+        whatever the expression's own typeRef says (a portable model types it with a base type)."""
+        head, *fields = [part.strip() for part in (text or "").split(".")]
+        owner = next((e for group in (self.defs.input_data, self.defs.decisions) for e in group.values()
+                      if e.name == head), None)
+        ref = getattr(owner, "type_ref", None)
+        for field in fields:
+            item = self.defs.item_definitions.get(self._strip(ref or ""))
+            component = next((c for c in (item.components if item else ()) if c.name == field), None)
+            if component is None or component.is_collection:
+                return None
+            ref = component.type_ref
+        return ref
+
     def check_values(self):
-        inputs_by_name = {i.name: i for i in self.defs.input_data.values()}
         for name, owner, table in decision_tables(self.defs):
             base = Where(table.id or owner.id, table.line, table=name)
             for c, clause in enumerate(table.inputs):
-                ref = clause.type_ref or getattr(inputs_by_name.get(clause.text.strip()), "type_ref", None)
-                kind, allowed = self.resolve(ref), self.constraint(ref)
+                read = self.path_type(clause.text)
+                ref = clause.type_ref or read
+                kind, allowed = self.resolve(ref), self.constraint(ref) or self.constraint(read)
                 column = column_name(clause)
                 values = [(replace(base, column=f"{column} (input values)",
                                    line=self.smap.child(clause, "inputValues")), clause.input_values or "")]

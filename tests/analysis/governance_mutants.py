@@ -119,19 +119,28 @@ def enumerated_cells(defs=None):
     """(item definition, table, rule, input index, cell value) for table input cells holding one
     string literal of an item definition's enumerated allowed values."""
     defs = defs or definitions()
-    inputs = {i.name: i for i in defs.input_data.values()}
     items = {name: i for name, i in defs.item_definitions.items()
              if i.allowed_values and not i.is_collection and '"' in i.allowed_values}
     out = []
     for _, owner, table in tables_of(defs):
         for c, clause in enumerate(table.inputs):
-            ref = clause.type_ref or getattr(inputs.get(clause.text.strip()), "type_ref", None)
+            ref = clause.type_ref if clause.type_ref in items else _read_type(defs, clause.text)
             if ref in items:
                 for rule in table.rules:
                     m = re.fullmatch(r'\s*"(\w+)"\s*', rule.input_entries[c])
                     if m:
                         out.append((items[ref], table, rule, c, m.group(1)))
     return out
+
+
+def _read_type(defs, text: str):
+    """The item definition a plain path (`Request.line_of_business`) reads, through the data dictionary."""
+    head, *fields = [part.strip() for part in text.split(".")]
+    ref = getattr(defs.input_data.get(head), "type_ref", None)
+    for field in fields:
+        item = defs.item_definitions.get(ref or "")
+        ref = next((c.type_ref for c in (item.components if item else ()) if c.name == field), None)
+    return ref
 
 
 def as_dmn15(data: bytes) -> bytes:
