@@ -12,6 +12,8 @@ no scenario matches are listed, since nothing has exercised them.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -116,8 +118,14 @@ def requirers(definitions) -> dict[str, set[str]]:
 
 
 def _renamed(value, renames: dict):
+    """The value as the renamed model would give it: a renamed code, and the code inside a text (a
+    reason that names the brand renamed)."""
     if isinstance(value, str):
-        return renames.get(value, value)
+        if value in renames:
+            return renames[value]
+        for old, new in renames.items():
+            value = re.sub(rf"(?<![\w.-]){re.escape(old)}(?![\w.-])", lambda _: new, value)
+        return value
     if isinstance(value, list):
         return [_renamed(v, renames) for v in value]
     if isinstance(value, dict):

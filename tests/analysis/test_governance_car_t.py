@@ -124,7 +124,7 @@ def _renamable_codes(defs, data: str):
                 if m:
                     codes[m.group(1)] = codes.get(m.group(1), 0) + 1
             for code, n in codes.items():
-                if data.count(f"&quot;{code}&quot;") == n and code not in re.sub(r"&quot;[\w.-]+&quot;", "", data):
+                if data.count(f'"{code}"') == n and code not in re.sub(r'"[\w.-]+"', "", data):
                     yield name, c, code
 
 
@@ -136,7 +136,7 @@ def test_a_renamed_code_is_one_rename_and_changes_answers_only_by_name(tmp_path)
     for table, c, code in _renamable_codes(parse_definitions(MODEL.read_bytes()), data):
         tried += 1
         new = tmp_path / "renamed.dmn"
-        new.write_text(data.replace(f"&quot;{code}&quot;", f"&quot;{code}-v2&quot;"))
+        new.write_text(data.replace(f'"{code}"', f'"{code}-v2"'))
         diff = diff_files(MODEL, new)
         if {c.kind for c in diff.changes} != {"rename"}:
             continue            # the code also sits inside a longer cell: an edit of that cell

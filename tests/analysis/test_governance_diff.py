@@ -153,3 +153,32 @@ def test_a_code_renamed_in_every_rule_is_one_rename(tmp_path):
     partly = text.replace('<text>"elder"</text>', '<text>"senior"</text>', 1)
     kinds = [c.kind for c in diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "c.dmn", partly)).changes]
     assert kinds == ["cell"]          # "senior" is still used: a cell edit, not a rename
+
+
+NAMED = """<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="n" namespace="urn:x">
+<inputData id="i" name="Code"><variable id="vi" name="Code" typeRef="string"/></inputData>
+<decision id="d1" name="Brand"><variable id="v1" name="Brand" typeRef="string"/>
+<informationRequirement id="r1"><requiredInput href="#i"/></informationRequirement>
+<decisionTable id="t" hitPolicy="UNIQUE"><input id="c1"><inputExpression id="e1"><text>Code</text></inputExpression></input>
+<output id="o1" name="brand"/>
+<rule id="a"><inputEntry id="a1"><text>"q1"</text></inputEntry><outputEntry id="a2"><text>"Kymriah"</text></outputEntry></rule>
+<rule id="b"><inputEntry id="b1"><text>"q2"</text></inputEntry><outputEntry id="b2"><text>"Yescarta"</text></outputEntry></rule>
+</decisionTable></decision>
+<decision id="d2" name="Reason"><variable id="v2" name="Reason" typeRef="string"/>
+<informationRequirement id="r2"><requiredDecision href="#d1"/></informationRequirement>
+<literalExpression id="l"><text>"The product is " + Brand + " (Kymriah.v1 is another code)."</text></literalExpression></decision>
+</definitions>"""
+
+
+def test_a_renamed_code_inside_a_text_changes_the_answer_only_by_name(tmp_path):
+    # A reason that names a renamed code (a brand) changes with it: that is the rename, not a new answer.
+    from pydmn import load
+    from pydmn.analysis import impact
+    old, new = write(tmp_path, "a.dmn", NAMED), write(tmp_path, "b.dmn", NAMED.replace('"Kymriah"', '"Kymriah-v2"'))
+    diff = diff_files(old, new)
+    assert diff.renames() == {"Kymriah": "Kymriah-v2"}
+    result = impact(load(old), load(new), [("q1", {"Code": "q1"}), ("q2", {"Code": "q2"})], diff, ["Reason"])
+    [group] = result.groups
+    assert group.renamed_only and group.scenarios == ["q1"]
+    # a code that is only part of a longer word is not the renamed code
+    assert "Kymriah.v1" in load(new).evaluate({"Code": "q1"})["Reason"]
