@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import yaml
 from marshmallow import fields
 
+from webapp import contract
 from webapp.impact import ModelVersion
 from webapp.rerun import rerun
 from webapp.schemas import ExactNumber, StrictBoolean
@@ -47,7 +48,7 @@ def _arrow_type(field: fields.Field) -> pa.DataType:
 def write_requests(version: ModelVersion, directory: Path, count: int) -> Path:
     """`count` synthetic requests as Parquet files in `directory`."""
     base = yaml.safe_load((ROOT / "decisions" / f"{MODEL_ID}.scenarios.yaml").read_text())["base_inputs"]
-    made = Synthesizer(version.model, base=base)
+    made = Synthesizer(version.schema, base=base)
     schema = pa.schema([(name, _arrow_type(field)) for name, field in version.schema.fields.items()])
     directory.mkdir(parents=True, exist_ok=True)
     for number, start in enumerate(range(0, count, FILE_ROWS)):
@@ -60,12 +61,13 @@ def write_requests(version: ModelVersion, directory: Path, count: int) -> Path:
 def single_process(version: ModelVersion, count: int = 5_000) -> dict:
     """The same work in one process without Dask, and the engine alone, in cases per second."""
     base = yaml.safe_load((ROOT / "decisions" / f"{MODEL_ID}.scenarios.yaml").read_text())["base_inputs"]
-    requests = list(Synthesizer(version.model, base=base).requests(SEED, 0, count))
+    requests = list(Synthesizer(version.schema, base=base).requests(SEED, 0, count))
     started = time.process_time()
     for request in requests:
         version.determine(request)
     determine = count / (time.process_time() - started)
-    loaded = [version.schema.load(r) for r in requests]
+    today = version.contract.service_inputs()
+    loaded = [{**version.schema.load(r), **today} for r in requests]
     started = time.process_time()
     for inputs in loaded:
         version.model.evaluate(inputs)
@@ -77,7 +79,8 @@ def run(large: int | None = None, small: int = 100_000) -> dict:
     large = large or int(os.environ.get("BENCH_BULK_CASES", 1_000_000))
     small = min(small, large)
     source = MODEL.read_bytes()
-    version = ModelVersion(MODEL_ID, source)
+    terms = contract.load(contract.contract_file(MODEL.parent, MODEL_ID))
+    version = ModelVersion(MODEL_ID, source, contract=terms)
     single = single_process(version)
     runs = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -92,7 +95,7 @@ def run(large: int | None = None, small: int = 100_000) -> dict:
         for cases, directory, workers in ((small, small_data, 2), (large, data, 2), (large, data, 1)):
             load_before = os.getloadavg()[0]
             summary = rerun(MODEL_ID, source, str(directory), tmp / f"out-{cases}-{workers}",
-                            baseline=source, workers=workers, size=GROUP_ROWS)
+                            baseline=source, workers=workers, size=GROUP_ROWS, terms=terms)
             runs.append({"cases": summary["cases"], "workers": summary["workers"],
                          "seconds": summary["seconds"], "determining_s": summary["seconds_determining"],
                          "cases_per_s": summary["cases_per_second"],

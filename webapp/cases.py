@@ -177,6 +177,8 @@ def _cell_readers(schema, header: list[str]) -> dict:
             found[column] = _boolean_cell
         elif isinstance(field, ExactNumber):
             found[column] = _number_cell
+        elif isinstance(field, fields.List):
+            found[column] = _json_cell
         else:
             found[column] = lambda text: text or None
     return found
@@ -194,6 +196,16 @@ def _field_at(schema, path: list[str]):
 def _boolean_cell(text: str):
     lowered = text.strip().lower()
     return {"true": True, "false": False, "": None}.get(lowered, text)   # anything else: the schema says no
+
+
+def _json_cell(text: str):
+    """A list in a CSV cell is JSON (`[{"type": "allogeneic_hct", "date": "2026-04-01"}]`)."""
+    if not text.strip():
+        return None
+    try:
+        return parse_body(text.encode())
+    except BodyError:
+        return text          # the schema refuses it, naming the field
 
 
 def _number_cell(text: str):

@@ -1,11 +1,12 @@
 """The CAR-T answer a utilization-management team acts on, shaped from one evaluation of the policy model.
 
-The model's criteria tables are COLLECT tables whose rows each say `{id, kind, met, text, needed}`: a
-criterion met (`met` true) or a finding (a failed criterion, an exclusion, a missing document, an
-unknown deciding fact, a contradiction, or a reason the policy does not apply). `Determination` ranks
-the findings and `Disposition` routes the request (docs/policy-interpretation.md). This module turns
-the evaluation into the response body: findings as objects with their citation, the criteria met with
-the facts they rest on, and the reasons, one shape everywhere, the trace included.
+The model's criteria tables are COLLECT tables whose rows each say `{id, kind, met, section, text,
+needed, supplied_by}`: a criterion met (`met` true) or a finding (a failed criterion, an exclusion, a
+case for clinical review, a missing document, an unknown deciding fact, a contradiction, or a reason
+the policy does not apply). `Determination` ranks the findings and `Disposition` routes the request
+(docs/policy-interpretation.md). This module turns the evaluation into the response body: findings and
+criteria met as objects with their citation and the facts that decided them (each input the rule
+tested, the test, and the value it had), and the reasons, one shape everywhere, the trace included.
 """
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from marshmallow import Schema, fields, validate
 from webapp.api.schemas import DecisionResultSchema
 from webapp.audit import new_id
 from webapp.evaluation import decision_json
+from webapp.jsonvalues import to_json
 
 OUTCOMES = ("policy_not_applicable", "request_inconsistent", "not_medically_necessary", "criteria_not_met",
-            "documentation_incomplete", "medically_appropriate")
+            "clinical_review_required", "documentation_incomplete", "medically_appropriate")
 DISPOSITIONS = ("approve", "pend_for_information", "clinical_review", "not_under_this_policy")
-FINDING_KINDS = ("criterion", "exclusion", "documentation", "data", "applicability", "inconsistency")
-FAILED_KINDS = ("applicability", "exclusion", "criterion")
+FINDING_KINDS = ("criterion", "exclusion", "review", "documentation", "data", "applicability", "inconsistency")
+SUPPLIERS = ("provider", "plan_pharmacy", "plan_eligibility", "plan_configuration")
+FAILED_KINDS = ("applicability", "exclusion", "criterion", "review")
 MISSING_KINDS = ("documentation", "data")
 DISPOSITION = "Disposition"
 PARAMETERS = "Policy Parameters"
@@ -51,8 +54,8 @@ def shape(model, result, decision_name: str) -> dict:
         decision["reasons"] = []
         for position, matched in enumerate(decision["matched_rules"]):
             annotations = matched["annotations"]
-            section = annotations.get(SECTION) or None
             row = rows[position] if rows else None
+            section = (row.get("section") if row else None) or annotations.get(SECTION) or None
             decision["reasons"].append({
                 "decision": name, "rule_id": matched["rule_id"], "rule_index": matched["index"],
                 "policy_section": section, "finding_id": row["id"] if row else None,
@@ -60,11 +63,12 @@ def shape(model, result, decision_name: str) -> dict:
                 "text": row["text"] if row else (annotations.get(EXPLANATION) or None)})
             if row is None:
                 continue
-            item = {"id": row["id"], "kind": row["kind"], "citation": citation(section), "text": row["text"]}
+            item = {"id": row["id"], "kind": row["kind"], "citation": citation(section), "text": row["text"],
+                    "facts": _facts(table, matched["index"], result.decisions[name].input_values)}
             if row["met"]:
-                met.append({**item, "facts": _facts(table, matched["index"])})
+                met.append(item)
             else:
-                findings.append({**item, "needed": row.get("needed")})
+                findings.append({**item, "needed": row.get("needed"), "supplied_by": row.get("supplied_by")})
         reasons.extend(decision["reasons"])
     return {"determination": (trace.get(decision_name) or {}).get("value"),
             "disposition": (trace.get(DISPOSITION) or {}).get("value"),
@@ -98,38 +102,46 @@ def _citation(model, trace: dict):
     return cite
 
 
-def _facts(table, rule_index: int) -> list[dict]:
-    """What a met criterion rests on: each input column its rule tests, and the test that held."""
+def _facts(table, rule_index: int, values: tuple) -> list[dict]:
+    """What decided a row: each input column its rule tests, the test that held, and the value the
+    column had (the engine's, so the answer shows what the model saw, never a re-computation)."""
     rule = table.rules[rule_index - 1]
-    return [{"input": clause.label or clause.text, "expression": clause.text, "test": entry.strip()}
-            for clause, entry in zip(table.inputs, rule.input_entries) if entry.strip() not in ("-", "")]
+    return [{"input": clause.label or clause.text, "expression": clause.text, "test": entry.strip(),
+             "value": to_json(value)}
+            for clause, entry, value in zip(table.inputs, rule.input_entries, values)
+            if entry.strip() not in ("-", "")]
 
 
 # -- response schemas ----------------------------------------------------------------------------
-class PolicyFindingSchema(Schema):
-    id = fields.String(required=True, metadata={
-        "description": "a policy section (I.A, II, GL-I.E.1), DATA-<section>, INCONSISTENT-<what>, "
-                       "APPLICABILITY-... or DISCLAIMER-... (docs/api.md lists them)"})
-    kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
-    citation = fields.String(required=True, metadata={
-        "description": "e.g. Medical Policy 7.02.11, Statement I.C, effective 2026-04-15"})
-    text = fields.String(required=True, metadata={"description": "the reason, for the reviewer"})
-    needed = fields.String(required=True, allow_none=True, metadata={
-        "description": "for a pend: the evidence that resolves it; null otherwise"})
-
-
 class FactSchema(Schema):
     input = fields.String(required=True, metadata={"description": "the column's label"})
     expression = fields.String(required=True, metadata={"description": "what the column reads (FEEL)"})
     test = fields.String(required=True, metadata={"description": "the test that held (FEEL unary tests)"})
+    value = fields.Raw(required=True, allow_none=True, metadata={
+        "description": "the value the column had (JSON; dates as ISO 8601 text; null when not known)"})
 
 
 class CriterionMetSchema(Schema):
     id = fields.String(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
     citation = fields.String(required=True)
-    text = fields.String(required=True)
-    facts = fields.List(fields.Nested(FactSchema), required=True)
+    text = fields.String(required=True, metadata={"description": "why it is met, with the facts' values"})
+    facts = fields.List(fields.Nested(FactSchema), required=True, metadata={
+        "description": "each input the row tested: the test that held and the value it had"})
+
+
+class PolicyFindingSchema(CriterionMetSchema):
+    id = fields.String(required=True, metadata={
+        "description": "a policy section (I.A, II, GL-I.E.1), DATA-<section>, INCONSISTENT-<what>, "
+                       "APPLICABILITY-..., DISCLAIMER-... or II-SOLID-ORGAN (docs/api.md lists them)"})
+    citation = fields.String(required=True, metadata={
+        "description": "e.g. Medical Policy 7.02.11, Statement I.C, effective 2026-04-15"})
+    text = fields.String(required=True, metadata={"description": "the reason, for the reviewer, with the facts' values"})
+    needed = fields.String(required=True, allow_none=True, metadata={
+        "description": "for a pend: the evidence that resolves it; null otherwise"})
+    supplied_by = fields.String(required=True, allow_none=True, validate=validate.OneOf(SUPPLIERS), metadata={
+        "description": "for a pend: who supplies what is needed: the provider, the Health Plan Pharmacy, the plan's "
+                       "eligibility and benefits records, or the plan's configuration of this service; null otherwise"})
 
 
 class ReasonSchema(Schema):

@@ -69,8 +69,8 @@ def _real_cases(model_id: str, decision: str, records: list[dict], serving, draf
     if draft_source is None:
         return {**out, "note": "the draft does not load: no case was re-evaluated"}
     try:
-        baseline = ModelVersion(model_id, serving.source, decision)
-        draft = ModelVersion(model_id, draft_source, decision)
+        baseline = ModelVersion(model_id, serving.source, decision, serving.contract)
+        draft = ModelVersion(model_id, draft_source, decision, serving.contract)
     except ValueError as exc:
         return {**out, "note": f"real cases are compared by their determination: {exc}"}
     if draft.sha256 == baseline.sha256:

@@ -3,9 +3,10 @@ answered now, and how many moved from one determination to another.
 
 One function, `redetermine`, serves both the bulk `rerun` (webapp/rerun.py, on Dask workers, one
 partition at a time) and the console's "impact on real cases". A case goes through what a request
-goes through: the version's input schema (webapp.schemas, required fields as on the CAR-T endpoint),
-the engine, and the answer's shaping (webapp.determination). A case the version's schema refuses is
-reported with its errors, never evaluated, never a crash.
+goes through: the version's input schema and the model's contract (webapp.schemas, webapp.contract:
+required fields as on the CAR-T endpoint), the engine, and the answer's shaping (webapp.determination).
+A recorded case is determined on the day it was recorded (its determination date), any other today.
+A case the version's schema refuses is reported with its errors, never evaluated, never a crash.
 
     version = ModelVersion("car-t-candidate-selection", Path("draft.dmn").read_bytes())
     impacts = list(redetermine((case_from_record(r) for r in records), version))
@@ -21,6 +22,7 @@ from typing import Iterable, Iterator
 
 import pydmn
 
+from webapp.contract import NONE as NO_CONTRACT, Contract
 from webapp.determination import shape
 from webapp.schemas import inputs_schema, validate_inputs
 
@@ -74,25 +76,30 @@ class Impact:
 class ModelVersion:
     """A model version ready to determine cases: loaded once, its input schema built once."""
 
-    def __init__(self, model_id: str, source: bytes, decision: str = "Determination"):
+    def __init__(self, model_id: str, source: bytes, decision: str = "Determination",
+                 contract: Contract = NO_CONTRACT):
         self.model_id = model_id
         self.sha256 = hashlib.sha256(source).hexdigest()
         self.model = pydmn.load(source)
         if decision not in self.model.definitions.decisions:
             raise ValueError(f"model {model_id} ({self.sha256[:12]}) has no decision {decision!r}")
         self.decision = decision
-        self.schema = inputs_schema(self.model, True, "Inputs")
+        self.contract = contract
+        self.schema = inputs_schema(self.model, True, "Inputs", contract)
 
     def determine(self, inputs) -> tuple[Outcome | None, dict | None]:
         """(outcome, None), or (None, errors) when the inputs do not pass the version's schema or
         the engine fails on them (errors under "evaluation")."""
         if not isinstance(inputs, dict):
             return None, {"inputs": ["not an object"]}
-        loaded, errors = validate_inputs(self.schema, inputs)
+        request, supplied, errors = self.contract.replay(inputs)
+        if errors:
+            return None, errors
+        loaded, errors = validate_inputs(self.schema, request, self.contract)
         if errors:
             return None, errors
         try:
-            result = self.model.evaluate(loaded)
+            result = self.model.evaluate({**loaded, **supplied})
         except Exception as exc:      # one bad case must not stop a million; it is reported
             return None, {"evaluation": [f"{type(exc).__name__}: {exc}"]}
         return Outcome.of(shape(self.model, result, self.decision)), None

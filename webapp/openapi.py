@@ -40,7 +40,7 @@ class Api(SmorestApi):
 
 
 def create_api(app) -> Api:
-    app.config.update(API_TITLE="CAR-T decision service", API_VERSION="1.0.0",
+    app.config.update(API_TITLE="CAR-T decision service", API_VERSION="2.0.0",
                       OPENAPI_VERSION=OPENAPI_VERSION, OPENAPI_URL_PREFIX=None)
     api = Api(app, spec_kwargs={"info": {"description": (
         "Evaluates the CAR-T policy (Medical Policy 7.02.11) and other DMN models, explains every "
@@ -169,6 +169,8 @@ def build(app) -> dict:
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     if entry is not None:
         schemas.update(_model_components(entry.schema(True), CAR_T_INPUTS))
+        # The document's version is the CAR-T request contract's (semver; docs/api.md keeps its changelog).
+        doc["info"]["version"] = entry.contract.version
     else:
         schemas[CAR_T_INPUTS] = {"type": "object", "description": "the CAR-T model is not loaded"}
     _security(doc, app)

@@ -36,6 +36,7 @@ import pydmn
 from pydmn.analysis import validate
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp import contract
 from webapp.files import private_dir
 from webapp.schemas import inputs_schema
 from webapp.versions import FILES, VersionStore
@@ -57,6 +58,7 @@ class Entry:
     source: bytes
     number: int | None = None
     fallback: bool = False
+    contract: contract.Contract = contract.NONE
     _schemas: dict = field(default_factory=dict)
     _derived: dict = field(default_factory=dict)
 
@@ -64,7 +66,7 @@ class Entry:
         """Input schema, built once per loaded version (the hot path only looks it up)."""
         if required not in self._schemas:
             self._schemas[required] = inputs_schema(
-                self.model, required, f"{_title(self.id)}{'Strict' if required else ''}Inputs")
+                self.model, required, f"{_title(self.id)}{'Strict' if required else ''}Inputs", self.contract)
         return self._schemas[required]
 
     def cached(self, key, build: Callable[[], object]):
@@ -192,7 +194,8 @@ class ModelRegistry:
                 return known
             try:
                 source = self.store.content(sha)
-                entry = Entry(model_id, pydmn.load(source), sha, _now(), source, number)
+                entry = Entry(model_id, pydmn.load(source), sha, _now(), source, number,
+                              contract=contract.load(contract.contract_file(self.directory, model_id)))
             except Exception as exc:    # a version the engine no longer reads must not stop the others
                 log.error("model %s version %s does not load: %s", model_id, number, type(exc).__name__)
                 continue

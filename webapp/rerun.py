@@ -37,6 +37,7 @@ from pathlib import Path
 import click
 
 from webapp import cases
+from webapp import contract
 from webapp.config import load_config
 from webapp.files import private_dir
 from webapp.impact import Case, Impact, ModelVersion, redetermine, summary_lines
@@ -99,8 +100,7 @@ def _version(sources: dict[str, tuple[str, bytes, str]], sha: str | None) -> Mod
     if sha is None:
         return None
     if sha not in _LOADED:
-        model_id, source, decision = sources[sha]
-        _LOADED[sha] = ModelVersion(model_id, source, decision)
+        _LOADED[sha] = ModelVersion(*sources[sha])
     return _LOADED[sha]
 
 
@@ -184,17 +184,18 @@ def _cluster(scheduler: str | None, workers: int | None):
 def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: bytes | None = None,
           since: dt.datetime | None = None, database_url: str | None = None, scheduler: str | None = None,
           workers: int | None = None, size: int = PARTITION_SIZE, progress: bool = True,
-          decision: str = DECISION) -> dict:
-    """Run the job; returns the summary (also written to out_dir as summary.json and summary.txt)."""
+          decision: str = DECISION, terms: contract.Contract = contract.NONE) -> dict:
+    """Run the job; returns the summary (also written to out_dir as summary.json and summary.txt).
+    `terms` is the model's request contract (webapp.contract), for versions and baseline alike."""
     from distributed import as_completed
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     started = time.perf_counter()
-    checked = ModelVersion(model_id, version, decision)        # fails here, not on every worker
-    sources = {checked.sha256: (model_id, version, decision)}
+    checked = ModelVersion(model_id, version, decision, terms)        # fails here, not on every worker
+    sources = {checked.sha256: (model_id, version, decision, terms)}
     baseline_sha = None
     if baseline is not None:
-        baseline_sha = ModelVersion(model_id, baseline, decision).sha256
-        sources[baseline_sha] = (model_id, baseline, decision)
+        baseline_sha = ModelVersion(model_id, baseline, decision, terms).sha256
+        sources[baseline_sha] = (model_id, baseline, decision, terms)
     partitions, total = cases.plan(source, size, model_id, database_url, since)
     parts_dir = private_dir(private_dir(Path(out_dir)) / "cases")
     client, cluster = _cluster(scheduler, workers)
@@ -280,7 +281,8 @@ def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler
     try:
         summary = rerun(model_id, new, source, out_dir, baseline=old,
                         since=_instant(since) if since else None, database_url=config["DATABASE_URL"],
-                        scheduler=scheduler, workers=workers, size=size)
+                        scheduler=scheduler, workers=workers, size=size,
+                        terms=contract.load(contract.contract_file(Path(config["MODELS_DIR"]), model_id)))
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     for line in summary["lines"]:

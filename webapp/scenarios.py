@@ -6,9 +6,13 @@ reads each scenario as "the complete request, except ...".
 
 A scenario's ``expected`` names what the answer must say. When the decision's value is a context, its
 keys are compared; otherwise the answer is the CAR-T answer of webapp.determination (determination,
-disposition, and the findings and criteria met, compared by id as lists without regard to order). A
-scenario whose inputs break the item definitions' allowed values expects ``rejected``: the paths the
-service refuses with a 422, and the model is not evaluated on it.
+disposition, and the findings and criteria met, compared by id as lists without regard to order).
+
+Every scenario goes through the service's own request gate (webapp.schemas, with the model's contract,
+webapp.contract), exactly as a request would: one that the service refuses with a 422 expects
+``rejected``, the paths of the fields refused, and the model is not evaluated on it. The values the
+service supplies itself come from the file: ``today`` (the file's, or a scenario's own) is the
+determination date.
 """
 from __future__ import annotations
 
@@ -21,8 +25,9 @@ import click
 import yaml
 
 import pydmn
-from pydmn.feel import unary_test
+from webapp import contract as contracts
 from webapp.determination import shape
+from webapp.schemas import inputs_schema, validate_inputs
 
 LIST_FIELDS = ("findings", "failed_criteria", "missing_documentation", "criteria_met")
 
@@ -40,6 +45,8 @@ class Report:
     model_path: Path
     outcomes: list[Outcome]
     unexercised: dict[str, list[str]]   # decision name -> rule ids no scenario matched
+    # rule ids the file declares not reachable (with the committed parameters) that a scenario reached
+    reached_unreachable: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[Outcome]:
@@ -56,15 +63,46 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
-def _typed(value, data_type):
-    """YAML keeps dates as text (analysts quote them); the model's item definitions say which are dates."""
-    if value is None or data_type is None:
-        return value
-    if data_type.base == "date" and isinstance(value, str):
-        return datetime.date.fromisoformat(value)
-    if data_type.fields and isinstance(value, dict):
-        return {k: _typed(v, data_type.fields.get(k)) for k, v in value.items()}
+def _as_json(value):
+    """YAML reads an unquoted 2026-05-01 as a date; a request carries JSON text, so the gate gets text."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
     return value
+
+
+class Gate:
+    """The service's request gate for one model: its schema and contract, built once per file run."""
+
+    def __init__(self, spec: dict, model, folder: Path):
+        self.contract = contracts.load(contracts.contract_file(folder, Path(spec.get("model", "")).stem))
+        self.schema = inputs_schema(model, True, "ScenarioInputs", self.contract)
+        self.today = spec.get("today")
+
+    def inputs(self, spec: dict, scenario: dict) -> tuple[dict | None, list[str]]:
+        """(the engine's inputs, []) for an accepted scenario, (None, refused paths) otherwise."""
+        raw = _as_json(_merge(spec.get("base_inputs", {}), scenario.get("inputs", {})))
+        loaded, errors = validate_inputs(self.schema, raw, self.contract)
+        if errors:
+            return None, _paths(errors)
+        today = _as_json(scenario.get("today", self.today))
+        return {**loaded, **self.contract.service_inputs(datetime.date.fromisoformat(today) if today else None)}, []
+
+
+def _paths(errors: dict, prefix: str = "") -> list[str]:
+    """`Request.infusions_requested` for each refused field; a list item's field is named without its index."""
+    found = set()
+    for key, value in errors.items():
+        index = isinstance(key, int) or str(key).isdigit()
+        path = prefix if index else (f"{prefix}.{key}" if prefix else str(key))
+        if isinstance(value, dict):
+            found.update(_paths(value, path))
+        else:
+            found.add(path)
+    return sorted(found)
 
 
 def scenario_files(path: Path) -> list[Path]:
@@ -102,26 +140,24 @@ def check_model(model_id: str, model, path: Path) -> list[str]:
 
 
 def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[tuple[str, dict]] | None:
-    """(title, complete inputs) of every scenario beside the model (or in `file`); None when it has none."""
+    """(title, the engine's inputs) of every scenario beside the model (or in `file`) that the request
+    gate accepts; None when the model has no scenario file."""
     file = file or scenario_file_of(model_path)
     if not file.is_file():
         return None
     spec = yaml.safe_load(file.read_text(encoding="utf-8"))
-    return [(s["title"], _inputs(spec, s, model)) for s in spec["scenarios"]]
-
-
-def _inputs(spec: dict, scenario: dict, model) -> dict:
-    raw = _merge(spec.get("base_inputs", {}), scenario.get("inputs", {}))
-    return {name: _typed(value, model.data_type(name)) for name, value in raw.items()}
+    gate = Gate(spec, model, Path(file).parent)
+    cases = [(s["title"], gate.inputs(spec, s)[0]) for s in spec["scenarios"]]
+    return [(title, inputs) for title, inputs in cases if inputs is not None]
 
 
 def run_spec(spec: dict, model, model_path: Path) -> Report:
     decision = spec.get("decision", "Determination")
+    gate = Gate(spec, model, Path(model_path).parent)
     matched: set[str] = set()
     outcomes = []
     for scenario in spec["scenarios"]:
-        inputs = _inputs(spec, scenario, model)
-        rejected = rejected_fields(model, inputs)
+        inputs, rejected = gate.inputs(spec, scenario)
         if rejected:
             # The service refuses such a request (422) before any evaluation, so the scenario does too.
             outcomes.append(_compare(scenario, {"rejected": rejected}))
@@ -130,24 +166,10 @@ def run_spec(spec: dict, model, model_path: Path) -> Report:
         for decision_result in result.decisions.values():
             matched.update(m.rule_id for m in decision_result.matched_rules)
         outcomes.append(_compare(scenario, _answer(model, result, decision)))
-    return Report(model_path, outcomes, _unexercised(model, matched))
-
-
-def rejected_fields(model, inputs: dict) -> list[str]:
-    """Paths (`Request.infusions_requested`) whose value breaks its item definition's allowed values."""
-    rejected = []
-
-    def walk(path, value, dtype):
-        if value is None or dtype is None:
-            return
-        if dtype.fields and isinstance(value, dict):
-            for name, item in value.items():
-                walk(f"{path}.{name}", item, dtype.fields.get(name))
-        elif dtype.allowed_values_text and unary_test(dtype.allowed_values_text, value) is not True:
-            rejected.append(path)
-    for name, value in inputs.items():
-        walk(name, value, model.data_type(name))
-    return rejected
+    # Rules that wait on a change of Policy Parameters or of a fact table cannot be reached by any
+    # request; the file names them with the reason, and a scenario reaching one shows the list is stale.
+    unreachable = set(spec.get("not_reachable") or {})
+    return Report(model_path, outcomes, _unexercised(model, matched | unreachable), sorted(unreachable & matched))
 
 
 def _answer(model, result, decision: str):
@@ -212,5 +234,8 @@ def test_command(path: Path) -> None:
             for table, ids in report.unexercised.items():
                 click.echo(f"    {table}: {', '.join(ids)}")
         else:
-            click.echo("  every rule is exercised by some scenario")
+            click.echo("  every rule is exercised by some scenario (or named in not_reachable)")
+        if report.reached_unreachable:
+            ok = False
+            click.echo(f"  named in not_reachable but reached by a scenario: {', '.join(report.reached_unreachable)}")
     raise SystemExit(0 if ok else 1)

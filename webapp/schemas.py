@@ -10,6 +10,7 @@ from decimal import Decimal
 from marshmallow import RAISE, Schema, ValidationError, fields, missing, validate
 
 from pydmn import DMNError, Range, YearsMonths, feel, parse_date, parse_date_and_time, parse_duration, parse_time
+from webapp.contract import NONE, Contract
 
 
 class ExactNumber(fields.Decimal):
@@ -90,15 +91,15 @@ def _validators(dtype) -> list:
     return []
 
 
-def _field_for(dtype, model, required: bool, depth: int = 0) -> fields.Field:
+def _field_for(dtype, model, required: bool, depth: int = 0, optional=frozenset()) -> fields.Field:
     kwargs = {"allow_none": True, "required": required}
     if dtype.is_collection:
         element = dtype.element or _element_of(dtype)
-        inner = _field_for(element, model, False, depth + 1) if element else fields.Raw(allow_none=True)
+        inner = _field_for(element, model, required, depth + 1) if element else fields.Raw(allow_none=True)
         return fields.List(inner, validate=[Allowed(dtype)] if dtype.constraints else [], **kwargs)
     base = dtype.base
     if dtype.fields and depth < 20:
-        return fields.Nested(schema_class(dtype, model, required, depth + 1), **kwargs)
+        return fields.Nested(schema_class(dtype, model, required, depth + 1, optional), **kwargs)
     kwargs["validate"] = _validators(dtype)
     if base == "number":
         return ExactNumber(allow_nan=False, **kwargs)
@@ -125,10 +126,20 @@ def _years_and_months(text):
     return value if isinstance(value, YearsMonths) else None
 
 
+def _calendar(parse):
+    """The engine's parser, for years 1 to 9999 only: FEEL has dates to year 999,999,999, but a
+    request dated beyond 9999 is a typo, never a fact to decide on (pydmn gives such a date as a
+    value of its own, not a datetime.date)."""
+    def parse_request_value(text):
+        value = parse(text)
+        return value if isinstance(value, dt.date) else None
+    return parse_request_value
+
+
 # FEEL type -> (the engine's own parser of its lexical form, format named in errors and OpenAPI)
 _TEMPORALS = {
-    "date": (parse_date, "date"),
-    "date and time": (parse_date_and_time, "date-time"),
+    "date": (_calendar(parse_date), "date"),
+    "date and time": (_calendar(parse_date_and_time), "date-time"),
     "time": (parse_time, "time"),
     "days and time duration": (_days_and_time, "duration"),
     "years and months duration": (_years_and_months, "duration"),
@@ -149,7 +160,7 @@ class Temporal(fields.String):
         text = super()._deserialize(value, attr, data, **kwargs)
         parsed = self.parse(text)
         if parsed is None:
-            raise ValidationError(f"not a {self.base} (ISO 8601)")
+            raise ValidationError(f"not a {self.base} (ISO 8601, digits 0-9, years 1 to 9999)")
         return parsed
 
 
@@ -160,23 +171,41 @@ def _element_of(dtype):
     return element
 
 
-def schema_class(dtype, model, required: bool, depth: int = 0) -> type[Schema]:
-    attrs = {name: _field_for(sub, model, required, depth) for name, sub in dtype.fields.items()}
+def schema_class(dtype, model, required: bool, depth: int = 0, optional=frozenset()) -> type[Schema]:
+    attrs = {name: _field_for(sub, model, required and name not in optional, depth)
+             for name, sub in dtype.fields.items()}
+    for name in optional & attrs.keys():
+        # left out is 'not known': the engine gets null, as for any field sent as null
+        attrs[name].load_default = None
     attrs["Meta"] = type("Meta", (), {"unknown": RAISE})
     name = re.sub(r"\W", "", (dtype.name or "Structure").title()) or "Structure"
     return type(name, (Schema,), attrs)
 
 
-def inputs_schema(model, required: bool, title: str) -> Schema:
-    """The schema of a model's input data (one field per input data element)."""
+def inputs_schema(model, required: bool, title: str, contract: Contract = NONE) -> Schema:
+    """The schema of what a caller sends: one field per input data element, but those the service
+    supplies itself; `required` makes every field present (possibly null), but those the contract
+    lets a request leave out."""
     attrs = {}
     for name in model.definitions.input_data:
-        attrs[name] = _field_for(model.data_type(name), model, required)
+        if name in contract.supplied_by_service:
+            continue
+        dtype = model.data_type(name)
+        attrs[name] = _field_for(dtype, model, required, optional=contract.optional_fields(name, dtype.fields or ()))
     attrs["Meta"] = type("Meta", (), {"unknown": RAISE})
     return type(title, (Schema,), attrs)()
 
 
-def validate_inputs(schema: Schema, data) -> tuple[dict | None, dict | None]:
+def validate_inputs(schema: Schema, data, contract: Contract = NONE) -> tuple[dict | None, dict | None]:
+    """(the inputs as the engine takes them, None) or (None, errors by field): the one request gate."""
+    retired = contract.retired_errors(data)
+    if retired:
+        loaded, errors = _load(schema, data)
+        return None, _merge_errors(errors or {}, retired)
+    return _load(schema, data)
+
+
+def _load(schema: Schema, data):
     fast = _fast_loader(schema)
     if fast is not None:
         try:
@@ -187,6 +216,16 @@ def validate_inputs(schema: Schema, data) -> tuple[dict | None, dict | None]:
         return schema.load(data), None
     except ValidationError as exc:
         return None, exc.messages
+
+
+def _merge_errors(errors: dict, more: dict) -> dict:
+    """A retired field is also unknown to the schema: its message replaces marshmallow's."""
+    for key, value in more.items():
+        if isinstance(value, dict) and isinstance(errors.get(key), dict):
+            errors[key] = _merge_errors(errors[key], value)
+        else:
+            errors[key] = value
+    return errors
 
 
 # -- the fast path ----------------------------------------------------------------------------
@@ -212,22 +251,24 @@ def _compile_schema(schema: Schema):
     plan = []
     for name, field in schema.load_fields.items():
         if (field.data_key or name) != name or field.attribute not in (None, name) \
-                or field.load_default is not missing:
+                or field.load_default not in (missing, None):
             return None
         convert = _compile_field(field)
         if convert is None:
             return None
-        plan.append((name, field.required, field.allow_none, convert))
+        plan.append((name, field.required, field.allow_none, convert, field.load_default))
     known = frozenset(name for name, *_ in plan)
 
     def load(data):
         if type(data) is not dict or not known.issuperset(data):
             raise _Defer
         out = {}
-        for name, required, allow_none, convert in plan:
+        for name, required, allow_none, convert, default in plan:
             if name not in data:
                 if required:
                     raise _Defer
+                if default is None:
+                    out[name] = None
                 continue
             value = data[name]
             if value is None:

@@ -21,7 +21,7 @@ from typing import Callable, Iterator
 from marshmallow import ValidationError, fields, validate
 
 from webapp.jsonvalues import to_json
-from webapp.schemas import ExactNumber, StrictBoolean, Temporal, inputs_schema
+from webapp.schemas import ExactNumber, StrictBoolean, Temporal
 
 DATES = (dt.date(2024, 1, 1), dt.date(2027, 12, 31))     # the window of dates drawn without a base
 NUMBERS = (0, 100)                                        # numbers without an allowed range
@@ -68,6 +68,9 @@ def _plain(field: fields.Field, name: str) -> Draw:
     if isinstance(field, fields.List):
         inner = _checked(field.inner, _plain(field.inner, name))
         return lambda rng, _: [inner(rng, None) for _ in range(rng.randint(0, LIST_LENGTH))]
+    if isinstance(field, fields.Nested):       # a structure inside a list: every field drawn
+        parts = {key: _checked(sub, _plain(sub, key)) for key, sub in field.schema.fields.items()}
+        return lambda rng, _: {key: draw(rng, None) for key, draw in parts.items()}
     if isinstance(field, StrictBoolean):
         return lambda rng, _: rng.random() < 0.5
     if isinstance(field, ExactNumber):
@@ -97,12 +100,13 @@ def _checked(field: fields.Field, draw: Draw) -> Draw:
 
 
 class Synthesizer:
-    """Requests over `model`'s input data, in JSON form as a caller sends them."""
+    """Requests a model's input schema accepts (webapp.schemas: a ModelVersion's or a registry entry's,
+    so the contract's service inputs are left out), in JSON form as a caller sends them."""
 
-    def __init__(self, model, base: dict | None = None, null_rate: float = 0.05):
+    def __init__(self, schema, base: dict | None = None, null_rate: float = 0.05):
         self.null_rate = null_rate
         self.leaves: list[tuple[tuple[str, ...], Draw]] = []
-        self._plan((), inputs_schema(model, True, "Inputs").fields)
+        self._plan((), schema.fields)
         self.base = None
         if base is not None:      # every field present: a field the base lacks is null in it
             given = to_json(base)

@@ -33,8 +33,8 @@ def reviewed(tmp_path_factory):
     cases = {}
     for days in (95, 150):
         case = copy.deepcopy(request)
-        case["History"].update(transplant_type="allogeneic_hct",
-                               transplant_date=str(request_date - dt.timedelta(days=days)))
+        case["History"]["transplants"] = [{"type": "allogeneic_hct",
+                                           "date": str(request_date - dt.timedelta(days=days))}]
         cases[days] = client.post("/api/v1/car-t/determinations", json=case, headers=as_("eve")).json
     cases["plain"] = client.post("/api/v1/car-t/determinations", json=request, headers=as_("eve")).json
     source = client.get(f"{M}/versions/1/dmn", headers=as_("ann")).get_data(as_text=True)
@@ -57,9 +57,11 @@ def test_the_scenarios_that_change_are_named(reviewed):
     _, _, _, review = reviewed
     scenarios = review["evidence"]["scenarios"]
     answered = {c["scenario"] for c in scenarios["impact"]["changes"] if c["decision"] in ("Determination", "Disposition")}
-    assert answered == {"Allogeneic transplant 100 days before request (boundary, excluded)"}
-    assert [f["title"] for f in scenarios["failed"]] == sorted(answered)
-    assert scenarios["run"] == scenarios["passed"] + 1
+    # The window is Statement II's for allogeneic HCTs and for the solid-organ reading alike.
+    assert answered == {"Allogeneic transplant 100 days before request (boundary, excluded)",
+                        "Solid-organ transplant 100 days ago with ongoing immunosuppression (boundary, within the window)"}
+    assert sorted(f["title"] for f in scenarios["failed"]) == sorted(answered)
+    assert scenarios["run"] == scenarios["passed"] + 2
     # The impact is read on the decision the scenarios check, then the model's top decisions.
     impact = scenarios["impact"]
     assert impact["decisions"][0] == "Determination"
@@ -74,7 +76,7 @@ def test_the_95_day_case_changes_and_the_others_do_not(reviewed):
                                     "cases": [cases[95]["evaluation_id"]]}]
     changed = real["cases"][cases[95]["evaluation_id"]]
     assert changed["old"]["findings"] == ["II"] and changed["new"]["determination"] == "medically_appropriate"
-    assert "Request" not in json.dumps(review["evidence"])       # no patient data in the evidence
+    assert '"Request":' not in json.dumps(review["evidence"])   # no patient data (the request's facts) in the evidence
 
 
 def test_a_changed_case_opens_with_both_answers_for_the_audit_role(reviewed):
@@ -82,7 +84,7 @@ def test_a_changed_case_opens_with_both_answers_for_the_audit_role(reviewed):
     url = f"{M}/versions/{draft['number']}/cases/{cases[95]['evaluation_id']}"
     assert client.get(url, headers=as_("cat")).status_code == 403
     opened = client.get(url, headers=as_("ida")).json
-    assert opened["inputs"]["History"]["transplant_type"] == "allogeneic_hct"
+    assert opened["inputs"]["History"]["transplants"][0]["type"] == "allogeneic_hct"
     assert opened["recorded"]["determination"] == "not_medically_necessary"
     assert opened["serving"]["decisions"]["Determination"]["value"] == "not_medically_necessary"
     assert opened["draft"]["decisions"]["Determination"]["value"] == "medically_appropriate"

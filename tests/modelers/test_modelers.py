@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pytest
 import xmlschema
-import yaml
 from lxml import etree
 
 import pydmn
 from pydmn.model.dmn13 import to_dmn13
-from webapp.scenarios import _merge, _typed
+from webapp.scenarios import scenario_inputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -54,12 +53,10 @@ def browser(tools, tmp_path_factory):
 
 
 def _evaluations(path):
-    spec = yaml.safe_load(SCENARIOS.read_text())
     model = pydmn.load(path)
     results = []
-    for scenario in spec["scenarios"]:
-        raw = _merge(spec["base_inputs"], scenario.get("inputs", {}))
-        result = model.evaluate({k: _typed(v, model.data_type(k)) for k, v in raw.items()})
+    for _, inputs in scenario_inputs(MODEL, pydmn.load(MODEL), file=SCENARIOS):
+        result = model.evaluate(inputs)
         results.append({name: (d.value, [m.rule_id for m in d.matched_rules]) for name, d in result.decisions.items()})
     return results
 

@@ -18,7 +18,8 @@ NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/",
 NCNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 DRG = ("decision", "inputData", "businessKnowledgeModel", "knowledgeSource", "decisionService")
 REQUIREMENTS = ("informationRequirement", "knowledgeRequirement", "authorityRequirement")
-FINDING_OUTPUTS = ["id", "kind", "met", "text", "needed"]
+FINDING_OUTPUTS = ["id", "kind", "met", "section", "text", "needed", "supplied_by"]
+SUPPLIERS = ("provider", "plan_pharmacy", "plan_eligibility", "plan_configuration")
 # The drawing area of a 1366x768 laptop window at 100% once the editors' own bars and palettes are drawn.
 DRD_BUDGET = (1280, 600)
 # Rules that kept their meaning from the first model keep their ids (audit records name them).
@@ -122,19 +123,35 @@ def test_data_dictionary_names_and_ranges(root):
     def component(structure, name):
         return root.find(f"dmn:itemDefinition[@name='{structure}']/dmn:itemComponent[@name='{name}']", NS)
 
-    assert allowed("tTransplantType").split(",")[0] == '"none"'
+    assert allowed("tTransplantType") == '"allogeneic_hct","autologous_hct","solid_organ"'
     assert allowed("tSystemicImmunosuppression") == '"none","ongoing","stopped"'
+    transplants = component("tHistory", "transplants")
+    assert transplants.get("isCollection") == "true" and _text(transplants, "dmn:typeRef") == "tTransplant"
+    assert [c.get("name") for c in root.iterfind("dmn:itemDefinition[@name='tTransplant']/dmn:itemComponent", NS)] == [
+        "type", "date"]
     assert _text(component("tHistory", "systemic_immunosuppression"), "dmn:typeRef") == "tSystemicImmunosuppression"
     assert _text(component("tHistory", "immunosuppression_stop_date"), "dmn:typeRef") == "date"
     assert _text(component("tAssessment", "deterioration_expected"), "dmn:typeRef") == "boolean"
-    assert component("tAssessment", "deterioration_onset_days_after_apheresis") is not None
-    assert component("tHistory", "immunosuppression_within_4_weeks") is None
-    assert component("tAssessment", "deterioration_expected_within_4_weeks") is None
-    ranges = {("tRequest", "infusions_requested"): "[1..10]", ("tDocumentation", "karnofsky"): "[0..100]",
-              ("tDocumentation", "lansky"): "[0..100]", ("tDocumentation", "pps"): "[0..100]",
-              ("tDocumentation", "ecog"): "[0..5]"}
+    assert _text(component("tAssessment", "deterioration_onset_days_after_apheresis"), "dmn:typeRef") == "tWholeDays"
+    assert allowed("tWholeDays") == "decimal(?, 0) = ?"
+    # Contract 2.0.0 retired these: the plan's own facts live in the model, the history is a list.
+    for structure, name in (("tRequest", "labeled_split_dose"), ("tRequest", "medicare_coverage_decision_exists"),
+                            ("tHistory", "labeling_permits_after_allogeneic_transplant"),
+                            ("tHistory", "transplant_type"), ("tHistory", "transplant_date")):
+        assert component(structure, name) is None, name
+    ranges = {("tRequest", "infusions_requested"): ",".join(map(str, range(1, 11))),
+              ("tDocumentation", "karnofsky"): ",".join(map(str, range(0, 101, 10))),
+              ("tDocumentation", "lansky"): ",".join(map(str, range(0, 101, 10))),
+              ("tDocumentation", "pps"): ",".join(map(str, range(0, 101, 10))),
+              ("tDocumentation", "ecog"): "0,1,2,3,4,5"}
     for (structure, name), text in ranges.items():
         assert allowed(_text(component(structure, name), "dmn:typeRef")) == text, name
+
+
+def test_the_service_supplies_the_determination_date(root):
+    data = root.find("dmn:inputData[@name='Determination Date']", NS)
+    assert data.find("dmn:variable", NS).get("typeRef") == "date"
+    assert "never the caller" in _text(data, "dmn:description")
 
 
 def test_knowledge_source_links_the_policy_and_governs_the_determination(root):
@@ -153,23 +170,33 @@ def test_every_input_column_has_a_label(root):
 
 
 def test_every_rule_carries_its_section_and_explanation_where_both_editors_show_them(root):
-    # The KIE editor shows annotation columns, dmn-js shows the rule's description: both say the same.
+    # The KIE editor shows annotation columns, dmn-js shows the rule's description: both say the same. A
+    # criteria table's section is an output column, which both editors show.
+    finding = {t.get("id") for _, t in _finding_tables(root)}
     for decision, table in _tables(root):
-        assert [a.get("name") for a in table.iterfind("dmn:annotation", NS)] == ["policy section", "explanation"]
+        notes = [a.get("name") for a in table.iterfind("dmn:annotation", NS)]
         for rule in table.iterfind("dmn:rule", NS):
-            section, explanation = [_text(a, "dmn:text") for a in rule.iterfind("dmn:annotationEntry", NS)]
-            assert section, rule.get("id")
-            assert _text(rule, "dmn:description") == section + (f". {explanation}" if explanation else ""), rule.get("id")
+            values = [_text(a, "dmn:text") for a in rule.iterfind("dmn:annotationEntry", NS)]
+            if table.get("id") in finding:
+                assert notes == ["explanation"], decision.get("name")
+                assert _outputs(table, rule)["section"] not in ("", '""'), rule.get("id")
+                assert _text(rule, "dmn:description") == values[0], rule.get("id")
+            else:
+                assert notes == ["policy section", "explanation"], decision.get("name")
+                section, explanation = values
+                assert section, rule.get("id")
+                assert _text(rule, "dmn:description") == section + (f". {explanation}" if explanation else ""), \
+                    rule.get("id")
 
 
-ID_KINDS = [(r"^DATA-", "data"), (r"^INCONSISTENT-[A-Z-]+$", "inconsistency"), (r"^GL-I\.[A-H](\.\d)?$", "documentation"),
-            (r"^(APPLICABILITY|DISCLAIMER)(-[A-Z-]+)?$", "applicability"), (r"^II$", "exclusion"),
-            (r"^I\.[A-C](\.\d)?$", "criterion")]
+ID_KINDS = [(r"^DATA-", "data"), (r"^(IN)?CONSISTENT-[A-Z-]+$", "inconsistency"),
+            (r"^GL-I\.[A-H](\.\d)?$", "documentation"), (r"^(APPLICABILITY|DISCLAIMER)(-[A-Z-]+)?$|^PRODUCT$", "applicability"),
+            (r"^II$", "exclusion"), (r"^II-SOLID-ORGAN$", "review"), (r"^I\.[A-C](\.\d)?$", "criterion")]
 
 
 def test_finding_rows_follow_the_id_patterns_and_say_what_resolves_a_pend(root):
     tables = _finding_tables(root)
-    assert len(tables) == 14
+    assert len(tables) == 16
     for decision, table in tables:
         for rule in table.iterfind("dmn:rule", NS):
             out = _outputs(table, rule)
@@ -179,23 +206,26 @@ def test_finding_rows_follow_the_id_patterns_and_say_what_resolves_a_pend(root):
             assert out["met"] in ("true", "false") and out["text"] not in ("", "null"), rule.get("id")
             pend = out["met"] == "false" and kind in ("data", "documentation", "inconsistency")
             assert (out["needed"] != "null") == pend, rule.get("id")
+            # A letter built from `needed` must not ask the hospital for the plan's own data.
+            assert (out["supplied_by"].strip('"') in SUPPLIERS) if pend else out["supplied_by"] == "null", rule.get("id")
 
 
 def test_each_threshold_stands_in_one_cell_of_policy_parameters(root):
     parameters = root.find("dmn:decision[@name='Policy Parameters']/dmn:decisionTable", NS)
     assert parameters.get("hitPolicy") == "UNIQUE" and len(parameters.findall("dmn:rule", NS)) == 1
-    assert [o.get("name") for o in parameters.iterfind("dmn:output", NS)] == [
-        "transplant_window_days", "deterioration_window_days", "immunosuppression_window_weeks", "effective_date"]
+    outputs = ["transplant_window_days", "deterioration_window_days", "immunosuppression_window_weeks", "effective_date",
+               "medicare_national_coverage_decision", "lansky_age_limit_years", "request_date_slack_days"]
+    assert [o.get("name") for o in parameters.iterfind("dmn:output", NS)] == outputs
     cells = [(d.get("name"), _text(e, "dmn:text")) for d in root.iterfind("dmn:decision", NS)
              for e in d.iterfind(".//dmn:inputEntry", NS)]
     cells += [(d.get("name"), _text(e, "dmn:text")) for d in root.iterfind("dmn:decision", NS)
               for e in d.iterfind(".//dmn:outputEntry", NS)]
     for name, text in cells:
         if name != "Policy Parameters":
-            assert not re.search(r"\b(100|28|2026-04-15)\b|\b(four|4) weeks\b", text), (name, text)
+            assert not re.search(r"\b(100|28|16|2026-04-15)\b|\b(four|4) weeks\b", text), \
+                (name, text)
     uses = " ".join(text for _, text in cells)
-    for output in ("transplant_window_days", "deterioration_window_days", "immunosuppression_window_weeks",
-                   "effective_date"):
+    for output in outputs:
         assert f"Policy Parameters.{output}" in uses, output
 
 

@@ -12,8 +12,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
 
 from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
 
+from webapp import contract  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[2]
 CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
+CAR_T_CONTRACT = contract.load(contract.contract_file(CAR_T.parent, CAR_T.stem))
 
 
 @pytest.fixture(scope="session")

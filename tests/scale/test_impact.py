@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scale_support import car_t_source, base_request  # noqa: F401 (fixtures)
+from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
 from webapp.impact import (Case, Impact, ModelVersion, Outcome, case_from_record, redetermine,
                            summary_lines, transitions)
 
@@ -74,7 +74,7 @@ def test_audit_records_of_both_answer_shapes_are_cases():
 def test_the_car_t_model_answers_as_the_service_does(car_t_source, base_request):
     """The base request of the scenarios is appropriate, under the model and against itself."""
     from webapp.jsonvalues import to_json
-    car_t = ModelVersion("car-t-candidate-selection", car_t_source)
+    car_t = ModelVersion("car-t-candidate-selection", car_t_source, contract=CAR_T_CONTRACT)
     [impact] = redetermine([Case("base", to_json(base_request))], car_t, baseline=car_t)
     assert impact.new.determination == "medically_appropriate" and impact.new.disposition == "approve"
     assert impact.old == impact.new and impact.errors is None

@@ -5,6 +5,7 @@ import csv
 import hashlib
 import datetime as dt
 import json
+import shutil
 import stat
 from collections import Counter
 from pathlib import Path
@@ -15,7 +16,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from scale_support import car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
+from scale_support import CAR_T, CAR_T_CONTRACT, car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
 from webapp import cases
 from webapp.audit import AuditStore
 from webapp.cli import main
@@ -37,12 +38,12 @@ def scheduler():
 
 @pytest.fixture(scope="module")
 def car_t(car_t_source):
-    return ModelVersion(CAR_T_ID, car_t_source)
+    return ModelVersion(CAR_T_ID, car_t_source, contract=CAR_T_CONTRACT)
 
 
 @pytest.fixture(scope="module")
 def requests(car_t, base_request):
-    return list(Synthesizer(car_t.model, base=base_request).requests(seed=4, start=0, stop=120))
+    return list(Synthesizer(car_t.schema, base=base_request).requests(seed=4, start=0, stop=120))
 
 
 def _flatten(data, prefix=""):
@@ -89,7 +90,7 @@ def test_json_lines_on_two_workers(tmp_path, scheduler, car_t, requests, car_t_s
     source.write_text("\n".join(lines))           # the last line without its line end
     out = tmp_path / "out"
     summary = rerun(CAR_T_ID, car_t_source, str(source), out, baseline=car_t_source,
-                    scheduler=scheduler, size=17, progress=False)
+                    scheduler=scheduler, size=17, progress=False, terms=CAR_T_CONTRACT)
     named = [Case(f"requests.jsonl:{n + 1}", r) for n, r in enumerate(requests[:50])] + \
             [Case(f"ext-{i}", r) for i, r in enumerate(requests[50:])]
     expected = _expected(car_t, car_t, named)
@@ -109,13 +110,13 @@ def test_a_new_version_changes_what_it_changes(tmp_path, scheduler, car_t, reque
     """A version whose effective date is a month later: the requests dated in between are no
     longer under the policy, and only they move."""
     text = car_t_source.decode()
-    stricter = text.replace('date(&quot;2026-04-15&quot;)', 'date(&quot;2026-05-15&quot;)', 1)
+    stricter = text.replace('date("2026-04-15")', 'date("2026-05-15")', 1)
     assert stricter != text, "the effective date is no longer written as it was: update this test"
     source = tmp_path / "requests.jsonl"
     source.write_text("\n".join(json.dumps(r) for r in requests) + "\n")
     summary = rerun(CAR_T_ID, stricter.encode(), str(source), tmp_path / "out", baseline=car_t_source,
-                    scheduler=scheduler, size=40, progress=False)
-    new = ModelVersion(CAR_T_ID, stricter.encode())
+                    scheduler=scheduler, size=40, progress=False, terms=CAR_T_CONTRACT)
+    new = ModelVersion(CAR_T_ID, stricter.encode(), contract=CAR_T_CONTRACT)
     expected = _expected(new, car_t, [Case(f"requests.jsonl:{n + 1}", r) for n, r in enumerate(requests)])
     _assert_same(_rows(tmp_path / "out"), expected)
     moved = {(t["old"], t["new"]): t["cases"] for t in summary["transitions"] if t["old"] != t["new"]}
@@ -130,7 +131,8 @@ def test_csv_and_parquet(tmp_path, scheduler, car_t, requests, car_t_source):
         writer = csv.writer(f)
         writer.writerow(header)
         for i, row in enumerate(flat):
-            writer.writerow([f"c{i}", *("" if v is None else str(v).lower() if isinstance(v, bool) else v
+            writer.writerow([f"c{i}", *("" if v is None else str(v).lower() if isinstance(v, bool)
+                                        else json.dumps(v) if isinstance(v, list) else v     # a list cell is JSON
                                         for v in row.values())])
         writer.writerow(["bad", *(["maybe"] * (len(header) - 1))])
     pq.write_table(pa.Table.from_pylist([{"id": f"p{i}", **r} for i, r in enumerate(requests[30:])]),
@@ -140,7 +142,7 @@ def test_csv_and_parquet(tmp_path, scheduler, car_t, requests, car_t_source):
         out = tmp_path / f"out-{name}"
         chunk = requests[:30] if name.endswith("csv") else requests[30:]
         summary = rerun(CAR_T_ID, car_t_source, str(tmp_path / name), out, baseline=car_t_source,
-                        scheduler=scheduler, size=10, progress=False)
+                        scheduler=scheduler, size=10, progress=False, terms=CAR_T_CONTRACT)
         rows = _rows(out)
         if name.endswith("csv"):
             assert json.loads(rows.pop("bad")["errors"])["Request"]
@@ -153,7 +155,8 @@ def test_from_the_audit_store(tmp_path, scheduler, database, car_t, requests, ca
     store = AuditStore(database.url)
     records = []
     for i, request in enumerate(requests[:40]):
-        body = shape(car_t.model, car_t.model.evaluate(car_t.schema.load(request)), "Determination")
+        inputs = {**car_t.schema.load(request), **CAR_T_CONTRACT.service_inputs()}
+        body = shape(car_t.model, car_t.model.evaluate(inputs), "Determination")
         outputs = audit_outputs(body)
         if i % 3 == 0:        # what a previous version answered differently
             outputs = dict(outputs, determination="documentation_incomplete")
@@ -168,7 +171,7 @@ def test_from_the_audit_store(tmp_path, scheduler, database, car_t, requests, ca
     store.close()
     out = tmp_path / "out"
     summary = rerun(CAR_T_ID, car_t_source, cases.AUDIT, out, since=since, database_url=database.url,
-                    scheduler=scheduler, size=7, progress=False)
+                    scheduler=scheduler, size=7, progress=False, terms=CAR_T_CONTRACT)
     rows = _rows(out)
     assert set(rows) == {r["id"] for r in records[10:]}
     recorded = [Case(r["id"], r["inputs"], cases.case_from_record(
@@ -196,6 +199,7 @@ def test_the_command(tmp_path, car_t, requests, car_t_source, monkeypatch):
     models = tmp_path / "decisions"
     models.mkdir()
     (models / f"{CAR_T_ID}.dmn").write_bytes(car_t_source)
+    shutil.copy(CAR_T.with_name(f"{CAR_T_ID}.contract.yaml"), models)
     monkeypatch.setenv("CAR_T_MODELS_DIR", str(models))
     monkeypatch.setenv("CAR_T_VAR_DIR", str(tmp_path / "var"))
     source = tmp_path / "r.jsonl"

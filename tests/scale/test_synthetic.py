@@ -7,7 +7,7 @@ from pathlib import Path
 import pydmn
 import pytest
 
-from scale_support import car_t_source, base_request  # noqa: F401 (fixtures)
+from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
 from webapp.impact import ModelVersion
 from webapp.schemas import inputs_schema, validate_inputs
 from webapp.synthetic import CHANGES, Synthesizer
@@ -17,7 +17,7 @@ RANGES = Path(__file__).resolve().parents[1] / "webapp" / "data" / "ranges.dmn"
 
 @pytest.fixture(scope="module")
 def car_t(car_t_source):
-    return ModelVersion("car-t-candidate-selection", car_t_source)
+    return ModelVersion("car-t-candidate-selection", car_t_source, contract=CAR_T_CONTRACT)
 
 
 def _leaves(data, path=()):
@@ -30,7 +30,7 @@ def _leaves(data, path=()):
 
 @pytest.mark.parametrize("with_base", [True, False])
 def test_every_request_passes_the_models_schema(car_t, base_request, with_base):
-    made = Synthesizer(car_t.model, base=base_request if with_base else None)
+    made = Synthesizer(car_t.schema, base=base_request if with_base else None)
     for request in made.requests(seed=11, start=0, stop=400):
         assert validate_inputs(car_t.schema, json.loads(json.dumps(request)))[1] is None, request
 
@@ -39,7 +39,7 @@ def test_values_under_constraints_are_drawn_again_until_allowed():
     """ranges.dmn: a count in [1..10], a score >= 0, one of 1, 3, 5, a date >= 2026-04-15."""
     model = pydmn.load(RANGES)
     schema = inputs_schema(model, True, "Inputs")
-    made = Synthesizer(model, null_rate=0)
+    made = Synthesizer(schema, null_rate=0)
     requests = list(made.requests(seed=3, start=0, stop=300))
     for request in requests:
         assert validate_inputs(schema, json.loads(json.dumps(request)))[1] is None, request
@@ -49,8 +49,8 @@ def test_values_under_constraints_are_drawn_again_until_allowed():
 
 
 def test_a_request_depends_on_its_seed_and_index_only(car_t, base_request):
-    one = Synthesizer(car_t.model, base=base_request)
-    other = Synthesizer(car_t.model, base=base_request)
+    one = Synthesizer(car_t.schema, base=base_request)
+    other = Synthesizer(car_t.schema, base=base_request)
     forwards = list(one.requests(seed=5, start=100, stop=160))
     backwards = [other.request(5, i) for i in reversed(range(100, 160))]
     assert forwards == backwards[::-1]
@@ -58,7 +58,7 @@ def test_a_request_depends_on_its_seed_and_index_only(car_t, base_request):
 
 
 def test_without_a_base_every_field_varies(car_t):
-    made = Synthesizer(car_t.model)
+    made = Synthesizer(car_t.schema)
     seen: dict = {}
     for request in made.requests(seed=1, start=0, stop=300):
         for path, value in _leaves(request):
@@ -68,7 +68,7 @@ def test_without_a_base_every_field_varies(car_t):
 
 
 def test_with_a_base_a_few_fields_change_and_the_outcomes_spread(car_t, base_request):
-    made = Synthesizer(car_t.model, base=base_request)
+    made = Synthesizer(car_t.schema, base=base_request)
     base = dict(_leaves(made.base))
     changed, outcomes = Counter(), Counter()
     for request in made.requests(seed=2, start=0, stop=400):

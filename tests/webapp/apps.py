@@ -7,6 +7,14 @@ from webapp.app import create_app
 DATA = Path(__file__).parent / "data"
 
 
+def copy_model(source: Path, directory: Path) -> None:
+    """A model file, with the request contract that travels beside it (webapp.contract)."""
+    shutil.copy(source, directory / source.name)
+    contract = source.with_name(f"{source.name.split('.')[0]}.contract.yaml")
+    if source.suffix == ".dmn" and contract.exists():
+        shutil.copy(contract, directory / contract.name)
+
+
 def service_app(tmp_path: Path, models, keys: str, database=None, **config):
     """create_app on a decisions directory holding `models` (paths, or names of files in
     tests/webapp/data), a var directory in tmp_path, the keys `keys` (CAR_T_API_KEYS form), and the
@@ -15,7 +23,7 @@ def service_app(tmp_path: Path, models, keys: str, database=None, **config):
     directory.mkdir(parents=True, exist_ok=True)
     for model in models:
         source = DATA / model if (DATA / model).exists() else Path(model)
-        shutil.copy(source, directory / source.name)
+        copy_model(source, directory)
     settings = {"MODELS_DIR": str(directory), "VAR_DIR": str(tmp_path / "var"),
                 "DATABASE_URL": database.url if database else f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
                 "API_KEYS": keys}

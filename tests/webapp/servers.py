@@ -2,7 +2,6 @@
 starts it, on a free port with a new, empty var directory."""
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from apps import DATA, copy_model
+
 ROOT = Path(__file__).resolve().parents[2]
-DATA = Path(__file__).parent / "data"
 
 
 def _free_port():
@@ -31,7 +31,7 @@ class Server:
         directory = tmp_path / "decisions"
         directory.mkdir(parents=True, exist_ok=True)
         for model in models:
-            shutil.copy(model, directory / Path(model).name)
+            copy_model(Path(model), directory)
         self.port = _free_port()
         self.var = tmp_path / "var"
         self.db = self.var / "audit.sqlite3"

@@ -19,6 +19,7 @@ def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cart")
     (tmp / "decisions").mkdir()
     shutil.copy(MODEL, tmp / "decisions" / MODEL.name)
+    shutil.copy(MODEL.with_name(f"{MODEL.stem}.contract.yaml"), tmp / "decisions")
     # With its scenarios, so the start-up gate (validation + scenarios) runs on the real model.
     shutil.copy(MODEL.with_name(f"{MODEL.stem}.scenarios.yaml"), tmp / "decisions")
     app = create_app({"MODELS_DIR": str(tmp / "decisions"), "VAR_DIR": str(tmp / "var"),

@@ -9,6 +9,7 @@ from hypothesis import given, settings, strategies as st
 from marshmallow import ValidationError
 
 import pydmn
+from webapp import contract
 from webapp.schemas import _fast_loader, inputs_schema, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +28,8 @@ json_values = st.recursive(
 @pytest.fixture(scope="module")
 def schemas():
     model = pydmn.load(MODEL)
-    return [inputs_schema(model, True, "Strict"), inputs_schema(model, False, "Loose")]
+    terms = contract.load(contract.contract_file(MODEL.parent, MODEL.stem))
+    return [inputs_schema(model, True, "Strict", terms), inputs_schema(model, False, "Loose", terms)]
 
 
 def _marshmallow(schema, data):

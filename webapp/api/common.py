@@ -73,9 +73,11 @@ def model_entry(model_id: str):
 
 
 def valid_inputs(entry, data, required: bool, where: str) -> dict:
+    """What the engine evaluates: the caller's inputs, checked by the model's schema and contract,
+    with the values the service supplies itself (the determination date)."""
     if not isinstance(data, dict):
         raise ApiError(422, "the inputs must be a JSON object", {where: ["not an object"]})
-    loaded, errors = validate_inputs(entry.schema(required), data)
+    loaded, errors = validate_inputs(entry.schema(required), data, entry.contract)
     if errors:
         raise ApiError(422, "the input does not match the model's data types", {where: errors})
-    return loaded
+    return {**loaded, **entry.contract.service_inputs()}
