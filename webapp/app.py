@@ -11,7 +11,7 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import console, errors, migrate
+from webapp import console, errors, headers, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning("model %s rejected at start: %s", model_id, "; ".join(map(str, problems))[:500])
 
     errors.register(app)
+    headers.register(app)
     _request_id(app)
     _limit_chunked_bodies(app)
     app.before_request(check_access)

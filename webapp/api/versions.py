@@ -24,6 +24,7 @@ from webapp.drafts import checked
 from webapp.errors import ApiError
 from webapp.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
+from webapp.headers import DOCUMENT_CSP, attachment
 from webapp.openapi import MODEL_PARAMETER
 from webapp.scenarios import scenario_file_of
 
@@ -130,14 +131,15 @@ def get_version(model: str, number: str):
 
 
 @bp.get("/models/<model>/versions/<version:number>/dmn", parameters=_PARAMS)
-@bp.doc(responses={200: {"description": "the version's DMN XML",
+@bp.doc(responses={200: {"description": "the version's DMN XML, as an attachment",
                          "content": {"application/xml": {"schema": {"type": "string"}}}}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 def get_version_dmn(model: str, number: str):
-    """The version's content, as stored."""
+    """The version's content, as stored (a file to save: stored content never opens on this origin)."""
     version = _version(model, number)
-    return Response(_store().content(version.sha256), mimetype="application/xml",
-                    headers={"X-Model-Version": version.sha256, "X-Version-State": version.state})
+    return attachment(Response(_store().content(version.sha256), mimetype="application/xml",
+                               headers={"X-Model-Version": version.sha256, "X-Version-State": version.state}),
+                      f"{model}-v{version.number}.dmn")
 
 
 @bp.put("/models/<model>/versions/<version:number>", parameters=_PARAMS)
@@ -308,16 +310,15 @@ def evidence_pack(model: str, number: str, digest: str, format: str):
                 "reviewed_by": found["actor"], "reviewed_at": found["at"], "evidence": found["evidence"],
                 "version": version.as_dict()}
     if format == "json":
-        return Response(json.dumps(document, indent=2), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+        return attachment(Response(json.dumps(document, indent=2), mimetype="application/json"), f"{name}.json")
     html = render_html(document)
     if format == "html":
-        return Response(html, mimetype="text/html")
+        return Response(html, mimetype="text/html", headers={"Content-Security-Policy": DOCUMENT_CSP})
     try:
         pdf = render_pdf(html)
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+    return attachment(Response(pdf, mimetype="application/pdf"), f"{name}.pdf")
 
 
 @bp.get("/models/<model>/versions/<version:number>/cases/<evaluation_id>", parameters=[*_PARAMS, EVALUATION_PARAMETER])
