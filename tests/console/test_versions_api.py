@@ -280,6 +280,25 @@ def test_the_evidence_read_is_kept_with_the_approval_and_exports(client):
     assert client.get(f"{M}/versions/2/reviews/{'f' * 64}", headers=as_("eve")).status_code == 404
 
 
+def test_a_draft_whose_bytes_differ_never_reviews_as_no_change(client):
+    """Issue 20 §1: a script in extensionElements reviewed as "0 changes"; other bytes always show."""
+    normalised = _draft(client, content=_dmn(client), comment="the seed, as DMN 1.3")
+    _submit(client, normalised)
+    assert _approve(client, normalised).status_code == 200 and _publish(client, normalised).status_code == 200
+    serving = _dmn(client, normalised["number"])
+    rule = re.search(r'<rule id="[^"]+">', serving).group(0)
+    script = '<extensionElements><script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script></extensionElements>'
+    for content, kind in ((serving.replace(rule, rule + script), "extension"),
+                          (serving.replace("<rule ", "\n  <rule ", 1), "formatting"),
+                          (re.sub(r'x="(\d+)', lambda m: f'x="{int(m.group(1)) + 5}', serving, count=1), "layout")):
+        draft = _draft(client, content=content)
+        evidence = _review(client, draft["number"])["evidence"]
+        assert [c["kind"] for c in evidence["diff"]["changes"]] == [kind], evidence["diff"]
+        assert evidence["diff"]["text"].startswith(f"Changes from version {normalised['number']} to draft: 1")
+    same = _draft(client, content=serving)
+    assert _review(client, same["number"])["evidence"]["diff"]["changes"] == []       # the same bytes: no change
+
+
 def test_the_evidence_pack_prints_as_pdf(client):
     draft = _draft(client)
     digest = _review(client, draft["number"])["digest"]
