@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from console_support import (DATA, ROOT, app, as_, caller_of, client, database,  # noqa: F401 (fixtures)
+from console_support import (DATA, ROOT, app, as_, name_of, client, database,  # noqa: F401 (fixtures)
                              make_app, postgres_database, postgres_server)
 
 M = "/api/v1/models/simpletable"
@@ -102,7 +102,7 @@ def test_nobody_approves_what_they_saved_admins_included(client):
     edited = _draft(client, who="ann", content=_adults_from(20, _dmn(client)))
     saved = client.put(f"{M}/versions/{edited['number']}", headers=as_("bob"), json={
         "content": _adults_from(22, _dmn(client)), "sha256": edited["sha256"], "comment": "22 rather"})
-    assert saved.status_code == 200 and saved.json["editors"] == sorted([caller_of("ann"), caller_of("bob")])
+    assert saved.status_code == 200 and saved.json["editors"] == sorted([name_of("ann"), name_of("bob")])
     _submit(client, saved.json, who="ann")
     assert _approve(client, saved.json, who="bob").status_code == 403  # bob edited it
     assert _approve(client, saved.json, who="cat").status_code == 200
@@ -154,7 +154,7 @@ def test_rollback_is_for_admins_at_once_with_a_reason(client):
     assert _serving(client) == first and _states(client) == [(1, "published"), (2, "retired")]
     step = r.json["steps"][-1]
     assert (step["action"], step["actor"], step["comment"]) == (
-        "rolled back", caller_of("max"), "adults from 21 refused by counsel")
+        "rolled back", name_of("max"), "adults from 21 refused by counsel")
 
 
 def test_every_step_is_an_audit_event(client):
@@ -168,7 +168,7 @@ def test_every_step_is_an_audit_event(client):
     _approve(client, saved)
     _publish(client, saved)
     steps = client.get(f"{M}/versions/2", headers=as_("eve")).json["steps"]
-    ann, cat = caller_of("ann"), caller_of("cat")
+    ann, cat = name_of("ann"), name_of("cat")
     assert [(s["action"], s["state"], s["actor"]) for s in steps] == [
         ("saved", "draft", ann), ("submitted", "submitted", ann), ("rejected", "rejected", cat),
         ("saved", "draft", ann), ("submitted", "submitted", ann), ("approved", "approved", cat),

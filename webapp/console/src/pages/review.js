@@ -130,7 +130,7 @@ export default async function review(data) {
     version.comment ? h('p', null, h('q', null, version.comment)) : null);
     fill($('#steps'), steps(version));
     const forms = [];
-    const editor = version.editors.includes(data.caller);
+    const proposer = version.proposers.includes(data.person);
     if (EDITABLE.includes(version.state) && roles.includes('author')) {
       forms.push(h('a', { class: 'button', href: `/console/models/${encodeURIComponent(model)}/edit?version=${number}` }, 'Edit'));
     }
@@ -138,16 +138,19 @@ export default async function review(data) {
       forms.push(actionForm('Submit for approval', { name: 'submit', run: (comment) => act('submit', { comment }, 'Submitted for approval.') }));
     }
     if (version.state === 'submitted' && roles.includes('approver')) {
+      const why = (!data.named && 'Your key names nobody: approving needs a key made for you by name (four eyes).')
+        || (proposer && 'You saved or submitted this version: someone else must approve it (four eyes).');
       forms.push(actionForm('Approve', {
-        name: 'approve', disabled: editor || !digest,
-        why: editor ? 'You saved content of this version: someone else must approve it (four eyes).' : null,
+        name: 'approve', disabled: Boolean(why) || !digest,
+        why: why || null,
         note: digest ? 'the evidence below is kept with the approval' : 'waiting for the evidence',
         run: (comment) => act('approve', { comment, evidence: digest }, 'Approved, with the evidence shown.'),
       }));
       forms.push(actionForm('Reject', { name: 'reject', needsText: true, run: (comment) => act('reject', { comment, evidence: digest }, 'Rejected.') }));
     }
     if (version.state === 'approved' && roles.includes('approver')) {
-      forms.push(actionForm('Publish', { name: 'publish', note: 'serves at once, in every worker', run: (comment) => act('publish', { comment }, `Published: version ${number} serves.`) }));
+      const why = data.named ? null : 'Your key names nobody: publishing needs a key made for you by name.';
+      forms.push(actionForm('Publish', { name: 'publish', disabled: Boolean(why), why, note: 'serves at once, in every worker', run: (comment) => act('publish', { comment }, `Published: version ${number} serves.`) }));
     }
     if (version.state === 'retired' && roles.includes('admin')) {
       forms.push(actionForm('Roll back to this version', { name: 'rollback', needsText: true, run: (reason) => act('rollback', { reason }, `Rolled back: version ${number} serves again.`) }));
