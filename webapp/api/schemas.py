@@ -359,6 +359,9 @@ class RealCasesSchema(Schema):
     cases = fields.Dict(keys=fields.String(), values=fields.Nested(ChangedCaseSchema), required=True, metadata={
         "description": "each changed case by evaluation id (GET .../cases/{evaluation_id} opens it)"})
     note = fields.String(required=True, allow_none=True, metadata={"description": "why no case was compared"})
+    hidden = fields.String(metadata={"description": (
+        "present when the key may see counts only (no author, approver or audit role): `transitions` then "
+        "name no cases, and `cases` and `not_evaluable` are empty")})
 
 
 class EvidenceSchema(Schema):

@@ -216,11 +216,12 @@ def _review(model: str, version) -> tuple[str, dict]:
 def review(model: str, number: str):
     """The evidence for approving the version's content: validation and table analysis, the diff
     against the serving version, scenario results, coverage and impact, and the impact on the
-    newest audited determinations (by evaluation id and outcome). Approving quotes its `digest`."""
+    newest audited determinations (by evaluation id and outcome for the author, approver and audit
+    roles; counts for any other key). Approving quotes its `digest`."""
     version = _version(model, number)
     digest, pack = _review(model, version)
     return {"digest": digest, "model_id": model, "number": version.number, "sha256": version.sha256,
-            "evidence": pack}
+            "evidence": evidence.as_read_by(pack, g.caller.roles)}
 
 
 @bp.post("/models/<model>/versions/<version:number>:approve", parameters=_PARAMS)
@@ -309,7 +310,8 @@ def evidence_pack(model: str, number: str, digest: str, format: str):
         raise ApiError(404, f"version {version.number} has no review {digest!r}")
     name = f"{model}-v{version.number}-evidence-{digest[:12]}"
     document = {"digest": digest, "model_id": model, "number": version.number, "sha256": found["sha256"],
-                "reviewed_by": found["actor"], "reviewed_at": found["at"], "evidence": found["evidence"],
+                "reviewed_by": found["actor"], "reviewed_at": found["at"],
+                "evidence": evidence.as_read_by(found["evidence"], g.caller.roles),
                 "version": version.as_dict()}
     if format == "json":
         return attachment(Response(json.dumps(document, indent=2), mimetype="application/json"), f"{name}.json")

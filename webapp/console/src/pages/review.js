@@ -61,14 +61,16 @@ function realCases(ev, model, number) {
   const rc = ev.real_cases;
   if (rc.note) return h('p', null, rc.note);
   const link = (id) => h('a', { href: `/console/models/${encodeURIComponent(model)}/versions/${number}/cases/${id}` }, short(id));
+  const refused = rc.considered - rc.changed - rc.unchanged;
   return [
     h('p', { id: 'real-cases-verdict' }, `The newest ${rc.considered} audited determinations (at most ${rc.limit}), determined by the serving `
       + `version and by this one: ${rc.changed} change, ${rc.unchanged} unchanged`
-      + (rc.not_evaluable.length ? `, ${rc.not_evaluable.length} not evaluable under this version.` : '.')),
-    rc.transitions.length ? table(['determination before', 'after', 'cases', 'open a case'], rc.transitions.map((t) => [
+      + (refused ? `, ${refused} not evaluable under this version.` : '.')),
+    rc.transitions.length ? table(['determination before', 'after', 'cases', rc.hidden ? '' : 'open a case'], rc.transitions.map((t) => [
       t.old, t.new, String(t.count), h('span', { class: 'case-links' }, t.cases.slice(0, 50).map(link),
         t.cases.length > 50 ? ` and ${t.cases.length - 50} more` : ''),
     ]), { id: 'transitions' }) : null,
+    rc.hidden ? h('p', { class: 'muted', id: 'cases-hidden' }, `Case by case: ${rc.hidden}.`) : null,
     Object.keys(rc.cases).length ? h('details', null, h('summary', null, 'every changed case'),
       table(['case', 'answered', 'before', 'after'], Object.entries(rc.cases).map(([id, c]) => [
         link(id), when(c.created_at),
