@@ -273,10 +273,14 @@ def test_the_evidence_read_is_kept_with_the_approval_and_exports(client):
         ("cell", "Age", ">=18", ">=21"), ("cell", "Age", "<18", "<21")]
     approved = _approve(client, draft, evidence=review["digest"]).json
     assert approved["steps"][-1]["details"] == {"evidence": review["digest"]}
-    kept = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("eve"))
+    kept = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("cat"))
     assert kept.status_code == 200 and kept.json["evidence"] == evidence and kept.json["sha256"] == draft["sha256"]
+    counts = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("eve")).json
+    assert counts["evidence"]["diff"] == evidence["diff"] and "hidden" in counts["evidence"]["real_cases"]
     html = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=html", headers=as_("eve"))
     assert html.status_code == 200 and b"&gt;=21" in html.data
+    assert html.headers["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox")
     assert client.get(f"{M}/versions/2/reviews/{'f' * 64}", headers=as_("eve")).status_code == 404
 
 
