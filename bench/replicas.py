@@ -26,7 +26,7 @@ def run(rounds: int = ROUNDS) -> dict:
     from databases import PostgresDatabase, PostgresServer
     from servers import DATA, Server, publish
     from webapp.auth import hash_key
-    keys = f"{hash_key(AUTHOR)}:author,evaluate;{hash_key(APPROVER)}:approver,evaluate"
+    keys = f"{hash_key(AUTHOR)}:author,evaluate:Ann Author;{hash_key(APPROVER)}:approver,evaluate:Cat Approver"
     delays = []
     with tempfile.TemporaryDirectory() as tmp:
         postgres = PostgresServer(durable=True).start()

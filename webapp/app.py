@@ -11,12 +11,13 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import console, errors, migrate
+from webapp import console, errors, headers, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
 from webapp.openapi import create_api, docs_bp
 from webapp.registry import ModelRegistry, model_findings
+from webapp.sessions import service_started
 from webapp.scenarios import check_model
 from webapp.versions import VersionStore
 
@@ -28,8 +29,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     app.json.sort_keys = False
     app.extensions["api_keys"] = parse_keys(app.config["API_KEYS"])
-    if app.config["UPGRADE_DATABASE"]:
+    if app.config["UPGRADE_DATABASE"]:        # this process starts the service (not a gunicorn worker)
         migrate.upgrade(app.config["DATABASE_URL"])
+        service_started(app.config["DATABASE_URL"])
     audit = AuditStore(app.config["DATABASE_URL"])
     app.extensions["audit"] = audit
     app.extensions["versions"] = store = VersionStore(audit.engine)
@@ -43,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
         log.warning("model %s rejected at start: %s", model_id, "; ".join(map(str, problems))[:500])
 
     errors.register(app)
+    headers.register(app)
     _request_id(app)
     _limit_chunked_bodies(app)
     app.before_request(check_access)

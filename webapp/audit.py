@@ -47,6 +47,7 @@ evaluations = Table(
     Column("model_version", String(64), nullable=False),
     Column("endpoint", String(60), nullable=False),
     Column("caller", String(64), nullable=False),
+    Column("caller_name", String(64), nullable=True),       # the key holder's name (webapp.auth)
     Column("inputs", Text, nullable=False),
     Column("outputs", Text, nullable=False),
     Column("matched_rules", Text, nullable=False),
@@ -79,7 +80,7 @@ def _dumps(data) -> str:
     return json.dumps(data, separators=(",", ":"), default=str)
 
 
-_COLUMNS = "id, created_at, model_id, model_version, endpoint, caller, inputs, outputs, matched_rules"
+_COLUMNS = "id, created_at, model_id, model_version, endpoint, caller, caller_name, inputs, outputs, matched_rules"
 
 
 def _sqlite_stamp(stamp: dt.datetime) -> str:
@@ -99,7 +100,8 @@ class _Writer:
 
     def insert(self, rows: list[dict], stamp: dt.datetime) -> None:
         values = [(r["id"], self._stamp(stamp), r["model_id"], r["model_version"], r["endpoint"],
-                   r["caller"], _dumps(r["inputs"]), _dumps(r["outputs"]), _dumps(r["matched_rules"]))
+                   r["caller"], r.get("caller_name"), _dumps(r["inputs"]), _dumps(r["outputs"]),
+                   _dumps(r["matched_rules"]))
                   for r in rows]
         with self._thread_lock:
             try:
@@ -120,7 +122,7 @@ class _Writer:
 
 class _SqliteWriter(_Writer):
     errors = (sqlite3.Error, OSError)
-    _insert = f"INSERT INTO evaluations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    _insert = f"INSERT INTO evaluations ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     def __init__(self, path: Path):
         super().__init__()
@@ -150,7 +152,7 @@ class _SqliteWriter(_Writer):
 
 
 class _PostgresWriter(_Writer):
-    _insert = f"INSERT INTO evaluations ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    _insert = f"INSERT INTO evaluations ({_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
 
     errors = (psycopg.Error, OSError)
 
@@ -330,5 +332,6 @@ def _iso(stamp: dt.datetime) -> str:
 def _record(row) -> dict:
     return {"id": row.id, "created_at": _iso(row.created_at), "model_id": row.model_id,
             "model_version": row.model_version, "endpoint": row.endpoint, "caller": row.caller,
+            "caller_name": row.caller_name,
             "inputs": json.loads(row.inputs), "outputs": json.loads(row.outputs),
             "matched_rules": json.loads(row.matched_rules)}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from webapp.auth import ROLES, KeyConfigError, new_key, parse_roles
+from webapp.auth import ROLES, KeyConfigError, key_entry, new_key, parse_roles
 from webapp.config import ROOT
 from webapp.governance_cli import diff_command, export_command, validate_command
 from webapp.migrate import migrate_command
@@ -69,17 +69,20 @@ def evaluate(model, file, decisions):
 
 
 @main.command()
+@click.option("--name", required=True, help="the person (or calling system) the key belongs to: four eyes "
+                                            "compares names, and every record shows it")
 @click.option("--roles", default=",".join(ROLES), show_default=True,
               help=f"comma-separated, among: {', '.join(ROLES)}")
-def keys(roles):
-    """Make an API key: prints the key (give it to the caller) and the configuration entry (hash)."""
+def keys(name, roles):
+    """Make an API key for a named person: prints the key (give it to them) and the configuration
+    entry (the key's hash, its roles and the name)."""
+    key, digest = new_key()
     try:
-        wanted = parse_roles(roles)
+        entry = key_entry(digest, parse_roles(roles), name)
     except KeyConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    key, digest = new_key()
     click.echo(f"API key: {key}")
-    click.echo(f"CAR_T_API_KEYS entry: {digest}:{','.join(r for r in ROLES if r in wanted)}")
+    click.echo(f"CAR_T_API_KEYS entry: {entry}")
 
 
 for _command in (test_command, normalize_command, validate_command, export_command, diff_command,

@@ -42,7 +42,7 @@ def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:
     trace = answer.get("trace") or answer.get("decisions") or {}
     return {"id": answer["evaluation_id"], "model_id": answer["model_id"],
             "model_version": answer["model_version"], "endpoint": endpoint,
-            "caller": getattr(g, "caller", "anonymous"), "inputs": inputs,
+            "caller": g.caller.key_id, "caller_name": g.caller.name, "inputs": inputs,
             "outputs": outputs if outputs is not None else {n: d["value"] for n, d in trace.items()},
             "matched_rules": {n: d["matched_rules"] for n, d in trace.items() if d["matched_rules"]}}
 

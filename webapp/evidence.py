@@ -8,7 +8,10 @@ by how the determination changes.
 The draft is untrusted content, so the whole pack is built in a child process under a time budget
 (webapp.bounded); the serving model is handed to the child as loaded (a forked child shares it).
 The pack names cases by their evaluation id and outcomes only, never their inputs: it is exported
-and circulated, and the inputs are patient data (opening a case needs the `audit` role).
+and circulated, and the inputs are patient data (opening a case needs the `audit` role). Even so,
+which case was answered what is for the people who review a policy: `as_read_by` leaves the case
+ids and each case's outcomes to the `author`, `approver` and `audit` roles, and shows anyone else
+the counts alone.
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ from webapp.schemas import inputs_schema, validate_inputs
 from webapp.scenarios import run_spec, scenario_inputs
 
 SCENARIO_LIMIT_NOTE = "No scenarios ran: {why}."
+CASE_ROLES = ("author", "approver", "audit")      # who reads the impact case by case
 
 
 def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
@@ -35,6 +39,8 @@ def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
     except DMNError as exc:
         return None, {"changes": [], "text": "", "note": f"no diff: the draft is not a readable model ({exc})"}
     diff = analysis.diff_definitions(old, new, f"version {serving_number}", "draft")
+    if diff.empty and serving_source != draft_source:      # other bytes never review as "no change"
+        diff.changes += analysis.unlisted(old, new)
     return diff, {"changes": [c.as_dict() for c in diff.changes], "text": diff.text(), "note": None}
 
 
@@ -132,6 +138,17 @@ def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_f
         "real_cases": _real_cases(model_id, decision, records, serving,
                                   draft_source if new_model is not None else None, limit),
     }
+
+
+def as_read_by(pack: dict, roles) -> dict:
+    """The pack as a caller with `roles` reads it: whole for CASE_ROLES; otherwise the impact on real
+    cases without the cases (their evaluation ids and outcomes), counts only."""
+    if set(roles) & set(CASE_ROLES):
+        return pack
+    real = pack["real_cases"]
+    return {**pack, "real_cases": {
+        **real, "transitions": [{**t, "cases": []} for t in real["transitions"]], "cases": {}, "not_evaluable": [],
+        "hidden": f"the cases themselves are shown to the {', '.join(CASE_ROLES)} roles; this key sees counts"}}
 
 
 def case(serving, draft_source: bytes, record: dict) -> dict:

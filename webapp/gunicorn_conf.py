@@ -1,9 +1,10 @@
 """gunicorn settings for `make run`: 127.0.0.1, PORT overrides 8000, a development key when none.
 
 The master, before it forks any worker: checks the configured keys (one clear line and exit on a
-malformed entry), upgrades the database schema once (webapp.migrate), and when no CAR_T_API_KEYS
-is configured makes one key with every role, prints it on a line `API key: <key>` and hands only
-its hash to the workers through the environment.
+malformed entry), upgrades the database schema once (webapp.migrate), records the start (every
+console session opened before it ends: webapp.sessions), and when no CAR_T_API_KEYS is configured
+makes one key with every role for a person named "Developer", prints it on a line `API key: <key>`
+and hands only its hash to the workers through the environment.
 """
 import logging
 import multiprocessing
@@ -27,8 +28,9 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 
 def on_starting(server):
     from webapp import migrate
-    from webapp.auth import KeyConfigError, ROLES, new_key, parse_keys
+    from webapp.auth import KeyConfigError, ROLES, key_entry, new_key, parse_keys
     from webapp.config import load_config
+    from webapp.sessions import service_started
 
     try:
         parse_keys(os.environ.get("CAR_T_API_KEYS", ""))
@@ -37,12 +39,13 @@ def on_starting(server):
     url = load_config()["DATABASE_URL"]
     try:
         migrate.upgrade(url)
+        service_started(url)          # every console session opened before this start ends
     except Exception as exc:      # one line for the operator; the URL may hold a password
         sys.exit(f"error: cannot prepare the database: {type(exc).__name__}: {str(exc).splitlines()[0][:300]}")
     os.environ["CAR_T_DATABASE_UPGRADED"] = "1"
     if not os.environ.get("CAR_T_API_KEYS"):
         key, digest = new_key()
-        os.environ["CAR_T_API_KEYS"] = f"{digest}:{','.join(ROLES)}"
+        os.environ["CAR_T_API_KEYS"] = key_entry(digest, ROLES, "Developer")
         print(f"API key: {key}", flush=True)
 
 

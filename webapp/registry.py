@@ -3,8 +3,9 @@
 
 The database decides what serves. The files in the models directory seed version 1 of each model,
 published, when the store holds no version at all (the first start); after that `reload` imports a
-file whose content is new as a draft authored by "files", never publishing it: a change reaches
-callers only through submit, approval by someone else and publish (four eyes, no exception). A file
+file whose content is new as a draft authored by whoever reloaded (the person; "SIGHUP" for the
+signal), never publishing it: a change reaches callers only through submit, approval by someone
+else and publish (four eyes, no exception: who reloaded a file is its author). A file
 that fails the gate (validation errors, failing scenarios) is rejected and recorded as such; what
 serves does not change.
 
@@ -248,8 +249,9 @@ class ModelRegistry:
         self.changed()
         return {"rejected": rejected, "warnings": warned}
 
-    def reload(self, by: str = "reload") -> dict:
-        """Import each file whose content no version of its model held as a draft (after the gate);
+    def reload(self, by: str) -> dict:
+        """Import each file whose content no version of its model held as a draft authored by `by`
+        (after the gate);
         returns {"loaded": serving, "drafts": [...], "unchanged": [...], "rejected": {id: errors},
         "warnings": {id: texts}}. What serves does not change (but seeds an empty store)."""
         if self.store.is_empty():
@@ -273,7 +275,7 @@ class ModelRegistry:
                 log.warning("model %s file rejected (%d errors); what serves is unchanged", path.stem, len(errors))
                 continue
             serving = self.store.serving().get(path.stem)
-            version = self.store.create(path.stem, source, FILES, f"imported from {path.name} (reload by {by})",
+            version = self.store.create(path.stem, source, by, f"imported from {path.name} (reload by {by})",
                                         origin="files", base_number=serving["number"] if serving else None)
             drafts.append({"id": path.stem, "number": version.number, "sha256": version.sha256})
             self.store.note_file(path.stem, sha, "imported", by, version.number)

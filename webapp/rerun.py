@@ -17,8 +17,13 @@ the database; the models directory's file when the database has none). What a ca
 with: with `--from audit`, what it was answered (the record); with a file, the version serving now;
 `--baseline` names another.
 Without `--scheduler` a local cluster runs one single-threaded worker process per core (the engine
-holds the GIL, so threads would not add throughput). With `--scheduler tcp://HOST:PORT` the
-workers must see the input file, the output directory and, for `--from audit`, the database.
+holds the GIL, so threads would not add throughput); it speaks TLS with credentials made for this run
+alone (a new CA, scheduler, worker and client certificates, in memory), so no other process on the
+host can submit work to it (a Dask scheduler runs whatever a client sends, and the workers read
+the audit trail). With `--scheduler tls://HOST:PORT` (or tcp:// on a network of one's own) the
+client's credentials come from Dask's configuration (DASK_DISTRIBUTED__COMM__TLS__CA_FILE,
+..._CLIENT__CERT, ..._CLIENT__KEY: docs/deployment.md), and the workers must see the input file,
+the output directory and, for `--from audit`, the database.
 The output holds case ids and outcomes of patients: the directory is 0700 and every file 0600.
 """
 from __future__ import annotations
@@ -170,15 +175,21 @@ def _cluster(scheduler: str | None, workers: int | None):
     Their statistical profiler is off: it keeps a call tree of every stack it samples, and the
     engine's many distinct stacks made it grow without bound (a worker's memory went from 282 MB
     at 100,000 cases to 420 MB at 1,000,000; 244 MB flat without it). Workers of a cluster of one's
-    own want DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False likewise (docs/deployment.md)."""
+    own want DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False likewise (docs/deployment.md).
+    The local cluster's scheduler and workers accept only TLS peers holding this run's credentials."""
     import dask
     from distributed import Client, LocalCluster
+    from distributed.security import Security
     if scheduler:
-        return Client(scheduler), None
-    with dask.config.set({"distributed.worker.profile.enabled": False}):   # the nannies keep it
+        return Client(scheduler), None          # TLS credentials, if any, from Dask's configuration
+    security = Security.temporary()
+    # Every node also serves HTTP (not covered by the TLS above): no routes, so it tells nothing.
+    with dask.config.set({"distributed.worker.profile.enabled": False,      # the nannies keep it
+                          "distributed.scheduler.http.routes": [], "distributed.worker.http.routes": []}):
         cluster = LocalCluster(n_workers=workers or os.cpu_count(), threads_per_worker=1, processes=True,
-                               dashboard_address=None, silence_logs=logging.ERROR)
-    return Client(cluster), cluster
+                               host="127.0.0.1", dashboard_address=None, silence_logs=logging.ERROR,
+                               security=security)
+    return Client(cluster, security=security), cluster
 
 
 def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: bytes | None = None,
@@ -261,7 +272,9 @@ def _instant(text: str) -> dt.datetime:
                                  "(audit) or the version serving now (files)")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output directory "
               "(default: var/rerun/<model>-<version>-<time>)")
-@click.option("--scheduler", help="a Dask scheduler, tcp://HOST:PORT (default: a local cluster)")
+@click.option("--scheduler", help="a Dask scheduler, tls://HOST:PORT, its client credentials from Dask's "
+                                  "configuration (DASK_DISTRIBUTED__COMM__TLS__CA_FILE, __CLIENT__CERT, "
+                                  "__CLIENT__KEY); default: a local cluster on TLS with credentials of its own")
 @click.option("--workers", type=int, help="local cluster: worker processes (default: every core)")
 @click.option("--partition-size", "size", type=click.IntRange(min=1), default=PARTITION_SIZE, show_default=True)
 def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler, workers, size):

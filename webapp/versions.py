@@ -10,9 +10,12 @@ newest step, checks its rule, and inserts the next step with seq + 1: a concurre
 got there first makes that insert violate the unique (version, seq) and the loser gets a 409. So a
 check and its effect cannot be separated by another person's edit, on SQLite or PostgreSQL alike.
 
-The four-eyes rule lives here, not in the API: nobody approves a version whose content they saved
-(authors and editors alike, whatever their roles), an approval names the sha256 it approved, any
-later save makes the version a draft again (withdrawing it), and publish takes only that sha256.
+The four-eyes rule lives here, not in the API: nobody approves a version they saved content of or
+submitted (authors, editors and submitters alike, whatever their roles), an approval names the
+sha256 it approved, any later save makes the version a draft again (withdrawing it), and publish
+takes only that sha256. Actors are people (webapp.auth.Caller.person: a key's holder by name), so
+one person's two keys are one pair of eyes; an approver is also matched by their key's id, which
+is how steps written before keys had names recorded them.
 """
 from __future__ import annotations
 
@@ -30,7 +33,7 @@ from webapp.errors import ApiError
 
 STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
 EDITABLE = ("draft", "submitted", "approved", "rejected")
-FILES = "files"       # the actor of versions imported from the models directory
+FILES = "files"       # the actor of the versions the models directory seeds
 
 metadata = MetaData()
 
@@ -157,6 +160,11 @@ class Version:
         return {s.actor for s in self.steps if s.action == "saved"}
 
     @property
+    def proposers(self) -> set[str]:
+        """Everyone who saved or submitted this version: none of them may approve it."""
+        return {s.actor for s in self.steps if s.action in ("saved", "submitted")}
+
+    @property
     def approval(self) -> Step | None:
         """The approval in force: the newest step, when it is one (any later step replaced it)."""
         return self.last if self.state == "approved" else None
@@ -166,6 +174,7 @@ class Version:
                "sha256": self.sha256, "author": self.author, "created_at": self.created_at,
                "updated_at": self.last.at, "origin": self.origin, "base_number": self.base_number,
                "comment": self.steps[0].comment, "editors": sorted(self.editors),
+               "proposers": sorted(self.proposers),
                "approved_by": self.approval.actor if self.approval else None}
         if with_steps:
             out["steps"] = [s.as_dict() for s in self.steps]
@@ -347,11 +356,13 @@ class VersionStore:
     def submit(self, model_id, number, sha, actor, comment) -> Version:
         return self._transition(model_id, number, sha, actor, comment, "submitted", "submitted", ("draft",))
 
-    def approve(self, model_id, number, sha, actor, comment, evidence: str) -> Version:
+    def approve(self, model_id, number, sha, actor, comment, evidence: str,
+                identities: frozenset = frozenset()) -> Version:
+        """`identities`: every name the approver may be recorded under (webapp.auth.Caller), `actor`'s too."""
         def four_eyes(version: Version):
-            if actor in version.editors:
-                raise ApiError(403, "four eyes: you saved content of this version, so someone else must "
-                                    "approve it", {"approver": [f"{actor} authored or edited version {number}"]})
+            if (identities | {actor}) & version.proposers:
+                raise ApiError(403, "four eyes: you saved or submitted this version, so someone else must "
+                                    "approve it", {"approver": [f"{actor} saved or submitted version {number}"]})
         return self._transition(model_id, number, sha, actor, comment, "approved", "approved", ("submitted",),
                                 {"evidence": evidence}, four_eyes)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pydmn
 from pydmn.analysis.diagram import diagram_findings
-from pydmn.analysis.diff import Change, ModelDiff, diff_definitions, diff_files
+from pydmn.analysis.diff import Change, ModelDiff, diff_definitions, diff_files, unlisted
 from pydmn.analysis.feel_check import FeelCheck
 from pydmn.analysis.findings import Finding, has_errors
 from pydmn.analysis.impact import Impact, impact
@@ -27,7 +27,7 @@ from pydmn.model.reader import parse_definitions, read_source
 from pydmn.model.walk import decision_tables
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
-           "validate_schema", "model_files", "diff_files", "diff_definitions", "ModelDiff", "Change",
+           "validate_schema", "model_files", "diff_files", "diff_definitions", "unlisted", "ModelDiff", "Change",
            "impact", "Impact"]
 
 

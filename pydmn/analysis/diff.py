@@ -4,13 +4,18 @@ Tables are matched by their decision's name; columns by id, then by label/expres
 then by content (same cells), then by input cells only (an output change), then by position.
 A rule is shown by its row number and column names; a changed expression as a line diff of the
 part that changed; an output value changed the same way in every rule that had it is one rename.
+Extension elements and attributes (other namespaces' content, such as a modeler's or an XHTML
+`<script>`) are compared element by element too: they are content a committee approves. Anything
+else that differs when the rule-level comparison found nothing (ids, the diagram's layout, a part
+it does not compare, or formatting alone) is named by `unlisted`, so differing bytes never look the
+same to a reviewer.
 What the change does to answers is `pydmn.analysis.impact`.
 """
 from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 
 from pydmn.analysis.cells import literal
 from pydmn.model import elements as el
@@ -21,7 +26,8 @@ from pydmn.model.walk import decision_tables
 class Change:
     kind: str            # table-added, table-removed, hit-policy, type, column-added, column-removed,
     #                      rule-added, rule-removed, rule-moved, cell, annotation, rename, expression,
-    #                      item-definition, element-added, element-removed
+    #                      item-definition, element-added, element-removed, extension; and
+    #                      from `unlisted`: layout, identifiers, other, formatting
     message: str
     decision: str | None = None
     element_id: str | None = None
@@ -155,7 +161,21 @@ class Differ:
         for name in [n for n in old_t if n in new_t]:
             self.table(name, old_t[name][1], new_t[name][1])
         self.logic()
+        self.extensions()
         return self.changes
+
+    def extensions(self):
+        """Extension elements and attributes of every element (the model's own included), matched by
+        id; a new element's are shown too, since its rule or element change does not show them."""
+        old = dict(_elements(self.old))
+        for key, b in _elements(self.new):
+            a = old.get(key)
+            x = _extension_text(a) if a is not None else ""
+            y = _extension_text(b)
+            if x != y:
+                self.add("extension", f"{_what(b)}: extension elements or attributes "
+                         f"{'changed' if x and y else 'added' if y else 'removed'}", element_id=b.id,
+                         old=x or None, new=y or None, lines=line_diff(x, y))
 
     def elements(self):
         for attr, what in (("decisions", "decision"), ("input_data", "input data"),
@@ -432,6 +452,94 @@ def _relative_moved(matched, old_r, new_r) -> bool:
     old_rank = sorted(kept, key=lambda p: p[0].index).index((old_r, new_r))
     new_rank = sorted(kept, key=lambda p: p[1].index).index((old_r, new_r))
     return old_rank != new_rank
+
+
+def _elements(defs: el.Definitions):
+    """(key, element) of every element of a model, the model itself first: the id, or for an element
+    without one, its path from the nearest element with an id."""
+    def walk(value, path):
+        if isinstance(value, el.Element):
+            path = value.id or path
+            yield path, value
+        if isinstance(value, el.ExtensionElement) or not (is_dataclass(value) or isinstance(value, (list, tuple, dict))):
+            return
+        if isinstance(value, dict):
+            parts = value.items()
+        elif isinstance(value, (list, tuple)):
+            parts = enumerate(value)
+        else:
+            parts = ((f.name, getattr(value, f.name)) for f in fields(value)
+                     if f.name not in ("by_id", "extension_elements", "extension_attributes"))
+        for name, part in parts:
+            yield from walk(part, f"{path}/{name}")
+    yield from walk(defs, "definitions")
+
+
+def _what(element) -> str:
+    """An element as a reviewer names it: its kind, name and id."""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(element).__name__).lower()
+    name = element.name or element.label
+    return f"{kind}{f' {name!r}' if name else ''}{f' ({element.id})' if element.id else ''}"
+
+
+def _extension_text(element) -> str:
+    """An element's extension attributes and elements as indented lines of pseudo-XML."""
+    lines = [f"@{k}={v!r}" for k, v in sorted(element.extension_attributes.items())]
+
+    def show(e: el.ExtensionElement, depth: int):
+        attrs = "".join(f' {k}="{v}"' for k, v in e.attributes.items())
+        text = _n(e.text)
+        lines.append("  " * depth + f"<{e.tag}{attrs}>" + (f" {text}" if text else ""))
+        for child in e.children:
+            show(child, depth + 1)
+    for e in element.extension_elements:
+        show(e, 0)
+    return "\n".join(lines)
+
+
+def _plain(value, top=True):
+    """A value of the model as comparable data, line numbers left out; an element inside it stands
+    as its id (`_elements` lists it: it is compared on its own)."""
+    if isinstance(value, el.Element) and not top:
+        return ("element", value.id)
+    if is_dataclass(value) and not isinstance(value, el.ExtensionElement):
+        return (type(value).__name__, tuple((f.name, _plain(getattr(value, f.name), False)) for f in fields(value)
+                                            if f.name not in ("line", "by_id", "diagram")))
+    if isinstance(value, dict):
+        return tuple(sorted((k, _plain(v, False)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return tuple(_plain(v, False) for v in value)
+    return value
+
+
+def unlisted(old: el.Definitions, new: el.Definitions) -> list[Change]:
+    """What differs between two versions that the rule-level diff does not list, by kind: the
+    diagram's layout, element ids, any other part of an element (named), and when the models as
+    read are the same, formatting alone. For a review whose diff is empty although the bytes differ."""
+    out = []
+    if _plain(old.diagram) != _plain(new.diagram):
+        out.append(Change("layout", "the diagram's layout changed (shapes, edges or the diagram's name)"))
+    old_elements, new_elements = dict(_elements(old)), dict(_elements(new))
+    gone, came = sorted(old_elements.keys() - new_elements.keys()), sorted(new_elements.keys() - old_elements.keys())
+    if gone or came:
+        few = lambda keys: ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")  # noqa: E731
+        out.append(Change("identifiers", "elements by id: " + "; ".join(
+            part for part in (gone and f"{len(gone)} no longer present ({few(gone)})",
+                              came and f"{len(came)} new ({few(came)})") if part)))
+    for key in [k for k in new_elements if k in old_elements]:
+        a, b = old_elements[key], new_elements[key]
+        if type(a) is not type(b):
+            out.append(Change("other", f"{_what(b)} was a {_what(a).split(' (')[0]}", element_id=b.id))
+            continue
+        parts = [f.name for f in fields(b) if f.name not in ("line", "by_id", "diagram")
+                 and _plain(getattr(a, f.name), False) != _plain(getattr(b, f.name), False)]
+        if parts:
+            out.append(Change("other", f"{_what(b)}: {', '.join(p.replace('_', ' ') for p in parts)} changed",
+                              element_id=b.id, column=", ".join(parts)))
+    if not out:
+        out.append(Change("formatting", "the models as read are the same: the files differ in formatting alone "
+                          "(whitespace, comments, attribute order, namespace prefixes or XML a DMN reader ignores)"))
+    return out
 
 
 def diff_definitions(old: el.Definitions, new: el.Definitions, old_name="old", new_name="new") -> ModelDiff:

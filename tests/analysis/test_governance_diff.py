@@ -182,3 +182,39 @@ def test_a_renamed_code_inside_a_text_changes_the_answer_only_by_name(tmp_path):
     assert group.renamed_only and group.scenarios == ["q1"]
     # a code that is only part of a longer word is not the renamed code
     assert "Kymriah.v1" in load(new).evaluate({"Code": "q1"})["Reason"]
+
+
+SCRIPT = '<extensionElements><script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script></extensionElements>'
+
+
+def test_extension_elements_are_content_and_show_in_the_diff(tmp_path):
+    text = BASE.replace('<rule id="r_north">', f'<rule id="r_north">{SCRIPT}', 1)
+    diff = diff_files(DATA / "seeded-defects.dmn", write(tmp_path, "b.dmn", text))
+    [change] = diff.changes
+    assert (change.kind, change.element_id) == ("extension", "r_north")
+    assert change.new == "<{http://www.w3.org/1999/xhtml}script> alert(1)" and change.old is None
+    assert "<{http://www.w3.org/1999/xhtml}script> alert(1)" in diff.text()
+    edited = diff_files(write(tmp_path, "c.dmn", text), write(tmp_path, "d.dmn", text.replace("alert(1)", "alert(2)")))
+    assert [(c.kind, c.old, c.new) for c in edited.changes] == [
+        ("extension", "<{http://www.w3.org/1999/xhtml}script> alert(1)", "<{http://www.w3.org/1999/xhtml}script> alert(2)")]
+
+
+def _unlisted(tmp_path, text):
+    from pydmn.analysis import unlisted
+    from pydmn.model.reader import parse_definitions, read_source
+    old, new = (parse_definitions(*read_source(p)) for p in (DATA / "seeded-defects.dmn", write(tmp_path, "u.dmn", text)))
+    assert diff_files(DATA / "seeded-defects.dmn", tmp_path / "u.dmn").empty     # the rule-level diff sees nothing
+    return [(c.kind, c.message) for c in unlisted(old, new)]
+
+
+def test_what_the_rule_level_diff_does_not_list_is_named_by_kind(tmp_path):
+    assert _unlisted(tmp_path, BASE.replace("><", ">\n  <")) == [("formatting", (
+        "the models as read are the same: the files differ in formatting alone (whitespace, comments, attribute "
+        "order, namespace prefixes or XML a DMN reader ignores)"))]
+    [(kind, message), (other, where)] = _unlisted(tmp_path, BASE.replace('id="r_north"', 'id="r_north_v2"'))
+    assert (kind, message) == ("identifiers", "elements by id: 1 no longer present (r_north); 1 new (r_north_v2)")
+    assert other == "other" and "rules changed" in where
+    assert _unlisted(tmp_path, BASE.replace('name="Seeded defects"', 'name="Seeded defects 2"', 1)) == [
+        ("other", "definitions 'Seeded defects 2' (seeded): name changed")]
+    assert _unlisted(tmp_path, BASE.replace('<dc:Bounds x="100" y="100"', '<dc:Bounds x="110" y="100"', 1)) == [
+        ("layout", "the diagram's layout changed (shapes, edges or the diagram's name)")]

@@ -36,13 +36,18 @@ def key_of(person: str) -> str:
     return f"key-of-{person}"
 
 
-def caller_of(person: str) -> str:
-    """The caller id the service records for a person (webapp.auth)."""
+def name_of(person: str) -> str:
+    """The person's name, as their key's entry gives it and the lifecycle records it."""
+    return person.capitalize()
+
+
+def key_id_of(person: str) -> str:
+    """The key id the audit trail records beside the name (webapp.auth)."""
     return hash_key(key_of(person))[:12]
 
 
 def key_spec() -> str:
-    return ";".join(f"{hash_key(key_of(p))}:{','.join(roles)}" for p, roles in PEOPLE.items())
+    return ";".join(f"{hash_key(key_of(p))}:{','.join(roles)}:{name_of(p)}" for p, roles in PEOPLE.items())
 
 
 def as_(person: str) -> dict:

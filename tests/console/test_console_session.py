@@ -1,11 +1,16 @@
 """The console's session (issue 13), below the browser: the signing secret is the same in every
 worker, the session stands in for the key on the API with the key's roles, state changes need the
-CSRF token, and a session ends when its key is removed or its hours are over."""
+CSRF token, and a session ends when its key is removed or its hours are over; sessions are rows of
+the database, ended on the server by signing out or a restart (issue 20 §4), on SQLite and PostgreSQL."""
 import os
-import time
 
-from console_support import as_, caller_of, key_of, make_app
+import pytest
+from sqlalchemy import text
+
+from console_support import (as_, database, key_of, make_app, name_of, postgres_database,  # noqa: F401 (fixtures)
+                             postgres_server)
 from threads import in_threads
+from webapp.auth import hash_key
 from webapp.console.session import shared_secret
 
 VERSIONS = "/api/v1/models/simpletable/versions"
@@ -49,7 +54,7 @@ def test_the_session_stands_in_for_the_key_with_its_roles(tmp_path):
     assert client.post(VERSIONS, json={"content": source}).status_code == 403              # no CSRF token
     assert client.post(VERSIONS, json={"content": source}, headers={"X-CSRF-Token": "forged"}).status_code == 403
     made = client.post(VERSIONS, json={"content": source}, headers={"X-CSRF-Token": token})
-    assert made.status_code == 201 and made.json["author"] == caller_of("ann")
+    assert made.status_code == 201 and made.json["author"] == name_of("ann")
     approve = client.post(f"{VERSIONS}/2:approve", headers={"X-CSRF-Token": token},
                           json={"sha256": made.json["sha256"], "evidence": "0" * 64})
     assert approve.status_code == 403 and "approver" in approve.json["message"]          # ann is an author only
@@ -62,15 +67,68 @@ def test_a_session_ends_with_its_key_or_its_hours(tmp_path):
     client = app.test_client()
     _signed_in(client, "ann")
     keys = app.extensions["api_keys"]
-    app.extensions["api_keys"] = {h: r for h, r in keys.items() if r != frozenset({"author"})}
+    app.extensions["api_keys"] = {h: k for h, k in keys.items() if k.name != name_of("ann")}
     assert client.get(VERSIONS).status_code == 401
     assert client.get("/console/").status_code == 302
     app.extensions["api_keys"] = keys
     assert client.get("/console/").status_code == 200
-    with client.session_transaction() as session:
-        session["at"] = time.time() - app.config["SESSION_HOURS"] * 3600 - 1
+    app.config["SESSION_HOURS"] = 0                     # its hours are over
     assert client.get("/console/").headers["Location"].startswith("/console/sign-in")
     assert client.get(VERSIONS).status_code == 401
+
+
+def _copy(client, cookie_from) -> None:
+    client.set_cookie("car_t_console", cookie_from.get_cookie("car_t_console").value)
+
+
+def test_signing_out_ends_the_session_on_the_server_for_every_copy_of_its_cookie(tmp_path, database):
+    """Issue 20 §4: a copied cookie kept reading audit records for 8 h after its user signed out."""
+    one = make_app(tmp_path, database=database)
+    other = make_app(tmp_path, database=database)       # another worker, or another replica
+    user, thief = one.test_client(), other.test_client()
+    token = _signed_in(user, "ida")
+    _copy(thief, user)
+    assert thief.get("/api/v1/evaluations").status_code == 200
+    out = user.post("/console/sign-out", data={"csrf": token})
+    assert out.status_code == 303
+    assert thief.get("/api/v1/evaluations").status_code == 401
+    assert thief.get("/console/").status_code == 302
+    stale = one.test_client()                           # the cookie as it was before signing out
+    stale.set_cookie("car_t_console", thief.get_cookie("car_t_console").value)
+    assert stale.get("/api/v1/evaluations").status_code == 401
+    _signed_in(user, "ida")                             # signing in again is a new session
+    assert user.get("/api/v1/evaluations").status_code == 200 and thief.get("/api/v1/evaluations").status_code == 401
+
+
+def test_a_restart_ends_every_session(tmp_path, database):
+    before = make_app(tmp_path, database=database)
+    user, thief = before.test_client(), before.test_client()
+    _signed_in(user, "ida")
+    _copy(thief, user)
+    assert thief.get("/api/v1/evaluations").status_code == 200
+    restarted = make_app(tmp_path, database=database)   # the service starts again on the same database
+    for app in (before, restarted):
+        client = app.test_client()
+        _copy(client, user)
+        assert client.get("/api/v1/evaluations").status_code == 401
+        assert client.get("/console/").status_code == 302
+    assert user.get("/api/v1/evaluations").status_code == 401
+
+
+def test_sessions_are_rows_of_the_database_never_the_key_or_the_token(tmp_path, database):
+    app = make_app(tmp_path, database=database)
+    client = app.test_client()
+    _signed_in(client, "ann")
+    cookie = client.get_cookie("car_t_console").value
+    with database.connect(owner=True) as con:
+        rows = con.execute(text("SELECT event, token, key_hash FROM console_sessions ORDER BY id")).all()
+        con.commit()
+        assert [r.event for r in rows][-1] == "signed-in"
+        assert rows[-1].key_hash == hash_key(key_of("ann")) and len(rows[-1].token) == 64
+        with pytest.raises(Exception, match="append-only|permission denied"):
+            with con.begin_nested() if database.name == "postgresql" else con.begin():
+                con.execute(text("DELETE FROM console_sessions"))
+    assert key_of("ann") not in cookie and hash_key(key_of("ann")) not in cookie and rows[-1].token not in cookie
 
 
 def test_sign_in_needs_the_forms_token_and_goes_only_to_console_pages(tmp_path):

@@ -94,8 +94,32 @@ def test_a_changed_case_opens_with_both_answers_for_the_audit_role(reviewed):
 
 def test_the_evidence_report_names_the_transition_and_the_cell(reviewed):
     client, cases, draft, review = reviewed
-    html = client.get(f"{M}/versions/{draft['number']}/reviews/{review['digest']}?format=html", headers=as_("eve"))
+    html = client.get(f"{M}/versions/{draft['number']}/reviews/{review['digest']}?format=html", headers=as_("fay"))
     assert html.status_code == 200
     text = html.get_data(as_text=True)
     assert WINDOW in text and "not_medically_necessary" in text and cases[95]["evaluation_id"] in text
     assert "allogeneic_hct" not in text                           # no case inputs in the document
+
+
+def test_case_level_impact_needs_the_author_approver_or_audit_role(reviewed):
+    """Issue 20 §4: an evaluate-only key read other callers' cases, with their evaluation ids, in the
+    evidence, while GET /evaluations/{id} told it 403."""
+    client, cases, draft, review = reviewed
+    changed = cases[95]["evaluation_id"]
+    path = f"{M}/versions/{draft['number']}"
+    for person in ("ann", "cat", "ida"):                          # author, approver, audit
+        seen = client.get(f"{path}/review", headers=as_(person)).json["evidence"]["real_cases"]
+        assert seen["transitions"][0]["cases"] == [changed] and changed in seen["cases"] and "hidden" not in seen
+    assert client.get(f"/api/v1/evaluations/{changed}", headers=as_("eve")).status_code == 403
+    counts = client.get(f"{path}/review", headers=as_("eve")).json
+    assert counts["digest"] == review["digest"]                   # the same evidence, read with less
+    real = counts["evidence"]["real_cases"]
+    assert (real["considered"], real["changed"], real["unchanged"]) == (3, 1, 2)
+    assert real["transitions"] == [{"old": "not_medically_necessary", "new": "medically_appropriate", "count": 1,
+                                    "cases": []}]
+    assert real["cases"] == {} and real["not_evaluable"] == [] and "audit" in real["hidden"]
+    pack = client.get(f"{path}/reviews/{review['digest']}?format=json", headers=as_("eve"))
+    html = client.get(f"{path}/reviews/{review['digest']}?format=html", headers=as_("eve"))
+    for answer in (pack, html):
+        assert answer.status_code == 200 and changed not in answer.get_data(as_text=True)
+    assert "not_medically_necessary" in html.get_data(as_text=True)

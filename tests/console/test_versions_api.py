@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from console_support import (DATA, ROOT, app, as_, caller_of, client, database,  # noqa: F401 (fixtures)
+from console_support import (DATA, ROOT, app, as_, name_of, client, database,  # noqa: F401 (fixtures)
                              make_app, postgres_database, postgres_server)
 
 M = "/api/v1/models/simpletable"
@@ -102,7 +102,7 @@ def test_nobody_approves_what_they_saved_admins_included(client):
     edited = _draft(client, who="ann", content=_adults_from(20, _dmn(client)))
     saved = client.put(f"{M}/versions/{edited['number']}", headers=as_("bob"), json={
         "content": _adults_from(22, _dmn(client)), "sha256": edited["sha256"], "comment": "22 rather"})
-    assert saved.status_code == 200 and saved.json["editors"] == sorted([caller_of("ann"), caller_of("bob")])
+    assert saved.status_code == 200 and saved.json["editors"] == sorted([name_of("ann"), name_of("bob")])
     _submit(client, saved.json, who="ann")
     assert _approve(client, saved.json, who="bob").status_code == 403  # bob edited it
     assert _approve(client, saved.json, who="cat").status_code == 200
@@ -154,7 +154,7 @@ def test_rollback_is_for_admins_at_once_with_a_reason(client):
     assert _serving(client) == first and _states(client) == [(1, "published"), (2, "retired")]
     step = r.json["steps"][-1]
     assert (step["action"], step["actor"], step["comment"]) == (
-        "rolled back", caller_of("max"), "adults from 21 refused by counsel")
+        "rolled back", name_of("max"), "adults from 21 refused by counsel")
 
 
 def test_every_step_is_an_audit_event(client):
@@ -168,7 +168,7 @@ def test_every_step_is_an_audit_event(client):
     _approve(client, saved)
     _publish(client, saved)
     steps = client.get(f"{M}/versions/2", headers=as_("eve")).json["steps"]
-    ann, cat = caller_of("ann"), caller_of("cat")
+    ann, cat = name_of("ann"), name_of("cat")
     assert [(s["action"], s["state"], s["actor"]) for s in steps] == [
         ("saved", "draft", ann), ("submitted", "submitted", ann), ("rejected", "rejected", cat),
         ("saved", "draft", ann), ("submitted", "submitted", ann), ("approved", "approved", cat),
@@ -273,11 +273,34 @@ def test_the_evidence_read_is_kept_with_the_approval_and_exports(client):
         ("cell", "Age", ">=18", ">=21"), ("cell", "Age", "<18", "<21")]
     approved = _approve(client, draft, evidence=review["digest"]).json
     assert approved["steps"][-1]["details"] == {"evidence": review["digest"]}
-    kept = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("eve"))
+    kept = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("cat"))
     assert kept.status_code == 200 and kept.json["evidence"] == evidence and kept.json["sha256"] == draft["sha256"]
+    counts = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=json", headers=as_("eve")).json
+    assert counts["evidence"]["diff"] == evidence["diff"] and "hidden" in counts["evidence"]["real_cases"]
     html = client.get(f"{M}/versions/2/reviews/{review['digest']}?format=html", headers=as_("eve"))
     assert html.status_code == 200 and b"&gt;=21" in html.data
+    assert html.headers["Content-Security-Policy"] == (
+        "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; sandbox")
     assert client.get(f"{M}/versions/2/reviews/{'f' * 64}", headers=as_("eve")).status_code == 404
+
+
+def test_a_draft_whose_bytes_differ_never_reviews_as_no_change(client):
+    """Issue 20 §1: a script in extensionElements reviewed as "0 changes"; other bytes always show."""
+    normalised = _draft(client, content=_dmn(client), comment="the seed, as DMN 1.3")
+    _submit(client, normalised)
+    assert _approve(client, normalised).status_code == 200 and _publish(client, normalised).status_code == 200
+    serving = _dmn(client, normalised["number"])
+    rule = re.search(r'<rule id="[^"]+">', serving).group(0)
+    script = '<extensionElements><script xmlns="http://www.w3.org/1999/xhtml">alert(1)</script></extensionElements>'
+    for content, kind in ((serving.replace(rule, rule + script), "extension"),
+                          (serving.replace("<rule ", "\n  <rule ", 1), "formatting"),
+                          (re.sub(r'x="(\d+)', lambda m: f'x="{int(m.group(1)) + 5}', serving, count=1), "layout")):
+        draft = _draft(client, content=content)
+        evidence = _review(client, draft["number"])["evidence"]
+        assert [c["kind"] for c in evidence["diff"]["changes"]] == [kind], evidence["diff"]
+        assert evidence["diff"]["text"].startswith(f"Changes from version {normalised['number']} to draft: 1")
+    same = _draft(client, content=serving)
+    assert _review(client, same["number"])["evidence"]["diff"]["changes"] == []       # the same bytes: no change
 
 
 def test_the_evidence_pack_prints_as_pdf(client):

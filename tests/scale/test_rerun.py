@@ -7,6 +7,8 @@ import datetime as dt
 import json
 import shutil
 import stat
+import urllib.error
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
@@ -256,3 +258,29 @@ def test_the_local_cluster_runs_without_the_workers_profiler():
         client.close()
         cluster.close()
     assert dask.config.get("distributed.worker.profile.enabled") is True     # this process's unchanged
+
+
+def test_the_local_cluster_takes_only_clients_holding_its_credentials():
+    """Issue 20 §4: the scheduler `rerun` started listened on 127.0.0.1 without authentication, and a
+    local process ran code through it (as the user running rerun, with its access to the audit trail)."""
+    from distributed import Client
+    from distributed.security import Security
+    from webapp.rerun import _cluster
+    client, cluster = _cluster(None, 1)
+    try:
+        assert client.submit(sum, [1, 2]).result() == 3                      # the run's own client
+        addresses = [cluster.scheduler_address, *client.scheduler_info()["workers"]]
+        for address in addresses:
+            with pytest.raises(OSError):                                      # plain TCP
+                Client(address.replace("tls://", "tcp://"), timeout=60)
+            with pytest.raises(OSError, match="certificate"):                 # TLS with other credentials
+                Client(address.replace("tcp://", "tls://"), security=Security.temporary(), timeout=60)
+        assert all(a.startswith("tls://127.0.0.1:") for a in addresses), addresses
+        nodes = [client.scheduler_info()["services"], *(w["services"] for w in client.scheduler_info()["workers"].values())]
+        for port in (node["dashboard"] for node in nodes):           # their HTTP, outside TLS, serves nothing
+            for path in ("/info/main/workers.html", "/health", "/metrics"):
+                with pytest.raises(urllib.error.HTTPError, match="404"):
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60)
+    finally:
+        client.close()
+        cluster.close()

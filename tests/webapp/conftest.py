@@ -7,13 +7,17 @@ from databases import database, postgres_database, postgres_server  # noqa: F401
 from apps import DATA, service_app  # noqa: F401 (DATA: for the test modules)
 from webapp.auth import ROLES, hash_key
 
-# One key per role, and one with every role.
+# One key per role, and one with every role; each belongs to a person of its own, named by it.
 KEYS = {"all": "key-all", **{role: f"key-{role}" for role in ROLES}}
 
 
+def name_of(who: str) -> str:
+    return f"Holder of {KEYS[who]}"
+
+
 def key_spec() -> str:
-    return ";".join([f"{hash_key(KEYS['all'])}:{','.join(ROLES)}"]
-                    + [f"{hash_key(KEYS[role])}:{role}" for role in ROLES])
+    return ";".join([f"{hash_key(KEYS['all'])}:{','.join(ROLES)}:{name_of('all')}"]
+                    + [f"{hash_key(KEYS[role])}:{role}:{name_of(role)}" for role in ROLES])
 
 
 def make_app(tmp_path, models=("simpletable.dmn",), database=None, **config):

@@ -32,7 +32,7 @@ def setup(tmp_path):
     (models / "simpletable.scenarios.yaml").write_text(SCENARIOS.replace("{expected}", "Approved"))
     app = create_app({"MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var"),
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'audit.sqlite3'}",
-                      "API_KEYS": f"{hash_key('admin')}:evaluate,audit,author,admin"})
+                      "API_KEYS": f"{hash_key('admin')}:evaluate,audit,author,admin:Ada Admin"})
     return app, app.test_client(), models
 
 
@@ -78,7 +78,7 @@ def test_warnings_do_not_block_and_the_file_becomes_a_draft_not_what_serves(setu
     assert any("gap" in w for w in r.json["warnings"]["simpletable"])
     assert [(d["id"], d["number"]) for d in r.json["drafts"]] == [("simpletable", 2)]
     assert _version(client) == good
-    assert _versions(client) == [(1, "published", "files"), (2, "draft", "files")]
+    assert _versions(client) == [(1, "published", "files"), (2, "draft", "Ada Admin")]     # who reloaded
     again = client.post("/api/v1/models:reload", headers=ADMIN).json      # nothing new: no second draft
     assert again["drafts"] == [] and again["unchanged"] == [{"id": "simpletable", "number": 2}]
     assert len(_versions(client)) == 2

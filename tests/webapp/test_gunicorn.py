@@ -2,15 +2,19 @@
 chunked bodies, and the kill -9 fault test (every answered determination has its audit record
 afterwards, and the SQLite store opens cleanly), on SQLite and on PostgreSQL."""
 import http.client
+import http.cookiejar
 import json
 import os
 import signal
 import threading
+import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
 
 from servers import Server
+from webapp.auth import hash_key
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 EVAL = "/api/v1/models/simpletable/evaluate"
@@ -43,6 +47,37 @@ def test_end_to_end(server):
                                  headers={"Authorization": f"Bearer {server.key}"})
     with urllib.request.urlopen(req, timeout=30) as r:
         assert json.load(r)["model_version"] == answer["model_version"]
+
+
+def _status(opener, url) -> int:
+    try:
+        with opener.open(url, timeout=60) as answer:
+            return answer.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def test_a_restart_of_the_service_ends_every_console_session(tmp_path):
+    """Issue 20 §4: the gunicorn master records its start; a cookie of before is worth nothing after."""
+    keys = {"CAR_T_API_KEYS": f"{hash_key('key-of-ida')}:audit:Ida"}
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    first = Server(tmp_path, env_extra=keys)
+    try:
+        assert first.ready() == 200
+        with browser.open(first.base + "/console/sign-in", timeout=60) as page:
+            token = page.read().decode().split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        form = urllib.parse.urlencode({"csrf": token, "key": "key-of-ida", "next": "/console/audit"}).encode()
+        with browser.open(first.base + "/console/sign-in", data=form, timeout=60) as signed_in:
+            assert signed_in.url.endswith("/console/audit")
+        assert _status(browser, first.base + "/api/v1/evaluations") == 200
+    finally:
+        first.stop()
+    again = Server(tmp_path, env_extra=keys)             # the same database, key and cookie secret
+    try:
+        assert again.ready() == 200
+        assert _status(browser, again.base + "/api/v1/evaluations") == 401
+    finally:
+        again.stop()
 
 
 def test_a_chunked_body_over_the_limit_is_413(tmp_path):

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import make_app
 from webapp.app import create_app
-from webapp.auth import KeyConfigError, parse_keys
+from webapp.auth import Key, KeyConfigError, parse_keys
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,24 +20,36 @@ GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 EVAL = "/api/v1/models/simpletable/evaluate"
 
 
-def test_keys_with_a_bogus_role_is_one_clear_line():
-    result = CliRunner().invoke(main, ["keys", "--roles", "evaluate,bogus"])
+def test_keys_with_a_bogus_role_or_name_is_one_clear_line():
+    result = CliRunner().invoke(main, ["keys", "--name", "Ann Lee", "--roles", "evaluate,bogus"])
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "unknown role 'bogus': roles are evaluate, audit, author, approver, admin" in result.output
+    for name, says in (("a;b", "without ';'"), ("  ", "the name is empty"), ("0123456789ab", "looks like a key's id")):
+        result = CliRunner().invoke(main, ["keys", "--name", name])
+        assert result.exit_code == 2 and says in result.output and "Traceback" not in result.output
+    assert "Missing option '--name'" in CliRunner().invoke(main, ["keys"]).output      # every key names someone
 
 
 def test_keys_prints_a_key_and_an_entry_the_service_accepts():
-    result = CliRunner().invoke(main, ["keys", "--roles", "audit,evaluate"])
+    result = CliRunner().invoke(main, ["keys", "--name", " Ann  Lee: oncology ", "--roles", "audit,evaluate"])
     assert result.exit_code == 0
     entry = result.output.split("CAR_T_API_KEYS entry: ")[1].strip()
-    assert list(parse_keys(entry).values()) == [frozenset({"audit", "evaluate"})]
+    assert entry.endswith(":evaluate,audit:Ann Lee: oncology")
+    assert list(parse_keys(entry).values()) == [Key(frozenset({"audit", "evaluate"}), "Ann Lee: oncology")]
+
+
+def test_an_entry_without_a_name_still_reads_as_before():
+    assert parse_keys("a" * 64 + ":evaluate,audit; " + "b" * 64 + ":admin:Max") == {
+        "a" * 64: Key(frozenset({"evaluate", "audit"}), None), "b" * 64: Key(frozenset({"admin"}), "Max")}
 
 
 @pytest.mark.parametrize("spec, says", [
-    ("abc:evaluate", "entry 1: expected '<sha256 hex of the key>:<role>,<role>'"),
+    ("abc:evaluate", "entry 1: expected '<sha256 hex of the key>:<role>,<role>:<name>'"),
     ("a" * 64 + ":evaluate;" + "b" * 64 + ":superuser", "entry 2: unknown role 'superuser'"),
     ("a" * 64, "entry 1: expected"),
     ("a" * 64 + ":", "entry 1: no role given"),
+    ("a" * 64 + ":evaluate:", "entry 1: the name is empty"),
+    ("a" * 64 + ":evaluate:" + "x" * 65, "entry 1: the name 'xxx"),
 ])
 def test_a_malformed_key_entry_names_the_entry_and_the_problem(spec, says):
     with pytest.raises(KeyConfigError, match=".*") as caught:

@@ -28,9 +28,9 @@ def store(database):
 def test_both_databases_get_the_same_schema(database):
     with database.connect(owner=True) as con:
         found = inspect(con)
-        assert {"evaluations", "model_versions", "alembic_version"} <= set(found.get_table_names())
+        assert {"evaluations", "model_versions", "console_sessions", "alembic_version"} <= set(found.get_table_names())
         assert {c["name"] for c in found.get_columns("evaluations")} == {
-            "id", "created_at", "model_id", "model_version", "endpoint", "caller", "inputs", "outputs",
+            "id", "created_at", "model_id", "model_version", "endpoint", "caller", "caller_name", "inputs", "outputs",
             "matched_rules"}
         assert migrate.current(con) == migrate.head()
 

@@ -19,7 +19,7 @@ AUTHOR, APPROVER = "replica-author-key", "replica-approver-key"
 
 @pytest.fixture
 def replicas(tmp_path, postgres_database):
-    keys = f"{hash_key(AUTHOR)}:author,evaluate,audit;{hash_key(APPROVER)}:approver,evaluate"
+    keys = f"{hash_key(AUTHOR)}:author,evaluate,audit:Ann Author;{hash_key(APPROVER)}:approver,evaluate:Cat Approver"
     started = []
     try:
         for name in ("a", "b"):

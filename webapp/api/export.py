@@ -18,6 +18,7 @@ from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.export import FORMATS, export_model
 from webapp.export.pdf import PdfUnavailable
+from webapp.headers import DOCUMENT_CSP, attachment
 from webapp.openapi import MODEL_PARAMETER
 
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
@@ -33,7 +34,7 @@ _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.s
 
 @bp.get("/models/<model>/export", parameters=[MODEL_PARAMETER])
 @bp.arguments(ExportQuery, location="query", as_kwargs=True)
-@bp.doc(responses={200: {"description": "the export (HTML and PDF inline, the others as attachments)",
+@bp.doc(responses={200: {"description": "the export (HTML inline, the others as attachments)",
                          "content": _EXPORT_CONTENT}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such model")
 @bp.alt_response(503, schema=ErrorSchema, description="PDF export needs Chromium, which is not installed")
@@ -45,10 +46,11 @@ def export(model: str, format: str):
             ("export", format), lambda: export_model(entry.source, format, name_hint=model))
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
-    disposition = "inline" if format in ("html", "pdf") else "attachment"
-    return Response(content, content_type=media_type,
-                    headers={"Content-Disposition": f'{disposition}; filename="{file_name}"',
-                             "X-Model-Version": entry.version})
+    answer = Response(content, content_type=media_type, headers={"X-Model-Version": entry.version})
+    if format == "html":        # a page to read in the browser, its own stylesheet and nothing else
+        answer.headers["Content-Security-Policy"] = DOCUMENT_CSP
+        return answer
+    return attachment(answer, file_name)
 
 
 def refuse_unsafe(found: dict, field: str) -> None:

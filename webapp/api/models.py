@@ -10,6 +10,7 @@ from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, 
                                 ReloadErrorSchema, ReloadSchema)
 from webapp.auth import require
 from webapp.errors import ApiError
+from webapp.headers import attachment
 from webapp.evaluation import audit_row, evaluation_answer, record, run
 from webapp.jsonvalues import to_json
 from webapp.openapi import MODEL_PARAMETER, input_json_schema
@@ -43,12 +44,13 @@ def get_model(model: str):
 
 @bp.get("/models/<model>/dmn", parameters=[MODEL_PARAMETER])
 @bp.doc(responses={
-    200: {"description": "the DMN XML as loaded", "content": {"application/xml": {"schema": {"type": "string"}}}}})
+    200: {"description": "the DMN XML as loaded, as an attachment", "content": {"application/xml": {"schema": {"type": "string"}}}}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such model")
 def get_dmn(model: str):
-    """The DMN XML as loaded."""
+    """The DMN XML as loaded (a file to save: stored content never opens on this origin)."""
     entry = model_entry(model)
-    return Response(entry.source, mimetype="application/xml", headers={"X-Model-Version": entry.version})
+    return attachment(Response(entry.source, mimetype="application/xml", headers={"X-Model-Version": entry.version}),
+                      f"{entry.id}-v{entry.number}.dmn")
 
 
 @bp.post("/models/<model>/evaluate", parameters=[MODEL_PARAMETER])
@@ -73,8 +75,9 @@ def evaluate(request_data: dict, model: str):
 @bp.alt_response(422, schema=ReloadErrorSchema, description=(
     "a file was rejected and nothing was imported from it; `errors` holds the whole outcome"))
 def reload_models():
-    """Import each file of the models directory whose content is new as a draft (never published)."""
-    outcome = current_app.extensions["model_registry"].reload(by=g.caller)
+    """Import each file of the models directory whose content is new as a draft authored by the caller
+    (never published: four eyes)."""
+    outcome = current_app.extensions["model_registry"].reload(by=g.caller.person)
     if outcome["rejected"]:
         raise ApiError(422, f"{len(outcome['rejected'])} file(s) rejected: nothing was imported from them "
                             "and what serves is unchanged", outcome)

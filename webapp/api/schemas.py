@@ -170,7 +170,10 @@ class AuditRecordSchema(Schema):
     model_id = fields.String(required=True)
     model_version = fields.String(required=True)
     endpoint = fields.String(required=True)
-    caller = fields.String(required=True, metadata={"description": "the first 12 hex digits of the key's hash"})
+    caller = fields.String(required=True, metadata={"description": "the key's id: the first 12 hex digits of its hash"})
+    caller_name = fields.String(required=True, allow_none=True, metadata={
+        "description": "the name of the person the key belongs to; null for a key without one, or a record made "
+                       "before keys had names"})
     inputs = fields.Raw(required=True)
     outputs = fields.Raw(required=True)
     matched_rules = fields.Raw(required=True)
@@ -221,7 +224,9 @@ class VersionStepSchema(Schema):
     state = fields.String(required=True, validate=validate.OneOf(VERSION_STATES), metadata={
         "description": "the version's state after this step"})
     sha256 = fields.String(required=True, metadata={"description": "the content this step applies to"})
-    actor = fields.String(required=True, metadata={"description": "the caller id (12 hex digits of the key's hash), or `files`"})
+    actor = fields.String(required=True, metadata={"description": (
+        "the person, by the name their key's entry gives; a key without a name by its id (12 hex digits of its "
+        "hash); `files` for the seed, `SIGHUP` for a reload by signal")})
     at = fields.String(required=True, metadata={"format": "date-time"})
     comment = fields.String(required=True)
     details = fields.Dict(required=True, metadata={
@@ -239,7 +244,9 @@ class VersionSummarySchema(Schema):
     origin = fields.String(required=True, metadata={"description": "seed, files (a reload), console or api"})
     base_number = fields.Integer(required=True, allow_none=True, metadata={"description": "the version the draft started from"})
     comment = fields.String(required=True)
-    editors = fields.List(fields.String(), required=True, metadata={"description": "everyone who saved its content: none of them may approve it"})
+    editors = fields.List(fields.String(), required=True, metadata={"description": "everyone who saved its content"})
+    proposers = fields.List(fields.String(), required=True, metadata={
+        "description": "everyone who saved or submitted it: none of them may approve it (four eyes)"})
     approved_by = fields.String(required=True, allow_none=True)
 
 
@@ -352,6 +359,9 @@ class RealCasesSchema(Schema):
     cases = fields.Dict(keys=fields.String(), values=fields.Nested(ChangedCaseSchema), required=True, metadata={
         "description": "each changed case by evaluation id (GET .../cases/{evaluation_id} opens it)"})
     note = fields.String(required=True, allow_none=True, metadata={"description": "why no case was compared"})
+    hidden = fields.String(metadata={"description": (
+        "present when the key may see counts only (no author, approver or audit role): `transitions` then "
+        "name no cases, and `cases` and `not_evaluable` are empty")})
 
 
 class EvidenceSchema(Schema):

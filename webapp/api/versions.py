@@ -24,6 +24,7 @@ from webapp.drafts import checked
 from webapp.errors import ApiError
 from webapp.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
+from webapp.headers import DOCUMENT_CSP, attachment
 from webapp.openapi import MODEL_PARAMETER
 from webapp.scenarios import scenario_file_of
 
@@ -47,7 +48,8 @@ DIGEST_PARAMETER = {"in": "path", "name": "digest", "required": True, "schema": 
 EVALUATION_PARAMETER = {"in": "path", "name": "evaluation_id", "required": True, "schema": {"type": "string"},
                         "description": "the evaluation id of an audited determination"}
 _PARAMS = [MODEL_PARAMETER, NUMBER_PARAMETER]
-_FOUR_EYES = "the key lacks the role, or (approve) its holder saved content of this version: four eyes"
+_FOUR_EYES = ("the key lacks the role or names nobody, or (approve) its holder saved or submitted this version: "
+              "four eyes")
 
 
 def _store():
@@ -116,7 +118,7 @@ def create_draft(body: dict, model: str):
         _store().get(model, body["base"])
     prepared = checked(body["content"].encode("utf-8"))
     origin = "upload" if prepared["normalised_from"] else "api"
-    version = _store().create(model, prepared["content"], g.caller, body["comment"], origin=origin,
+    version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
                               base_number=body["base"] or getattr(_registry().get(model), "number", None))
     return _saved(version, prepared), 201
 
@@ -130,14 +132,15 @@ def get_version(model: str, number: str):
 
 
 @bp.get("/models/<model>/versions/<version:number>/dmn", parameters=_PARAMS)
-@bp.doc(responses={200: {"description": "the version's DMN XML",
+@bp.doc(responses={200: {"description": "the version's DMN XML, as an attachment",
                          "content": {"application/xml": {"schema": {"type": "string"}}}}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 def get_version_dmn(model: str, number: str):
-    """The version's content, as stored."""
+    """The version's content, as stored (a file to save: stored content never opens on this origin)."""
     version = _version(model, number)
-    return Response(_store().content(version.sha256), mimetype="application/xml",
-                    headers={"X-Model-Version": version.sha256, "X-Version-State": version.state})
+    return attachment(Response(_store().content(version.sha256), mimetype="application/xml",
+                               headers={"X-Model-Version": version.sha256, "X-Version-State": version.state}),
+                      f"{model}-v{version.number}.dmn")
 
 
 @bp.put("/models/<model>/versions/<version:number>", parameters=_PARAMS)
@@ -152,7 +155,8 @@ def save_draft(body: dict, model: str, number: str):
     """Save an edit; it makes the version a draft again, withdrawing a submission or approval."""
     current = _version(model, number)
     prepared = checked(body["content"].encode("utf-8"))
-    version = _store().save(model, current.number, prepared["content"], g.caller, body["comment"], body["sha256"])
+    version = _store().save(model, current.number, prepared["content"], g.caller.person, body["comment"],
+                            body["sha256"])
     return _saved(version, prepared)
 
 
@@ -170,7 +174,7 @@ def submit(body: dict, model: str, number: str):
         errors = [f["message"] for f in prepared["report"]["findings"] if f["severity"] == "error"]
         raise ApiError(409, f"version {version.number} has {len(errors)} validation error(s): fix them before "
                             "submitting", {"validation": errors})
-    return _store().submit(model, version.number, body["sha256"], g.caller, body["comment"]).as_dict()
+    return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
 
 def _records(model: str, limit: int) -> list[dict]:
@@ -198,7 +202,7 @@ def _review(model: str, version) -> tuple[str, dict]:
                              _store().content(version.sha256), scenario_file, records, limit,
                              seconds=current_app.config["REVIEW_BUDGET_S"], too_slow="too complex to review in time",
                              field="review")
-        built[key] = (_store().put_review(version, g.caller, pack), pack)
+        built[key] = (_store().put_review(version, g.caller.person, pack), pack)
         while len(built) > 16:
             built.popitem(last=False)
     return built[key]
@@ -212,15 +216,16 @@ def _review(model: str, version) -> tuple[str, dict]:
 def review(model: str, number: str):
     """The evidence for approving the version's content: validation and table analysis, the diff
     against the serving version, scenario results, coverage and impact, and the impact on the
-    newest audited determinations (by evaluation id and outcome). Approving quotes its `digest`."""
+    newest audited determinations (by evaluation id and outcome for the author, approver and audit
+    roles; counts for any other key). Approving quotes its `digest`."""
     version = _version(model, number)
     digest, pack = _review(model, version)
     return {"digest": digest, "model_id": model, "number": version.number, "sha256": version.sha256,
-            "evidence": pack}
+            "evidence": evidence.as_read_by(pack, g.caller.roles)}
 
 
 @bp.post("/models/<model>/versions/<version:number>:approve", parameters=_PARAMS)
-@require("approver")
+@require("approver", named=True)
 @bp.arguments(ApproveRequest)
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(403, schema=ErrorSchema, description=_FOUR_EYES)
@@ -229,11 +234,11 @@ def review(model: str, number: str):
     "not submitted, other content than `sha256`, or `evidence` is not a review of this content"))
 def approve(body: dict, model: str, number: str):
     """Approve the submitted content named by `sha256`, keeping the evidence the approver read.
-    Nobody approves a version whose content they saved, whatever their roles."""
+    Nobody approves a version they saved content of or submitted, whatever their roles or keys."""
     version = _version(model, number)
     _evidence_of(version, body["evidence"], body["sha256"])
-    return _store().approve(model, version.number, body["sha256"], g.caller, body["comment"],
-                            body["evidence"]).as_dict()
+    return _store().approve(model, version.number, body["sha256"], g.caller.person, body["comment"],
+                            body["evidence"], g.caller.identities).as_dict()
 
 
 @bp.post("/models/<model>/versions/<version:number>:reject", parameters=_PARAMS)
@@ -247,12 +252,12 @@ def reject(body: dict, model: str, number: str):
     version = _version(model, number)
     if body["evidence"]:
         _evidence_of(version, body["evidence"], body["sha256"])
-    return _store().reject(model, version.number, body["sha256"], g.caller, body["comment"],
+    return _store().reject(model, version.number, body["sha256"], g.caller.person, body["comment"],
                            body["evidence"]).as_dict()
 
 
 @bp.post("/models/<model>/versions/<version:number>:publish", parameters=_PARAMS)
-@require("approver")
+@require("approver", named=True)
 @bp.arguments(StepRequest)
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
@@ -261,7 +266,7 @@ def publish(body: dict, model: str, number: str):
     """Serve the approved content named by `sha256`; the version serving until now is retired.
     One transaction: every later request, to any worker, answers with the new version."""
     version = _version(model, number)
-    published = _store().publish(model, version.number, body["sha256"], g.caller, body["comment"])
+    published = _store().publish(model, version.number, body["sha256"], g.caller.person, body["comment"])
     _registry().changed()
     return published.as_dict()
 
@@ -275,7 +280,7 @@ def publish(body: dict, model: str, number: str):
 def rollback(body: dict, model: str, number: str):
     """Serve again, at once, a version that served before (with the reason)."""
     version = _version(model, number)
-    restored = _store().rollback(model, version.number, g.caller, body["reason"])
+    restored = _store().rollback(model, version.number, g.caller.person, body["reason"])
     _registry().changed()
     return restored.as_dict()
 
@@ -305,19 +310,19 @@ def evidence_pack(model: str, number: str, digest: str, format: str):
         raise ApiError(404, f"version {version.number} has no review {digest!r}")
     name = f"{model}-v{version.number}-evidence-{digest[:12]}"
     document = {"digest": digest, "model_id": model, "number": version.number, "sha256": found["sha256"],
-                "reviewed_by": found["actor"], "reviewed_at": found["at"], "evidence": found["evidence"],
+                "reviewed_by": found["actor"], "reviewed_at": found["at"],
+                "evidence": evidence.as_read_by(found["evidence"], g.caller.roles),
                 "version": version.as_dict()}
     if format == "json":
-        return Response(json.dumps(document, indent=2), mimetype="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.json"'})
+        return attachment(Response(json.dumps(document, indent=2), mimetype="application/json"), f"{name}.json")
     html = render_html(document)
     if format == "html":
-        return Response(html, mimetype="text/html")
+        return Response(html, mimetype="text/html", headers={"Content-Security-Policy": DOCUMENT_CSP})
     try:
         pdf = render_pdf(html)
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
-    return Response(pdf, mimetype="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+    return attachment(Response(pdf, mimetype="application/pdf"), f"{name}.pdf")
 
 
 @bp.get("/models/<model>/versions/<version:number>/cases/<evaluation_id>", parameters=[*_PARAMS, EVALUATION_PARAMETER])

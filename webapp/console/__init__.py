@@ -48,9 +48,9 @@ def _headers(response: Response) -> Response:
 
 
 def _page(template: str, page: str, **context) -> str:
-    caller, roles = console_session.signed_in()
+    caller = console_session.signed_in()
     models = [e.id for e in current_app.extensions["model_registry"]]
-    return render_template(template, page=page, caller=caller, roles=sorted(roles), models=models,
+    return render_template(template, page=page, caller=caller, roles=sorted(caller.roles), models=models,
                            csrf=console_session.csrf_token(), built=(ASSETS / "console.js").is_file(),
                            car_t_model=current_app.config["CAR_T_MODEL"], **context)
 

@@ -17,7 +17,8 @@ export default async function audit() {
     try {
       const page = await get(`/api/v1/evaluations?${params}`);
       const rows = page.items.map((r) => [
-        when(r.created_at), r.model_id, h('code', { title: r.model_version }, short(r.model_version)), r.endpoint, r.caller,
+        when(r.created_at), r.model_id, h('code', { title: r.model_version }, short(r.model_version)), r.endpoint,
+        r.caller_name ? h('span', { title: `key ${r.caller}` }, r.caller_name) : `key ${r.caller}`,
         String((r.outputs || {}).determination ?? ''),
         h('details', null, h('summary', null, short(r.id)), h('p', null, r.id), h('h4', null, 'Inputs'), json(r.inputs),
           h('h4', null, 'Outputs'), json(r.outputs)),

@@ -61,14 +61,16 @@ function realCases(ev, model, number) {
   const rc = ev.real_cases;
   if (rc.note) return h('p', null, rc.note);
   const link = (id) => h('a', { href: `/console/models/${encodeURIComponent(model)}/versions/${number}/cases/${id}` }, short(id));
+  const refused = rc.considered - rc.changed - rc.unchanged;
   return [
     h('p', { id: 'real-cases-verdict' }, `The newest ${rc.considered} audited determinations (at most ${rc.limit}), determined by the serving `
       + `version and by this one: ${rc.changed} change, ${rc.unchanged} unchanged`
-      + (rc.not_evaluable.length ? `, ${rc.not_evaluable.length} not evaluable under this version.` : '.')),
-    rc.transitions.length ? table(['determination before', 'after', 'cases', 'open a case'], rc.transitions.map((t) => [
+      + (refused ? `, ${refused} not evaluable under this version.` : '.')),
+    rc.transitions.length ? table(['determination before', 'after', 'cases', rc.hidden ? '' : 'open a case'], rc.transitions.map((t) => [
       t.old, t.new, String(t.count), h('span', { class: 'case-links' }, t.cases.slice(0, 50).map(link),
         t.cases.length > 50 ? ` and ${t.cases.length - 50} more` : ''),
     ]), { id: 'transitions' }) : null,
+    rc.hidden ? h('p', { class: 'muted', id: 'cases-hidden' }, `Case by case: ${rc.hidden}.`) : null,
     Object.keys(rc.cases).length ? h('details', null, h('summary', null, 'every changed case'),
       table(['case', 'answered', 'before', 'after'], Object.entries(rc.cases).map(([id, c]) => [
         link(id), when(c.created_at),
@@ -130,7 +132,7 @@ export default async function review(data) {
     version.comment ? h('p', null, h('q', null, version.comment)) : null);
     fill($('#steps'), steps(version));
     const forms = [];
-    const editor = version.editors.includes(data.caller);
+    const proposer = version.proposers.includes(data.person);
     if (EDITABLE.includes(version.state) && roles.includes('author')) {
       forms.push(h('a', { class: 'button', href: `/console/models/${encodeURIComponent(model)}/edit?version=${number}` }, 'Edit'));
     }
@@ -138,16 +140,19 @@ export default async function review(data) {
       forms.push(actionForm('Submit for approval', { name: 'submit', run: (comment) => act('submit', { comment }, 'Submitted for approval.') }));
     }
     if (version.state === 'submitted' && roles.includes('approver')) {
+      const why = (!data.named && 'Your key names nobody: approving needs a key made for you by name (four eyes).')
+        || (proposer && 'You saved or submitted this version: someone else must approve it (four eyes).');
       forms.push(actionForm('Approve', {
-        name: 'approve', disabled: editor || !digest,
-        why: editor ? 'You saved content of this version: someone else must approve it (four eyes).' : null,
+        name: 'approve', disabled: Boolean(why) || !digest,
+        why: why || null,
         note: digest ? 'the evidence below is kept with the approval' : 'waiting for the evidence',
         run: (comment) => act('approve', { comment, evidence: digest }, 'Approved, with the evidence shown.'),
       }));
       forms.push(actionForm('Reject', { name: 'reject', needsText: true, run: (comment) => act('reject', { comment, evidence: digest }, 'Rejected.') }));
     }
     if (version.state === 'approved' && roles.includes('approver')) {
-      forms.push(actionForm('Publish', { name: 'publish', note: 'serves at once, in every worker', run: (comment) => act('publish', { comment }, `Published: version ${number} serves.`) }));
+      const why = data.named ? null : 'Your key names nobody: publishing needs a key made for you by name.';
+      forms.push(actionForm('Publish', { name: 'publish', disabled: Boolean(why), why, note: 'serves at once, in every worker', run: (comment) => act('publish', { comment }, `Published: version ${number} serves.`) }));
     }
     if (version.state === 'retired' && roles.includes('admin')) {
       forms.push(actionForm('Roll back to this version', { name: 'rollback', needsText: true, run: (reason) => act('rollback', { reason }, `Rolled back: version ${number} serves again.`) }));
