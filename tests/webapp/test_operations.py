@@ -100,3 +100,19 @@ def test_first_loaded_time_survives_a_restart(tmp_path, auth):
     first = app.test_client().get("/readyz").json["models"][0]
     again = create_app(dict(app.config)).test_client().get("/readyz").json["models"][0]
     assert again["version"] == first["version"] and again["loaded_at"] == first["loaded_at"]
+
+
+@pytest.mark.parametrize("given", ["abc status=200 route=/x", "a" * 65, "tab\tid", "é-id", "a=b"])
+def test_a_request_id_that_is_not_a_short_token_is_replaced(tmp_path, caplog, given):
+    # Quoted in the access log's `key=value` line, a space would let a caller forge its fields.
+    caplog.set_level(logging.INFO, logger="webapp.access")
+    answer = make_app(tmp_path).test_client().get("/healthz", headers={"X-Request-Id": given})
+    made = answer.headers["X-Request-Id"]
+    assert made != given and len(made) == 32 and int(made, 16) >= 0
+    [line] = [r.getMessage() for r in caplog.records if r.name == "webapp.access"]
+    assert line.startswith(f"request_id={made} method=GET route=/healthz status=200 ")
+
+
+def test_a_token_request_id_is_kept(tmp_path):
+    given = "nginx-" + "0123456789abcdef" * 3 + "~.+_"
+    assert make_app(tmp_path).test_client().get("/healthz", headers={"X-Request-Id": given}).headers["X-Request-Id"] == given

@@ -41,7 +41,8 @@ class VersionSegment(BaseConverter):
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("version", VersionSegment))
 
 NUMBER_PARAMETER = {"in": "path", "name": "number", "required": True, "example": 1,
-                    "schema": {"type": "integer", "minimum": 1}, "description": "the version's number within its model"}
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1},
+                    "description": "the version's number within its model"}
 DIGEST_PARAMETER = {"in": "path", "name": "digest", "required": True, "schema": {"type": "string"},
                     "description": "the review's digest, as GET .../review answers and an approval quotes it"}
 EVALUATION_PARAMETER = {"in": "path", "name": "evaluation_id", "required": True, "schema": {"type": "string"},
@@ -59,7 +60,8 @@ def _registry():
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 2 ** 31:
+    # str.isdigit() takes '²' (which int() refuses) and '٣' (which int() reads as 3): ASCII only
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2 ** 31:
         raise ApiError(404, f"no version {text!r}: versions are numbered 1, 2, ...")
     return int(text)
 
