@@ -25,3 +25,26 @@ def test_a_version_number_is_ascii_digits_only(client, number):
 def test_a_base_past_any_version_number_is_422(client, base):
     answer = client.post(f"{M}/versions", json={"content": SOURCE, "base": base}, headers=as_("ann"))
     assert answer.status_code == 422 and "base" in answer.json["errors"]["body"]
+
+
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY a "aaaaaaaaaa">'
+          + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+          + "]>" + SOURCE.split("?>", 1)[1].replace("</definitions>", "<x>&i;</x></definitions>"))
+
+
+@pytest.mark.parametrize("content, says", [
+    ("x" * 1_900_000, "not well-formed XML"),
+    ('<?xml version="1.0"?><html><body>a page</body></html>', "the root element is 'html'"),
+    (SOURCE.replace("https://www.omg.org/spec/DMN/20230324/MODEL/", "urn:not-dmn", 1), "not the definitions of a DMN"),
+    (LAUGHS, "DTDs and entities are not allowed"),
+], ids=["1.9 MB of text", "an HTML page", "another namespace", "a billion laughs"])
+def test_a_draft_is_dmn_xml_or_nothing_is_stored(client, content, says):
+    # Drafts are never deleted: content that could never be a model was stored (1.9 MB bodies).
+    draft = client.post(f"{M}/versions", json={"content": content}, headers=as_("ann"))
+    assert draft.status_code == 422 and says in draft.json["message"] and draft.json["errors"]["content"]
+    good = client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann"))
+    edit = client.put(f"{M}/versions/{good.json['number']}", json={"content": content, "sha256": good.json["sha256"]},
+                      headers=as_("ann"))
+    assert edit.status_code == 422 and says in edit.json["message"]
+    listed = client.get(f"{M}/versions", headers=as_("ann")).json["versions"]
+    assert [(v["number"], v["sha256"]) for v in listed][1:] == [(2, good.json["sha256"])]
