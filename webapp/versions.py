@@ -30,6 +30,7 @@ from webapp.errors import ApiError
 
 STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
 EDITABLE = ("draft", "submitted", "approved", "rejected")
+OPEN = ("draft", "submitted", "approved")     # work in progress, counted against its author's limit
 FILES = "files"       # the actor of versions imported from the models directory
 
 metadata = MetaData()
@@ -236,6 +237,19 @@ class VersionStore:
         newest_check = select(func.max(file_checks.c.id)).scalar_subquery()
         with self.engine.connect() as conn:
             return tuple(conn.execute(select(newest_switch, newest_check)).one())
+
+    def open_drafts(self, author: str) -> list[tuple[str, int]]:
+        """(model, number) of each version `author` started that is still work in progress (a draft,
+        submitted or approved, not yet published), over every model."""
+        newest = (select(steps.c.version_id, func.max(steps.c.seq).label("seq"))
+                  .group_by(steps.c.version_id).subquery())
+        query = (select(versions.c.model_id, versions.c.number)
+                 .join(newest, newest.c.version_id == versions.c.id)
+                 .join(steps, (steps.c.version_id == newest.c.version_id) & (steps.c.seq == newest.c.seq))
+                 .where(versions.c.author == author, steps.c.state.in_(OPEN))
+                 .order_by(versions.c.model_id, versions.c.number))
+        with self.engine.connect() as conn:
+            return [(r.model_id, r.number) for r in conn.execute(query)]
 
     def number_with_content(self, model_id: str, sha: str) -> int | None:
         """The newest version of the model that ever held this content, if any."""

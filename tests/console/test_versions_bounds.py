@@ -48,3 +48,24 @@ def test_a_draft_is_dmn_xml_or_nothing_is_stored(client, content, says):
     assert edit.status_code == 422 and says in edit.json["message"]
     listed = client.get(f"{M}/versions", headers=as_("ann")).json["versions"]
     assert [(v["number"], v["sha256"]) for v in listed][1:] == [(2, good.json["sha256"])]
+
+
+def test_drafts_in_progress_per_author_are_limited(tmp_path, database):
+    client = make_app(tmp_path, database=database, DRAFTS_PER_AUTHOR=2).test_client()
+    drafts = [client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", f"&gt;={age}")},
+                          headers=as_("ann")) for age in (19, 20)]
+    assert [d.status_code for d in drafts] == [201, 201]
+    third = client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann"))
+    assert third.status_code == 422 and "2 drafts in progress" in third.json["message"]
+    assert "CAR_T_DRAFTS_PER_AUTHOR=2" in third.json["message"]
+    assert third.json["errors"]["drafts"] == ["simpletable version 2", "simpletable version 3"]
+    assert client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")},
+                       headers=as_("bob")).status_code == 201          # another author's own count
+    submitted = client.post(f"{M}/versions/2:submit", json={"sha256": drafts[0].json["sha256"]}, headers=as_("ann"))
+    assert submitted.status_code == 200 and client.post(
+        f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann")).status_code == 422
+    rejected = client.post(f"{M}/versions/2:reject", json={"sha256": drafts[0].json["sha256"], "comment": "no"},
+                           headers=as_("cat"))
+    assert rejected.status_code == 200 and client.post(
+        f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann")).status_code == 201
+    assert len(client.get(f"{M}/versions", headers=as_("ann")).json["versions"]) == 5

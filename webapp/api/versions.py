@@ -110,17 +110,29 @@ _DRAFT_LINKS = {"Version": _version_link("get", ""), "Edit": _version_link("put"
 @bp.response(201, DraftSavedSchema, description="the new draft and the findings of its content")
 @bp.doc(responses={201: {"links": _DRAFT_LINKS}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such model or base version")
-@bp.alt_response(422, schema=ErrorSchema, description="a DTD or entity declarations, or a model too complex to analyse in time")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "not DMN XML, a DTD or entity declarations, a model too complex to analyse in time, or the author "
+    "has as many drafts in progress as allowed"))
 def create_draft(body: dict, model: str):
     """A new draft (from the editor or an uploaded file); validation errors are reported, not refused."""
     _known_model(model)
     if body["base"] is not None:
         _store().get(model, body["base"])
+    _within_draft_limit(g.caller)
     prepared = checked(body["content"].encode("utf-8"))
     origin = "upload" if prepared["normalised_from"] else "api"
     version = _store().create(model, prepared["content"], g.caller, body["comment"], origin=origin,
                               base_number=body["base"] or getattr(_registry().get(model), "number", None))
     return _saved(version, prepared), 201
+
+
+def _within_draft_limit(author: str) -> None:
+    limit = current_app.config["DRAFTS_PER_AUTHOR"]
+    drafts = _store().open_drafts(author)
+    if len(drafts) >= limit:
+        raise ApiError(422, f"you have {len(drafts)} drafts in progress, the most one author may have "
+                            f"(CAR_T_DRAFTS_PER_AUTHOR={limit}): edit one of them instead of starting another (a "
+                            "draft stops counting once it is published or rejected)", {"drafts": [f"{m} version {n}" for m, n in drafts]})
 
 
 @bp.get("/models/<model>/versions/<version:number>", parameters=_PARAMS)
