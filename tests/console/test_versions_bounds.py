@@ -2,6 +2,7 @@
 digits, a base number past the column, content that is not DMN XML; and what it keeps bounded:
 drafts per author, one stored review per (content, serving version, scenarios)."""
 import pytest
+from sqlalchemy import text
 
 from console_support import (DATA, app, as_, client, database, make_app,  # noqa: F401 (fixtures)
                              postgres_database, postgres_server)
@@ -69,3 +70,46 @@ def test_drafts_in_progress_per_author_are_limited(tmp_path, database):
     assert rejected.status_code == 200 and client.post(
         f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann")).status_code == 201
     assert len(client.get(f"{M}/versions", headers=as_("ann")).json["versions"]) == 5
+
+
+def _reviews_stored(database) -> int:
+    with database.connect() as con:
+        return con.execute(text("SELECT count(*) FROM reviews")).scalar_one()
+
+
+def test_a_review_is_computed_once_per_content_serving_version_and_scenarios(tmp_path, database):
+    # Computed on every GET, a review cost 2.5 s and 80 KB kept for good; now each worker serves
+    # the stored one until the content, the serving version or the scenario file changes.
+    worker_a = make_app(tmp_path, database=database).test_client()
+    worker_b = make_app(tmp_path, database=database).test_client()     # same store, same var directory
+    draft = worker_a.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")},
+                          headers=as_("ann")).json
+    review = f"{M}/versions/{draft['number']}/review"
+    first = worker_a.get(review, headers=as_("cat")).json
+    worker_a.post(f"{M}/evaluate", json={"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}},
+                  headers=as_("eve"))                                  # a newer audited case
+    assert worker_b.get(review, headers=as_("fay")).json == first == worker_a.get(review, headers=as_("cat")).json
+    assert _reviews_stored(database) == 1
+
+    (tmp_path / "decisions" / "simpletable.scenarios.yaml").write_text(
+        "model: simpletable.dmn\ndecision: Approval Status\n"
+        "base_inputs: {Age: 30, RiskCategory: Low, isAffordable: true}\nscenarios: []\n")
+    with_scenarios = worker_b.get(review, headers=as_("cat")).json
+    assert with_scenarios["digest"] != first["digest"] and with_scenarios["evidence"]["scenarios"]["file"]
+    assert worker_a.get(review, headers=as_("cat")).json == with_scenarios and _reviews_stored(database) == 2
+
+    edited = worker_a.put(f"{M}/versions/{draft['number']}", headers=as_("ann"), json={
+        "content": SOURCE.replace("&gt;=18", "&gt;=22"), "sha256": draft["sha256"]}).json
+    after_edit = worker_b.get(review, headers=as_("cat")).json
+    assert after_edit["sha256"] == edited["sha256"] != first["sha256"] and _reviews_stored(database) == 3
+
+    other = worker_a.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=30")},
+                          headers=as_("bob")).json
+    path = f"{M}/versions/{other['number']}"
+    worker_a.post(f"{path}:submit", json={"sha256": other["sha256"]}, headers=as_("bob"))
+    digest = worker_a.get(f"{path}/review", headers=as_("cat")).json["digest"]
+    worker_a.post(f"{path}:approve", json={"sha256": other["sha256"], "evidence": digest}, headers=as_("cat"))
+    assert worker_a.post(f"{path}:publish", json={"sha256": other["sha256"]}, headers=as_("cat")).status_code == 200
+    against_new = worker_b.get(review, headers=as_("cat")).json
+    assert against_new["evidence"]["serving"]["number"] == other["number"] and _reviews_stored(database) == 5
+    assert worker_a.get(review, headers=as_("cat")).json == against_new

@@ -7,7 +7,6 @@ what serves changed. The console calls these same operations.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, current_app, g
@@ -26,6 +25,7 @@ from webapp.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
 from webapp.openapi import MODEL_PARAMETER
 from webapp.scenarios import scenario_file_of
+from webapp.versions import sha256
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
@@ -197,25 +197,24 @@ def _records(model: str, limit: int) -> list[dict]:
 
 
 def _review(model: str, version) -> tuple[str, dict]:
-    """The evidence pack of the version's content now, built once per (content, serving version,
-    newest audited case) in this process, and stored: an approval names what the approver read."""
+    """The evidence pack of the version's content: computed once per (content, serving version,
+    scenario file), stored, and served from that record after that, by every worker and replica (a
+    pack is up to 2.5 s of work and 80 KB kept for good). Its real cases are the newest audited when
+    it was computed (`computed_at`). An approval names what the approver read by its digest."""
     serving = _registry().get(model)
-    limit = current_app.config["IMPACT_CASES"]
-    records = _records(model, limit)
     scenario_file = scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn")
-    scenario_stamp = scenario_file.stat().st_mtime_ns if scenario_file.is_file() else None
-    key = (model, version.number, version.sha256, getattr(serving, "version", None),
-           records[-1]["id"] if records else None, len(records), scenario_stamp)
-    built = current_app.extensions.setdefault("reviews", OrderedDict())     # this process's, newest last
-    if key not in built:
+    scenarios = sha256(scenario_file.read_bytes()) if scenario_file.is_file() else ""
+    serving_sha = getattr(serving, "version", None) or ""
+    found = _store().stored_review(version, serving_sha, scenarios)
+    if found is None:
+        limit = current_app.config["IMPACT_CASES"]
+        records = _records(model, limit)
         pack = within_budget(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
                              _store().content(version.sha256), scenario_file, records, limit,
                              seconds=current_app.config["REVIEW_BUDGET_S"], too_slow="too complex to review in time",
                              field="review")
-        built[key] = (_store().put_review(version, g.caller, pack), pack)
-        while len(built) > 16:
-            built.popitem(last=False)
-    return built[key]
+        found = _store().put_review(version, g.caller, pack, serving_sha, scenarios)
+    return found
 
 
 @bp.get("/models/<model>/versions/<version:number>/review", parameters=_PARAMS)
