@@ -146,7 +146,9 @@ class HealthSchema(Schema):
 
 class ReadySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ready", "not ready"]))
-    audit = fields.Boolean(required=True)
+    audit = fields.Boolean(required=True, metadata={"description": "the audit store can be read and written now"})
+    audit_problem = fields.String(required=True, allow_none=True, metadata={
+        "description": "why not (`cannot be written: database or disk is full`), or null"})
     models = fields.List(fields.Nested(ModelStatusSchema), required=True)
 
 
