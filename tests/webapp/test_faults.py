@@ -4,12 +4,17 @@ naming the file; no model serving is a 503, not a 404 "no model named"."""
 import errno
 import os
 import sqlite3
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from conftest import DATA, KEYS, make_app
+from servers import Server
+from webapp import migrate
 from webapp.audit import AuditStore
 
 M = "/api/v1/models/simpletable"
@@ -146,3 +151,53 @@ def test_readyz_is_503_while_another_process_holds_the_write_lock(tmp_path, data
         holder.rollback()
         holder.close()
     assert _ready(client) == (200, True, None)
+
+
+def _damaged_store(path: Path) -> None:
+    """An audit store of 300 records whose middle page is overwritten, as a bad disk sector or an
+    interrupted copy leaves it: SQLite's own check fails on it."""
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    store = AuditStore(url)
+    store.record([{"id": f"e{i}", "model_id": "simpletable", "model_version": "v", "endpoint": "t", "caller": "c",
+                   "inputs": {"pad": "x" * 1500}, "outputs": {}, "matched_rules": {}} for i in range(300)])
+    store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        pages, size = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+    with open(path, "r+b") as f:
+        f.seek(size * (pages // 2) + 3)
+        f.write(bytes(4))
+    with sqlite3.connect(path) as conn, pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        conn.execute("PRAGMA quick_check").fetchall()
+
+
+def test_a_damaged_sqlite_file_stops_the_service_at_start_in_one_line(tmp_path):
+    # It was served as ready and took determinations while its audit reads failed.
+    db = tmp_path / "var" / "audit.sqlite3"
+    _damaged_store(db)
+    server = Server(tmp_path)
+    try:
+        while server.proc.poll() is None:       # no deadline: a slow start is slow, not broken
+            try:
+                with urllib.request.urlopen(server.base + "/readyz", timeout=30) as answer:
+                    pytest.fail(f"a damaged store was served: /readyz {answer.status}")
+            except urllib.error.HTTPError as answer:
+                pytest.fail(f"a damaged store was served: /readyz {answer.code}")
+            except OSError:
+                time.sleep(0.1)
+        server.log.seek(0)
+        log = server.log.read()
+    finally:
+        server.stop()
+    errors = [line for line in log.splitlines() if line.startswith("error:")]
+    assert server.proc.returncode != 0 and "Traceback" not in log
+    assert errors == [f"error: cannot prepare the database: DamagedDatabase: {db} is damaged (SQLite's "
+                      "quick_check: database disk image is malformed): restore it from a backup before "
+                      "starting the service"]
+
+
+def test_the_app_refuses_a_damaged_sqlite_file(tmp_path):
+    _damaged_store(tmp_path / "var" / "audit.sqlite3")
+    with pytest.raises(migrate.DamagedDatabase, match="audit.sqlite3 is damaged"):
+        make_app(tmp_path)
