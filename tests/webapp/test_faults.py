@@ -201,3 +201,25 @@ def test_the_app_refuses_a_damaged_sqlite_file(tmp_path):
     _damaged_store(tmp_path / "var" / "audit.sqlite3")
     with pytest.raises(migrate.DamagedDatabase, match="audit.sqlite3 is damaged"):
         make_app(tmp_path)
+
+
+def test_no_model_serving_is_503_not_an_unknown_model(tmp_path):
+    # The models directory's only file fails the gate at the first start: nothing serves.
+    broken = tmp_path / "simpletable.dmn"
+    broken.write_text((DATA / "simpletable.dmn").read_text().replace("&lt;18", "&lt;(18"))
+    client = make_app(tmp_path / "service", models=[broken]).test_client()
+    assert client.get("/readyz").status_code == 503
+    for method, path, body in [("post", f"{M}/evaluate", GOOD), ("get", M, None), ("get", f"{M}/export", None),
+                               ("post", "/api/v1/car-t/determinations", {}),
+                               ("get", "/api/v1/models/nope", None)]:
+        answer = getattr(client, method)(path, json=body, headers=ALL)
+        assert answer.status_code == 503 and answer.json["code"] == "unavailable", (path, answer.json)
+        assert "does not serve: no version of it loads" in answer.json["message"]
+
+
+def test_the_car_t_endpoint_without_its_model_is_503(tmp_path):
+    client = make_app(tmp_path).test_client()        # simpletable serves; the CAR-T model is not there
+    answer = client.post("/api/v1/car-t/determinations", json={}, headers=ALL)
+    assert answer.status_code == 503
+    assert answer.json["message"].startswith("model 'car-t-candidate-selection' does not serve")
+    assert client.get("/api/v1/models/nope", headers=ALL).status_code == 404
