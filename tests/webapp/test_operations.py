@@ -3,6 +3,7 @@ unexpected error's traceback in the log while the client sees no internals, and 
 tells the truth about what serves."""
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +117,16 @@ def test_a_request_id_that_is_not_a_short_token_is_replaced(tmp_path, caplog, gi
 def test_a_token_request_id_is_kept(tmp_path):
     given = "nginx-" + "0123456789abcdef" * 3 + "~.+_"
     assert make_app(tmp_path).test_client().get("/healthz", headers={"X-Request-Id": given}).headers["X-Request-Id"] == given
+
+
+def test_every_setting_the_service_reads_is_in_the_deployment_settings_table():
+    # CAR_T_SECURE_COOKIES was read but not listed: an operator behind TLS never learnt to set it.
+    read = set()
+    for source in (ROOT / "webapp").rglob("*.py"):
+        read |= set(re.findall(r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""", source.read_text()))
+    read -= {"CAR_T_DATABASE_UPGRADED"}         # set by gunicorn's master for its workers, not a setting
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    table = text[text.index("\n## Settings\n"):].split("\n## ", 2)[1]
+    listed = {name for row in table.splitlines() if row.startswith("| `")
+              for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
+    assert "CAR_T_SECURE_COOKIES" in read and read - listed == set()
