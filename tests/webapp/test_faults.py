@@ -31,12 +31,12 @@ class Disk:
     on their next use."""
 
     def __init__(self, monkeypatch, var: Path):
-        self.full = False
+        self.full = self.file_full = False
         original = AuditStore._sqlite_pragmas
 
         def pragmas(conn, record):
             original(conn, record)
-            if self.full:
+            if self.file_full:
                 pages = conn.execute("PRAGMA page_count").fetchone()[0]
                 conn.execute(f"PRAGMA max_page_count = {pages}")
         monkeypatch.setattr(AuditStore, "_sqlite_pragmas", staticmethod(pragmas))
@@ -48,12 +48,13 @@ class Disk:
             return write(fd, data)
         monkeypatch.setattr(os, "write", no_room)
 
-    def fill(self, app):
-        self.full = True
+    def fill(self, app, file_too: bool = True):
+        """`file_too=False`: the file still has free pages (a WAL is reused), the disk none."""
+        self.full, self.file_full = True, file_too
         app.extensions["audit"].close()
 
     def free(self, app):
-        self.full = False
+        self.full = self.file_full = False
         app.extensions["audit"].close()
 
 
@@ -112,22 +113,16 @@ def test_readyz_is_503_while_the_disk_is_full(tmp_path, disk):
     assert client.post(f"{M}/evaluate", json=GOOD, headers=ALL).status_code == 200
 
 
-def test_readyz_is_503_when_the_disk_has_no_room_beside_the_file(tmp_path, monkeypatch):
-    # The file may still have free pages (a WAL is reused) while the disk has none: a commit then
-    # fails writing the WAL. The probe writes beside the file, where os.write meets ENOSPC.
+def test_readyz_is_503_when_the_disk_has_no_room_beside_the_file(tmp_path, disk):
+    # The file may still have free pages while the disk has none: a commit then fails writing the
+    # WAL. The probe writes beside the file, where os.write meets ENOSPC.
     app = make_app(tmp_path)
     client = app.test_client()
-    write, var = os.write, tmp_path / "var"
-
-    def no_room(fd, data):
-        if Path(os.readlink(f"/proc/self/fd/{fd}")).is_relative_to(var):
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        return write(fd, data)
-    monkeypatch.setattr(os, "write", no_room)
+    disk.fill(app, file_too=False)
     assert _ready(client) == (503, False, "cannot be written: No space left on device")
-    monkeypatch.setattr(os, "write", write)
+    disk.free(app)
     assert _ready(client) == (200, True, None)
-    assert sorted(p.name for p in var.iterdir() if p.name.endswith(".probe")) == []
+    assert [p.name for p in (tmp_path / "var").iterdir() if p.name.endswith(".probe")] == []
 
 
 def test_readyz_is_503_while_another_process_holds_the_write_lock(tmp_path, database):
