@@ -218,3 +218,16 @@ def test_the_car_t_endpoint_without_its_model_is_503(tmp_path):
     assert answer.status_code == 503
     assert answer.json["message"].startswith("model 'car-t-candidate-selection' does not serve")
     assert client.get("/api/v1/models/nope", headers=ALL).status_code == 404
+
+
+def test_a_draft_while_the_database_is_gone_is_503_and_readyz_says_so(tmp_path, database):
+    app = make_app(tmp_path, database=database, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
+    client = app.test_client()
+    app.extensions["audit"].close()
+    database.make_unavailable()         # the SQLite file's directory removed; the PostgreSQL database dropped
+    refused = _draft(client, 21)
+    assert refused.status_code == 503 and refused.json["code"] == "unavailable"
+    # SQLite's fixed text, or only the class of psycopg's error, whose text names the server
+    assert refused.json["errors"]["database"] == [
+        "unable to open database file" if database.name == "sqlite" else "OperationalError"]
+    assert _ready(client) == (503, False, "cannot be read")
