@@ -14,7 +14,8 @@ SQLite the gunicorn workers take turns through an flock on a lock file beside th
 SQLite's own busy handler would also serialise them, but it polls with sleeps of up to 100 ms,
 which is what made the slowest answers slow; a waiter on flock is woken the moment the lock is
 free. PostgreSQL needs no such turn-taking, and commits that wait at the same moment share one WAL
-flush. Reads stay on SQLAlchemy.
+flush. Reads stay on SQLAlchemy. /readyz asks the writer to take the same path up to the commit and
+roll back (`probe`), so it is 503 while a record could not be written.
 """
 from __future__ import annotations
 
@@ -113,8 +114,8 @@ class _Writer:
 
     def probe(self) -> str | None:
         """Why a determination's record could not be written now, or None: the path of `insert`
-        (connection, write lock, pages for a row larger than any page) taken up to the commit and
-        rolled back, nothing kept; for a SQLite file, room on its disk too."""
+        (connection, write lock, new pages for a row of 8 KB) taken up to the commit and rolled
+        back, nothing kept; for a SQLite file, room on its disk too."""
         row = {"id": new_id(), "model_id": "readyz-probe", "model_version": "-", "endpoint": "readyz",
                "caller": "-", "inputs": {"room": "0" * 8192}, "outputs": {}, "matched_rules": {}}
         try:

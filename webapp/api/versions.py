@@ -131,8 +131,9 @@ def _within_draft_limit(author: str) -> None:
     drafts = _store().open_drafts(author)
     if len(drafts) >= limit:
         raise ApiError(422, f"you have {len(drafts)} drafts in progress, the most one author may have "
-                            f"(CAR_T_DRAFTS_PER_AUTHOR={limit}): edit one of them instead of starting another (a "
-                            "draft stops counting once it is published or rejected)", {"drafts": [f"{m} version {n}" for m, n in drafts]})
+                            f"(CAR_T_DRAFTS_PER_AUTHOR={limit}): edit one of them instead of starting another "
+                            "(a draft stops counting once it is published or rejected)",
+                       {"drafts": [f"{m} version {n}" for m, n in drafts]})
 
 
 @bp.get("/models/<model>/versions/<version:number>", parameters=_PARAMS)
