@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import signal
 import threading
 import time
@@ -22,6 +23,10 @@ from webapp.scenarios import check_model
 from webapp.versions import VersionStore
 
 log = logging.getLogger("webapp.access")
+
+# A caller's X-Request-Id is kept when it is an HTTP token (RFC 9110) of at most 64 characters: a
+# space or an "=" in it would forge fields of the access log line that quotes it.
+_REQUEST_ID = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -65,7 +70,8 @@ def _request_id(app: Flask) -> None:
     never bodies or patient data."""
     @app.before_request
     def _start():
-        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        given = request.headers.get("X-Request-Id", "")
+        g.request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
         g.started = time.perf_counter()
 
     @app.after_request

@@ -14,7 +14,8 @@ SQLite the gunicorn workers take turns through an flock on a lock file beside th
 SQLite's own busy handler would also serialise them, but it polls with sleeps of up to 100 ms,
 which is what made the slowest answers slow; a waiter on flock is woken the moment the lock is
 free. PostgreSQL needs no such turn-taking, and commits that wait at the same moment share one WAL
-flush. Reads stay on SQLAlchemy.
+flush. Reads stay on SQLAlchemy. /readyz asks the writer to take the same path up to the commit and
+roll back (`probe`), so it is 503 while a record could not be written.
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from sqlalchemy import (Column, DateTime, Index, MetaData, String, Table, Text, 
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from webapp.errors import fault_reason
 from webapp.files import private_file
 from webapp.migrate import sqlite_path
 
@@ -80,6 +82,11 @@ def _dumps(data) -> str:
     return json.dumps(data, separators=(",", ":"), default=str)
 
 
+# /readyz's write probe (_Writer.probe): how long it waits for a write lock held by someone else
+# (the service's own commits hold it for milliseconds), and the bytes it writes beside a SQLite file.
+PROBE_LOCK_WAIT_MS = 2000
+PROBE_ROOM = 64 * 1024
+
 _COLUMNS = "id, created_at, model_id, model_version, endpoint, caller, caller_name, inputs, outputs, matched_rules"
 
 
@@ -98,16 +105,33 @@ class _Writer:
         self._conn = None
         self._pid: int | None = None
 
+    def _values(self, rows: list[dict], stamp: dt.datetime) -> list[tuple]:
+        return [(r["id"], self._stamp(stamp), r["model_id"], r["model_version"], r["endpoint"],
+                 r["caller"], r.get("caller_name"), _dumps(r["inputs"]), _dumps(r["outputs"]),
+                 _dumps(r["matched_rules"]))
+                for r in rows]
+
     def insert(self, rows: list[dict], stamp: dt.datetime) -> None:
-        values = [(r["id"], self._stamp(stamp), r["model_id"], r["model_version"], r["endpoint"],
-                   r["caller"], r.get("caller_name"), _dumps(r["inputs"]), _dumps(r["outputs"]),
-                   _dumps(r["matched_rules"]))
-                  for r in rows]
+        self._run(self._write, self._values(rows, stamp))
+
+    def probe(self) -> str | None:
+        """Why a determination's record could not be written now, or None: the path of `insert`
+        (connection, write lock, new pages for a row of 8 KB) taken up to the commit and rolled
+        back, nothing kept; for a SQLite file, room on its disk too."""
+        row = {"id": new_id(), "model_id": "readyz-probe", "model_version": "-", "endpoint": "readyz",
+               "caller": "-", "inputs": {"room": "0" * 8192}, "outputs": {}, "matched_rules": {}}
+        try:
+            self._run(self._probe, self._values([row], now()))
+        except AuditUnavailable as exc:
+            return f"cannot be written: {fault_reason(exc.__cause__)}"
+        return None
+
+    def _run(self, work, values) -> None:
         with self._thread_lock:
             try:
                 if self._conn is None or self._pid != os.getpid():
                     self._conn, self._pid = self._connect(), os.getpid()
-                self._write(self._conn, values)
+                work(self._conn, values)
             except BaseException as exc:
                 self.close()        # no half-done transaction stays; the next request reconnects
                 if isinstance(exc, self.errors):
@@ -146,6 +170,35 @@ class _SqliteWriter(_Writer):
         finally:
             fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
+    def _probe(self, conn, values) -> None:
+        fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        try:
+            # a writer outside the service holding the lock must not hold /readyz for 30 s
+            conn.execute(f"PRAGMA busy_timeout={PROBE_LOCK_WAIT_MS}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")         # the write lock a commit takes
+                try:
+                    conn.executemany(self._insert, values)
+                finally:
+                    conn.rollback()
+            finally:
+                conn.execute("PRAGMA busy_timeout=30000")
+            self._room_on_disk()
+        finally:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+
+    def _room_on_disk(self) -> None:
+        """A rolled-back transaction writes nothing, and in WAL mode a commit is the first write of
+        its pages; so write, beside the file, what a few commits append to the WAL (OSError ENOSPC on
+        a full disk, or a read-only one)."""
+        path = self.path.with_name(self.path.name + ".probe")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            os.write(fd, bytes(PROBE_ROOM))
+        finally:
+            os.close(fd)
+            path.unlink()
+
     def _disconnect(self, conn) -> None:
         conn.close()
         os.close(self._lock_fd)
@@ -175,6 +228,14 @@ class _PostgresWriter(_Writer):
             else:
                 cur.executemany(self._insert, values)
         conn.commit()
+
+    def _probe(self, conn, values) -> None:
+        try:
+            with conn.cursor() as cur:
+                cur.execute(f"SET LOCAL lock_timeout = {PROBE_LOCK_WAIT_MS}")
+                cur.execute(self._insert, values[0])
+        finally:
+            conn.rollback()
 
     def _disconnect(self, conn) -> None:
         conn.close()
@@ -313,6 +374,10 @@ class AuditStore:
                                 .order_by(model_versions.c.loaded_at)).all()
         return [{"version": r.version, "loaded_at": _iso(r.loaded_at), "loaded_by": r.loaded_by}
                 for r in rows]
+
+    def unwritable(self) -> str | None:
+        """Why an audit record could not be written now (a full disk, a write lock held), or None."""
+        return self._writer.probe()
 
     def ping(self) -> bool:
         try:

@@ -25,6 +25,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # the newest IMPACT_CASES audited determinations under both versions).
         "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 120)),
         "IMPACT_CASES": int(os.environ.get("CAR_T_IMPACT_CASES", 1000)),
+        # Drafts one author may have in progress (draft, submitted, approved) over all models: a
+        # version is never deleted, so each new one is kept for good.
+        "DRAFTS_PER_AUTHOR": int(os.environ.get("CAR_T_DRAFTS_PER_AUTHOR", 20)),
         # Seconds between a worker's checks of the database for a version published through another
         # replica (webapp.registry); on one host a publish is seen by the next request anyway.
         "SERVING_POLL_S": float(os.environ.get("CAR_T_SERVING_POLL", 1.0)),

@@ -2,7 +2,8 @@
 1.4-1.6) is rewritten as DMN 1.3, the version dmn-js edits (webapp.normalize's conversion), and the
 result is validated. Content is untrusted, so the work runs in a child process under the validation
 budget (webapp.bounded). A draft with validation errors is stored (work in progress is saved) but
-cannot be submitted; a file with a DTD, or one too complex to analyse in time, is refused."""
+cannot be submitted; content that is not the XML of a DMN model's definitions (stored, it could never
+be deleted), a file with a DTD, or one too complex to analyse in time, is refused."""
 from __future__ import annotations
 
 from flask import current_app
@@ -11,23 +12,30 @@ from lxml import etree
 from pydmn import MODEL_VERSIONS, ModelError
 from webapp.api.common import within_budget
 from webapp.api.export import REFUSED, refuse_unsafe, report
+from webapp.errors import ApiError
 from webapp.normalize import normalize
 
 
-def _dmn_version(data: bytes) -> str | None:
+def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
+    """(the DMN version of the model, None) or (None, why the content is not a DMN model's XML)."""
     try:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
-    except etree.XMLSyntaxError:
-        return None
-    return MODEL_VERSIONS.get(etree.QName(root).namespace)
+    except etree.XMLSyntaxError as exc:        # a billion laughs too: libxml2 stops the expansion
+        return None, f"not well-formed XML: {exc.msg}"
+    name = etree.QName(root)
+    if name.localname != "definitions" or name.namespace not in MODEL_VERSIONS:
+        return None, f"the root element is {root.tag[:200]!r}, not the definitions of a DMN 1.1-1.6 model"
+    return MODEL_VERSIONS[name.namespace], None
 
 
 def prepare(data: bytes) -> dict:
-    """{"content", "normalised_from", "note", "report"}: the bytes to store and their findings."""
+    """{"content", "normalised_from", "note", "report", "not_dmn"}: the bytes to store and their
+    findings; `not_dmn` says why the content is not a DMN model, if it is not."""
     found = report(data)
-    if any(f["code"] in REFUSED for f in found["findings"]):     # refused by checked(), after the child
-        return {"content": data, "normalised_from": None, "note": None, "report": found}
-    version, note, content = _dmn_version(data), None, data
+    version, not_dmn = _dmn_version(data)
+    if not_dmn or any(f["code"] in REFUSED for f in found["findings"]):     # refused by checked(), after the child
+        return {"content": data, "normalised_from": None, "note": None, "report": found, "not_dmn": not_dmn}
+    note, content = None, data
     if version in ("1.4", "1.5", "1.6"):
         try:
             content = normalize(data)
@@ -35,12 +43,15 @@ def prepare(data: bytes) -> dict:
         except ModelError as exc:
             note = f"kept as DMN {version}, which dmn-js cannot edit: {exc}"
     return {"content": content, "normalised_from": version if content is not data else None,
-            "note": note, "report": found}
+            "note": note, "report": found, "not_dmn": None}
 
 
 def checked(data: bytes) -> dict:
-    """prepare(data) under the budget; 422 for a refused or too complex model."""
+    """prepare(data) under the budget; 422 for content that is not a DMN model, or a refused or too
+    complex model."""
     prepared = within_budget(prepare, data, seconds=current_app.config["VALIDATION_BUDGET_S"],
                              too_slow="model too complex", field="content")
     refuse_unsafe(prepared["report"], "content")
+    if prepared["not_dmn"]:
+        raise ApiError(422, f"the content is not a DMN model: {prepared['not_dmn']}", {"content": [prepared["not_dmn"]]})
     return prepared

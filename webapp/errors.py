@@ -3,8 +3,10 @@ that emit it, for our own errors, for werkzeug's and flask-smorest's HTTP errors
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, g, jsonify
+from sqlalchemy.exc import DatabaseError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger("webapp.errors")
@@ -16,6 +18,15 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 
 # webargs names where it read the arguments; a caller knows them as the body and the query string.
 _LOCATIONS = {"json": "body", "query": "query", "view_args": "path"}
+
+
+def fault_reason(exc: BaseException) -> str:
+    """What a client may be told of a database fault: SQLite's own fixed text ("database or disk is
+    full"), the system's ("No space left on device"), or else the error's class (psycopg's text can
+    name hosts and users)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) if isinstance(exc, sqlite3.Error) else type(exc).__name__
 
 
 class ApiError(Exception):
@@ -56,6 +67,17 @@ def register(app: Flask) -> None:
         return envelope(exc.status, exc.message, exc.errors)
 
     app.register_error_handler(HTTPException, http_error)
+
+    @app.errorhandler(DatabaseError)
+    def _database_fault(exc: DatabaseError):
+        # A full disk, a lock held too long, a lost server or a damaged file: the transaction was
+        # rolled back, so nothing changed. Other database errors (a broken constraint) are ours: 500.
+        if not isinstance(exc, OperationalError) and type(exc) is not DatabaseError:
+            return _unexpected(exc)
+        reason = fault_reason(exc.orig)
+        log.error("request_id=%s database fault: %s", g.get("request_id", ""), reason)
+        return envelope(503, "the database cannot be written or read now; nothing was changed: try again "
+                             "later", {"database": [reason]})
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,14 +1,17 @@
 """gunicorn settings for `make run`: 127.0.0.1, PORT overrides 8000, a development key when none.
 
 The master, before it forks any worker: checks the configured keys (one clear line and exit on a
-malformed entry), upgrades the database schema once (webapp.migrate), records the start (every
-console session opened before it ends: webapp.sessions), and when no CAR_T_API_KEYS is configured
-makes one key with every role for a person named "Developer", prints it on a line `API key: <key>`
-and hands only its hash to the workers through the environment.
+malformed entry), checks and upgrades the database schema once (webapp.migrate), records the start
+(every console session opened before it ends: webapp.sessions), and when no CAR_T_API_KEYS is
+configured makes one key with every role for a person named "Developer", prints it on a line
+`API key: <key>` and hands only its hash to the workers through the environment. Each worker exits
+with its master.
 """
+import ctypes
 import logging
 import multiprocessing
 import os
+import signal
 import sys
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
@@ -51,3 +54,19 @@ def on_starting(server):
 
 def post_fork(server, worker):
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(message)s")
+
+
+PR_SET_PDEATHSIG = 1     # <linux/prctl.h>
+
+
+def post_worker_init(worker):
+    """A worker outlives a master killed with -9 (nothing stops it): a sync worker checks its
+    parent only when no connection waits, so under load it went on serving unsupervised, holding
+    the port a restart must bind. The kernel now sends it SIGTERM when the master dies: gunicorn's
+    graceful stop, which answers the request in hand (its record written) and exits. Set here,
+    after the worker's own signal handlers are installed, so the signal reaches them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() != worker.ppid:      # the master died before the kernel was asked to tell
+        worker.alive = False

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sqlite3
 from pathlib import Path
 
 import click
@@ -68,12 +69,32 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+class DamagedDatabase(Exception):
+    """The SQLite file fails SQLite's own check: serving from it would answer determinations
+    whose records, among the damaged pages, could not be read back."""
+
+
+def check_sqlite(path: Path) -> None:
+    """PRAGMA quick_check of the file (every page and b-tree, without comparing indexes to their
+    tables: linear in the file's size); raises DamagedDatabase naming the file."""
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as conn:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check(3)")]
+    except sqlite3.DatabaseError as exc:      # "file is not a database": the header itself
+        found = [str(exc)]
+    if found != ["ok"]:
+        raise DamagedDatabase(f"{path} is damaged (SQLite's quick_check: {'; '.join(found)[:300]}): "
+                              "restore it from a backup before starting the service")
+
+
 def upgrade(url: str) -> str:
-    """Bring the database at `url` to the newest revision; returns it."""
+    """Bring the database at `url` to the newest revision; returns it. A SQLite file is checked
+    first (check_sqlite): the service does not start on damaged pages."""
     path = sqlite_path(url)
     if path is not None:
         private_file(path)
         with _sqlite_file_lock(path):
+            check_sqlite(path)
             _upgrade(url)
     else:
         _upgrade(url)

@@ -33,6 +33,7 @@ from webapp.errors import ApiError
 
 STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
 EDITABLE = ("draft", "submitted", "approved", "rejected")
+OPEN = ("draft", "submitted", "approved")     # work in progress, counted against its author's limit
 FILES = "files"       # the actor of the versions the models directory seeds
 
 metadata = MetaData()
@@ -88,6 +89,8 @@ reviews = Table(
     Column("actor", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("evidence", Text, nullable=False),
+    Column("serving_sha256", String(64), nullable=True),
+    Column("scenarios_sha256", String(64), nullable=True),
 )
 file_checks = Table(
     "file_checks", metadata,
@@ -245,6 +248,19 @@ class VersionStore:
         newest_check = select(func.max(file_checks.c.id)).scalar_subquery()
         with self.engine.connect() as conn:
             return tuple(conn.execute(select(newest_switch, newest_check)).one())
+
+    def open_drafts(self, author: str) -> list[tuple[str, int]]:
+        """(model, number) of each version `author` started that is still work in progress (a draft,
+        submitted or approved, not yet published), over every model."""
+        newest = (select(steps.c.version_id, func.max(steps.c.seq).label("seq"))
+                  .group_by(steps.c.version_id).subquery())
+        query = (select(versions.c.model_id, versions.c.number)
+                 .join(newest, newest.c.version_id == versions.c.id)
+                 .join(steps, (steps.c.version_id == newest.c.version_id) & (steps.c.seq == newest.c.seq))
+                 .where(versions.c.author == author, steps.c.state.in_(OPEN))
+                 .order_by(versions.c.model_id, versions.c.number))
+        with self.engine.connect() as conn:
+            return [(r.model_id, r.number) for r in conn.execute(query)]
 
     def number_with_content(self, model_id: str, sha: str) -> int | None:
         """The newest version of the model that ever held this content, if any."""
@@ -407,18 +423,30 @@ class VersionStore:
         return self.get(model_id, number)
 
     # -- reviews (the evidence an approver saw) ---------------------------------------------------
-    def put_review(self, version: Version, actor: str, evidence: dict) -> str:
+    def stored_review(self, version: Version, serving_sha: str, scenarios_sha: str) -> tuple[str, dict] | None:
+        """(digest, evidence) of the review of the version's content against this serving version
+        and scenario file ("" for none), if one was computed."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(reviews.c.digest, reviews.c.evidence).where(
+                reviews.c.version_id == version.id, reviews.c.sha256 == version.sha256,
+                reviews.c.serving_sha256 == serving_sha, reviews.c.scenarios_sha256 == scenarios_sha)).first()
+        return (row.digest, json.loads(row.evidence)) if row else None
+
+    def put_review(self, version: Version, actor: str, evidence: dict, serving_sha: str,
+                   scenarios_sha: str) -> tuple[str, dict]:
+        """Keep a computed review; (digest, evidence) of the one stored for its key, which is
+        another process's when two computed it at once (the unique key keeps the first)."""
         text = json.dumps(evidence, separators=(",", ":"), sort_keys=True, default=str)
         digest = hashlib.sha256(text.encode()).hexdigest()
         values = {"digest": digest, "version_id": version.id, "sha256": version.sha256, "actor": actor,
-                  "at": _now(), "evidence": text}
+                  "at": _now(), "evidence": text, "serving_sha256": serving_sha, "scenarios_sha256": scenarios_sha}
         with self.engine.begin() as conn:
             dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(conn.dialect.name)
             if dialect is not None:
                 conn.execute(dialect.insert(reviews).values(**values).on_conflict_do_nothing())
             elif conn.execute(select(reviews.c.digest).where(reviews.c.digest == digest)).first() is None:
                 conn.execute(insert(reviews).values(**values))
-        return digest
+        return self.stored_review(version, serving_sha, scenarios_sha)
 
     def review(self, version: Version, digest: str) -> dict | None:
         """{"sha256": the content reviewed, "evidence", "actor", "at"} of one of the version's reviews."""

@@ -1,6 +1,7 @@
 """Every format shows all of the logic: each input entry, output entry and annotation, each input
 expression, every boxed expression, each question and description, collected from the model."""
 import csv
+import html
 import io
 import re
 import zipfile
@@ -27,7 +28,8 @@ def html_text(content: bytes) -> str:
 
 
 def markdown_text(content: bytes) -> str:
-    return content.decode().replace("\\|", "|").replace("<br>", "\n")
+    """As a reader sees it: pipes and line breaks in tables, the escaped HTML of plain text."""
+    return html.unescape(content.decode().replace("\\|", "|").replace("<br>", "\n"))
 
 
 def csv_text(content: bytes) -> str:

@@ -108,6 +108,35 @@ def test_markdown_holds_every_rule():
         assert any(line.startswith(f"| {rule['index']} | `{rule['inputs'][0]}`") for line in text.splitlines())
 
 
+SIMPLETABLE = Path(__file__).parent.parent / "webapp" / "data" / "simpletable.dmn"
+
+
+def test_markdown_shows_the_authors_html_as_text():
+    # A model's texts are the author's: Markdown would pass their HTML through to whoever renders
+    # the file (a pull request, a wiki), so every text outside a code span is escaped.
+    source = SIMPLETABLE.read_text().replace(
+        '<variable typeRef="string" name="Approval Status"/>',
+        '<description>&lt;script&gt;alert(1)&lt;/script&gt; &amp;c</description>'
+        '<variable typeRef="string" name="Approval Status"/>', 1).replace(
+        'label="Age"', 'label="&lt;img src=x onerror=alert(2)&gt;"', 1)
+    text = export_model(source.encode(), "md")[0].decode()
+    assert "<script" not in text and "<img" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;c" in text
+    assert "&lt;img src=x onerror=alert(2)&gt;" in text
+    assert "| `>=18` |" in text                 # FEEL in a code span is shown as written
+
+
+def test_markdown_code_blocks_outlast_the_backticks_they_hold():
+    source = SIMPLETABLE.read_text().replace(
+        '<variable typeRef="string" name="Approval Status"/>',
+        '<variable typeRef="string" name="Approval Status"/><literalExpression><text>"a"\n```\n'
+        '&lt;b&gt;bold&lt;/b&gt;"</text></literalExpression>', 1)
+    source = source[:source.index("<decisionTable")] + source[source.index("</decisionTable>") + 16:]
+    text = export_model(source.encode(), "md")[0].decode()
+    block = text[text.index("feel\n") - 4:]
+    assert block.startswith("````feel") and "\n````\n" in block
+
+
 def test_pdf_is_printed_by_chromium(chromium):
     content, media, _ = export_model(SEEDED, "pdf")
     assert media == "application/pdf" and content.startswith(b"%PDF") and len(content) > 5000

@@ -25,14 +25,15 @@ def _free_port():
 
 
 class Server:
-    """`python -m webapp serve` on a free port with a new, empty var directory."""
+    """`python -m webapp serve` on a free port (or `port`) with a new, empty var directory."""
 
-    def __init__(self, tmp_path, workers=2, max_body=None, models=(DATA / "simpletable.dmn",), env_extra=None):
+    def __init__(self, tmp_path, workers=2, max_body=None, models=(DATA / "simpletable.dmn",), env_extra=None,
+                 port=None):
         directory = tmp_path / "decisions"
         directory.mkdir(parents=True, exist_ok=True)
         for model in models:
             copy_model(Path(model), directory)
-        self.port = _free_port()
+        self.port = port or _free_port()
         self.var = tmp_path / "var"
         self.db = self.var / "audit.sqlite3"
         env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL", "CAR_T_SECRET_KEY")}

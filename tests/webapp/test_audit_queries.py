@@ -45,7 +45,9 @@ def test_a_bound_without_an_offset_is_utc(client, auth, recorded):
 
 
 @pytest.mark.parametrize("query", ["to=", "from=", "from=yesterday", "to=2026-13-01T00:00:00Z",
-                                   "limit=0", "limit=1001", "offset=-1"])
+                                   "limit=0", "limit=1001", "offset=-1",
+                                   # valid dates whose instant in UTC falls in year 0 or 10000
+                                   "from=0001-01-01T00:00:00%2B14:00", "to=9999-12-31T23:00:00-14:00"])
 def test_bad_query_parameters_are_422(client, auth, query):
     r = client.get(f"/api/v1/evaluations?{query}", headers=auth("audit"))
     assert r.status_code == 422 and r.json["code"] == "invalid_input" and r.json["errors"]["query"]

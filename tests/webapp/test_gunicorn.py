@@ -7,9 +7,11 @@ import json
 import os
 import signal
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +141,68 @@ def test_kill_9_loses_no_answered_record(server, database):
     assert failures == [] and len(answered) >= 50
     assert database.intact()
     assert set(answered) <= set(database.stored_ids())
+
+
+def _workers(master: int) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def _gone(pid: int) -> bool:
+    """Exited: no process, or a zombie nobody has reaped yet (its socket is closed)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_workers_exit_with_their_master_and_a_restart_binds_the_port(tmp_path):
+    """kill -9 of the master only: its workers, busy with clients the whole time (an idle sync
+    worker notices a new parent within its timeout, a busy one never looks), stop serving and exit,
+    and a new server binds the same port. No deadline: the test waits for the exits."""
+    first = Server(tmp_path / "first")
+    assert first.ready() == 200
+    workers = _workers(first.proc.pid)
+    answered, failures = [], []
+    enough, stop = threading.Event(), threading.Event()
+    killed = threading.Event()
+
+    def client():
+        try:
+            while not stop.is_set():
+                try:
+                    answered.append(first.post(EVAL, GOOD)["evaluation_id"])
+                except (OSError, http.client.HTTPException):
+                    if not killed.is_set():
+                        raise
+                if len(answered) >= 20:
+                    enough.set()
+        except BaseException as exc:    # a client's failure before the kill fails the test
+            failures.append(exc)
+            enough.set()
+
+    threads = [threading.Thread(target=client) for _ in range(4)]
+    try:
+        for t in threads:
+            t.start()
+        enough.wait()
+        killed.set()
+        os.kill(first.proc.pid, signal.SIGKILL)
+        first.proc.wait()
+        assert len(workers) == 2 and failures == []
+        while not all(map(_gone, workers)):
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+        try:
+            os.killpg(first.proc.pid, signal.SIGKILL)       # workers that outlived their master
+        except ProcessLookupError:
+            pass
+        first.stop()
+    assert failures == []
+    second = Server(tmp_path / "second", port=first.port)
+    try:
+        assert second.ready() == 200 and second.post(EVAL, GOOD)["decisions"]["Approval Status"]["value"] == "Approved"
+    finally:
+        second.stop()

@@ -3,6 +3,7 @@ unexpected error's traceback in the log while the client sees no internals, and 
 tells the truth about what serves."""
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,3 +113,32 @@ def test_first_loaded_time_survives_a_restart(tmp_path, auth):
     first = app.test_client().get("/readyz").json["models"][0]
     again = create_app(dict(app.config)).test_client().get("/readyz").json["models"][0]
     assert again["version"] == first["version"] and again["loaded_at"] == first["loaded_at"]
+
+
+@pytest.mark.parametrize("given", ["abc status=200 route=/x", "a" * 65, "tab\tid", "é-id", "a=b"])
+def test_a_request_id_that_is_not_a_short_token_is_replaced(tmp_path, caplog, given):
+    # Quoted in the access log's `key=value` line, a space would let a caller forge its fields.
+    caplog.set_level(logging.INFO, logger="webapp.access")
+    answer = make_app(tmp_path).test_client().get("/healthz", headers={"X-Request-Id": given})
+    made = answer.headers["X-Request-Id"]
+    assert made != given and len(made) == 32 and int(made, 16) >= 0
+    [line] = [r.getMessage() for r in caplog.records if r.name == "webapp.access"]
+    assert line.startswith(f"request_id={made} method=GET route=/healthz status=200 ")
+
+
+def test_a_token_request_id_is_kept(tmp_path):
+    given = "nginx-" + "0123456789abcdef" * 3 + "~.+_"
+    assert make_app(tmp_path).test_client().get("/healthz", headers={"X-Request-Id": given}).headers["X-Request-Id"] == given
+
+
+def test_every_setting_the_service_reads_is_in_the_deployment_settings_table():
+    # CAR_T_SECURE_COOKIES was read but not listed: an operator behind TLS never learnt to set it.
+    read = set()
+    for source in (ROOT / "webapp").rglob("*.py"):
+        read |= set(re.findall(r"""os\.environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""", source.read_text()))
+    read -= {"CAR_T_DATABASE_UPGRADED"}         # set by gunicorn's master for its workers, not a setting
+    text = (ROOT / "docs" / "deployment.md").read_text()
+    table = text[text.index("\n## Settings\n"):].split("\n## ", 2)[1]
+    listed = {name for row in table.splitlines() if row.startswith("| `")
+              for name in re.findall(r"`([A-Z][A-Z0-9_]*)`", row.split("|")[1])}
+    assert "CAR_T_SECURE_COOKIES" in read and read - listed == set()

@@ -97,7 +97,10 @@ DOCTYPE_MODEL = (DATA / "simpletable.dmn").read_text().replace(
     DOCTYPE_MODEL,
     '<?xml version="1.0"?><!DOCTYPE definitions SYSTEM "http://127.0.0.1:9/x.dtd"><definitions/>',
     '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aa"><!ENTITY b "&a;&a;&a;&a;">]><definitions>&b;</definitions>',
-], ids=["external-entity", "external-dtd", "entity-expansion"])
+    '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {c} "{("&" + p + ";") * 10}">' for p, c in zip("abcdefgh", "bcdefghi"))
+    + ']><definitions>&i;</definitions>',
+], ids=["external-entity", "external-dtd", "entity-expansion", "billion-laughs"])
 def test_a_dtd_or_entity_in_an_upload_is_422_naming_the_problem(client, auth, model):
     assert "DOCTYPE" in model
     r = _upload(client, auth, model.encode())

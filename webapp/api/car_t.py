@@ -18,7 +18,7 @@ _CASE = {"$ref": "#/components/schemas/CarTInputs"}
 
 def _policy():
     config = current_app.config
-    entry = model_entry(config["CAR_T_MODEL"])
+    entry = model_entry(config["CAR_T_MODEL"], configured=True)
     decision = config["CAR_T_DECISION"]
     if decision not in entry.model.definitions.decisions:
         raise ApiError(503, f"the CAR-T model has no decision {decision!r}")

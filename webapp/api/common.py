@@ -65,11 +65,17 @@ class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
 
 
-def model_entry(model_id: str):
-    entry = current_app.extensions["model_registry"].get(model_id)
-    if entry is None:
-        raise ApiError(404, f"no model named {model_id!r}")
-    return entry
+def model_entry(model_id: str, configured: bool = False):
+    """The serving entry of a model. Its absence is the service's fault (503), not the caller's
+    (404), when no model serves at all, when the model's file was rejected, or when the service is
+    configured to serve it (`configured`: the CAR-T endpoint's model)."""
+    registry = current_app.extensions["model_registry"]
+    entry = registry.get(model_id)
+    if entry is not None:
+        return entry
+    if configured or model_id in registry.rejected or next(iter(registry), None) is None:
+        raise ApiError(503, f"model {model_id!r} does not serve: no version of it loads (GET /readyz says why)")
+    raise ApiError(404, f"no model named {model_id!r}")
 
 
 def valid_inputs(entry, data, required: bool, where: str) -> dict:

@@ -21,10 +21,6 @@ def _store():
     return current_app.extensions["audit"]
 
 
-def _utc(stamp: dt.datetime | None) -> dt.datetime | None:
-    return stamp.astimezone(dt.timezone.utc) if stamp is not None else None
-
-
 @bp.get("/evaluations")
 @require("audit")
 @bp.arguments(AuditQuery, location="query", as_kwargs=True)
@@ -36,7 +32,7 @@ def list_evaluations(limit: int, offset: int, model: str | None = None,
     """The audit records, oldest first, paginated; `from` and `to` are instants (offsets honoured);
     `version` and `outcome` narrow to a model version and a determination."""
     try:
-        total, items = _store().list(model, _utc(start), _utc(end), limit, offset, version, outcome)
+        total, items = _store().list(model, start, end, limit, offset, version, outcome)
     except AuditUnavailable as exc:
         raise ApiError(503, "the audit store cannot be read") from exc
     return {"total": total, "limit": limit, "offset": offset, "items": items}

@@ -1,5 +1,5 @@
-"""/healthz (process alive) and /readyz (models loaded and audit store reachable): the only
-endpoints that take no key, for load balancers and orchestrators."""
+"""/healthz (process alive) and /readyz (models loaded, audit store readable and writable): the
+only endpoints that take no key, for load balancers and orchestrators."""
 from __future__ import annotations
 
 from flask import current_app
@@ -22,11 +22,15 @@ def healthz():
 @bp.get("/readyz")
 @public
 @bp.response(200, ReadySchema)
-@bp.alt_response(503, schema=ReadySchema, description="no model serves, or the audit store cannot be reached")
+@bp.alt_response(503, schema=ReadySchema, description=(
+    "no model serves, or the audit store cannot be read or written (a full disk, a write lock held)"))
 def readyz():
-    """Models loaded and audit store reachable; each model's serving version, fallback and rejection."""
+    """Models loaded and the audit store readable and writable now (a write is tried and rolled
+    back); each model's serving version, fallback and rejection."""
     registry = current_app.extensions["model_registry"]
     models = registry.status()
-    audit = current_app.extensions["audit"].ping()
-    ready = bool(models) and audit
-    return {"status": "ready" if ready else "not ready", "audit": audit, "models": models}, 200 if ready else 503
+    store = current_app.extensions["audit"]
+    problem = store.unwritable() if store.ping() else "cannot be read"
+    ready = bool(models) and problem is None
+    return {"status": "ready" if ready else "not ready", "audit": problem is None, "audit_problem": problem,
+            "models": models}, 200 if ready else 503

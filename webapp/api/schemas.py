@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from webapp.errors import CODES
 from webapp.versions import STATES as VERSION_STATES
@@ -146,16 +146,33 @@ class HealthSchema(Schema):
 
 class ReadySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ready", "not ready"]))
-    audit = fields.Boolean(required=True)
+    audit = fields.Boolean(required=True, metadata={"description": "the audit store can be read and written now"})
+    audit_problem = fields.String(required=True, allow_none=True, metadata={
+        "description": "why not (`cannot be written: database or disk is full`), or null"})
     models = fields.List(fields.Nested(ModelStatusSchema), required=True)
 
 
 # -- audit ---------------------------------------------------------------------------------------
+class Instant(fields.AwareDateTime):
+    """A date and time read as the instant it names, in UTC (no offset means UTC). Its UTC date
+    must fall in the years 1 to 9999: 0001-01-01T00:00:00+14:00 is in year 0 there."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default_timezone=dt.timezone.utc, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        stamp = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return stamp.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise ValidationError("out of range: in UTC the instant must fall in the years 1 to 9999") from None
+
+
 class AuditQuery(Strict):
     model = fields.String(validate=validate.Length(min=1, max=200))
-    start = fields.AwareDateTime(data_key="from", default_timezone=dt.timezone.utc, metadata={
+    start = Instant(data_key="from", metadata={
         "description": "records at or after this instant; an offset is converted to UTC, none means UTC"})
-    end = fields.AwareDateTime(data_key="to", default_timezone=dt.timezone.utc, metadata={"description": "records before this instant"})
+    end = Instant(data_key="to", metadata={"description": "records before this instant"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10 ** 12))
     version = fields.String(validate=validate.Regexp(r"^[0-9a-f]{1,64}$"), metadata={
@@ -265,7 +282,7 @@ class DraftRequest(Strict):
     content = fields.String(required=True, validate=validate.Length(min=1), metadata={
         "description": "the DMN XML (DMN 1.4-1.6 is rewritten as DMN 1.3, which dmn-js edits)"})
     comment = fields.String(load_default="", validate=_COMMENT)
-    base = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1),
+    base = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=2 ** 31 - 1),
                           metadata={"description": "the version this draft starts from"})
 
 

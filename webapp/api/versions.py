@@ -7,7 +7,6 @@ what serves changed. The console calls these same operations.
 from __future__ import annotations
 
 import json
-from collections import OrderedDict
 from pathlib import Path
 
 from flask import Response, current_app, g
@@ -27,6 +26,7 @@ from webapp.export.pdf import PdfUnavailable
 from webapp.headers import DOCUMENT_CSP, attachment
 from webapp.openapi import MODEL_PARAMETER
 from webapp.scenarios import scenario_file_of
+from webapp.versions import sha256
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
@@ -42,7 +42,8 @@ class VersionSegment(BaseConverter):
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("version", VersionSegment))
 
 NUMBER_PARAMETER = {"in": "path", "name": "number", "required": True, "example": 1,
-                    "schema": {"type": "integer", "minimum": 1}, "description": "the version's number within its model"}
+                    "schema": {"type": "integer", "minimum": 1, "maximum": 2 ** 31 - 1},
+                    "description": "the version's number within its model"}
 DIGEST_PARAMETER = {"in": "path", "name": "digest", "required": True, "schema": {"type": "string"},
                     "description": "the review's digest, as GET .../review answers and an approval quotes it"}
 EVALUATION_PARAMETER = {"in": "path", "name": "evaluation_id", "required": True, "schema": {"type": "string"},
@@ -61,7 +62,8 @@ def _registry():
 
 
 def _number(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 2 ** 31:
+    # str.isdigit() takes '²' (which int() refuses) and '٣' (which int() reads as 3): ASCII only
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2 ** 31:
         raise ApiError(404, f"no version {text!r}: versions are numbered 1, 2, ...")
     return int(text)
 
@@ -110,17 +112,30 @@ _DRAFT_LINKS = {"Version": _version_link("get", ""), "Edit": _version_link("put"
 @bp.response(201, DraftSavedSchema, description="the new draft and the findings of its content")
 @bp.doc(responses={201: {"links": _DRAFT_LINKS}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such model or base version")
-@bp.alt_response(422, schema=ErrorSchema, description="a DTD or entity declarations, or a model too complex to analyse in time")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "not DMN XML, a DTD or entity declarations, a model too complex to analyse in time, or the author "
+    "has as many drafts in progress as allowed"))
 def create_draft(body: dict, model: str):
     """A new draft (from the editor or an uploaded file); validation errors are reported, not refused."""
     _known_model(model)
     if body["base"] is not None:
         _store().get(model, body["base"])
+    _within_draft_limit(g.caller)
     prepared = checked(body["content"].encode("utf-8"))
     origin = "upload" if prepared["normalised_from"] else "api"
     version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
                               base_number=body["base"] or getattr(_registry().get(model), "number", None))
     return _saved(version, prepared), 201
+
+
+def _within_draft_limit(author: str) -> None:
+    limit = current_app.config["DRAFTS_PER_AUTHOR"]
+    drafts = _store().open_drafts(author)
+    if len(drafts) >= limit:
+        raise ApiError(422, f"you have {len(drafts)} drafts in progress, the most one author may have "
+                            f"(CAR_T_DRAFTS_PER_AUTHOR={limit}): edit one of them instead of starting another "
+                            "(a draft stops counting once it is published or rejected)",
+                       {"drafts": [f"{m} version {n}" for m, n in drafts]})
 
 
 @bp.get("/models/<model>/versions/<version:number>", parameters=_PARAMS)
@@ -187,25 +202,24 @@ def _records(model: str, limit: int) -> list[dict]:
 
 
 def _review(model: str, version) -> tuple[str, dict]:
-    """The evidence pack of the version's content now, built once per (content, serving version,
-    newest audited case) in this process, and stored: an approval names what the approver read."""
+    """The evidence pack of the version's content: computed once per (content, serving version,
+    scenario file), stored, and served from that record after that, by every worker and replica (a
+    pack is up to 2.5 s of work and 80 KB kept for good). Its real cases are the newest audited when
+    it was computed (`computed_at`). An approval names what the approver read by its digest."""
     serving = _registry().get(model)
-    limit = current_app.config["IMPACT_CASES"]
-    records = _records(model, limit)
     scenario_file = scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn")
-    scenario_stamp = scenario_file.stat().st_mtime_ns if scenario_file.is_file() else None
-    key = (model, version.number, version.sha256, getattr(serving, "version", None),
-           records[-1]["id"] if records else None, len(records), scenario_stamp)
-    built = current_app.extensions.setdefault("reviews", OrderedDict())     # this process's, newest last
-    if key not in built:
+    scenarios = sha256(scenario_file.read_bytes()) if scenario_file.is_file() else ""
+    serving_sha = getattr(serving, "version", None) or ""
+    found = _store().stored_review(version, serving_sha, scenarios)
+    if found is None:
+        limit = current_app.config["IMPACT_CASES"]
+        records = _records(model, limit)
         pack = within_budget(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
                              _store().content(version.sha256), scenario_file, records, limit,
                              seconds=current_app.config["REVIEW_BUDGET_S"], too_slow="too complex to review in time",
                              field="review")
-        built[key] = (_store().put_review(version, g.caller.person, pack), pack)
-        while len(built) > 16:
-            built.popitem(last=False)
-    return built[key]
+        found = _store().put_review(version, g.caller.person, pack, serving_sha, scenarios)
+    return found
 
 
 @bp.get("/models/<model>/versions/<version:number>/review", parameters=_PARAMS)

@@ -1,18 +1,38 @@
-"""The model document as Markdown, for review of the logic in a repository (pull requests)."""
+"""The model document as Markdown, for review of the logic in a repository (pull requests).
+
+Markdown passes raw HTML through, and a model's names, labels and descriptions are the author's
+text: every text outside a code span (where Markdown shows its content literally) is HTML-escaped,
+so a `<script>` in a description is shown, never run, wherever the file is rendered."""
 from __future__ import annotations
+
+import re
+from html import escape
+
+
+class _Code(str):
+    """Text already written as a Markdown code span: literal, so not escaped again."""
+
+
+def _text(text) -> str:
+    return text if isinstance(text, _Code) else escape(str(text or ""), quote=False)
 
 
 def _cell(text) -> str:
-    return str(text or "").replace("|", "\\|").replace("\n", "<br>").strip() or " "
+    return _text(text).replace("|", "\\|").replace("\n", "<br>").strip() or " "
 
 
-def _code(text) -> str:
+def _fence(text: str, shortest: int) -> str:
+    """A run of backticks longer than any in `text`: the code span or block cannot be closed early."""
+    return "`" * max(shortest, max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+
+
+def _code(text) -> _Code:
     """Inline code that survives backticks and pipes inside FEEL text."""
     text = str(text or "").strip()
     if not text:
-        return " "
-    fence = "``" if "`" in text else "`"
-    return f"{fence} {text} {fence}" if fence == "``" else f"`{text}`"
+        return _Code(" ")
+    fence = _fence(text, 1)
+    return _Code(f"{fence} {text} {fence}" if "`" in text else f"`{text}`")
 
 
 def _table(header: list[str], rows: list[list]) -> list[str]:
@@ -23,7 +43,8 @@ def _table(header: list[str], rows: list[list]) -> list[str]:
 
 
 def _block(text: str, indent: str) -> list[str]:
-    return [f"{indent}```feel", *(indent + line for line in text.splitlines()), f"{indent}```"]
+    fence = _fence(text, 3)
+    return [f"{indent}{fence}feel", *(indent + line for line in text.splitlines()), f"{indent}{fence}"]
 
 
 def _boxed(n, indent: str = "") -> list[str]:
@@ -34,37 +55,37 @@ def _boxed(n, indent: str = "") -> list[str]:
     if kind == "literal":
         return _block(n["text"], indent) if "\n" in n["text"] else [f"{indent}- {_code(n['text'])}"]
     if kind == "table":
-        return [f"{indent}- decision table **{n['label']}** (hit policy {n['hit_policy']}), under Decision tables"]
+        return [f"{indent}- decision table **{_text(n['label'])}** (hit policy {n['hit_policy']}), under Decision tables"]
     out: list[str] = []
     if kind == "context":
         for e in n["entries"]:
-            out.append(f"{indent}- **{e['name'] or 'result'}**" + (f" ({e['type']})" if e["type"] else "") + ":")
+            out.append(f"{indent}- **{_text(e['name'] or 'result')}**" + (f" ({_text(e['type'])})" if e["type"] else "") + ":")
             out += _boxed(e["value"], indent + "  ")
     elif kind == "invocation":
         out.append(f"{indent}- invoke:")
         out += _boxed(n["function"], indent + "  ")
         for b in n["bindings"]:
-            out.append(f"{indent}- **{b['name']}**:")
+            out.append(f"{indent}- **{_text(b['name'])}**:")
             out += _boxed(b["value"], indent + "  ")
     elif kind == "list":
         for i, item in enumerate(n["items"], start=1):
             out.append(f"{indent}- item {i}:")
             out += _boxed(item, indent + "  ")
     elif kind == "relation":
-        out.append(f"{indent}- relation ({', '.join(n['columns'])}):")
+        out.append(f"{indent}- relation ({_text(', '.join(n['columns']))}):")
         for r, row in enumerate(n["rows"], start=1):
             for column, cell in zip(n["columns"], row):
-                out.append(f"{indent}  - row {r}, **{column}**:")
+                out.append(f"{indent}  - row {r}, **{_text(column)}**:")
                 out += _boxed(cell, indent + "    ")
     elif kind == "function":
         params = ", ".join(p["name"] + (f": {p['type']}" if p["type"] else "") for p in n["parameters"])
-        out.append(f"{indent}- function({params})" + (f" [{n['language']}]" if n["language"] != "FEEL" else "") + ":")
+        out.append(f"{indent}- function({_text(params)})" + (f" [{_text(n['language'])}]" if n["language"] != "FEEL" else "") + ":")
         out += _boxed(n["body"], indent + "  ")
     elif kind in ("conditional", "filter", "iteration"):
         parts = {"conditional": ("if", "then", "else"), "filter": ("in", "match"),
                  "iteration": ("in", "body")}[kind]
         if kind == "iteration":
-            out.append(f"{indent}- {n['iterator']} **{n['variable']}**:")
+            out.append(f"{indent}- {n['iterator']} **{_text(n['variable'])}**:")
         for part in parts:
             word = ("return" if n.get("iterator") == "for" else "satisfies") if part == "body" else part
             out.append(f"{indent}- {word}:")
@@ -73,49 +94,49 @@ def _boxed(n, indent: str = "") -> list[str]:
 
 
 def render_markdown(doc: dict) -> str:
-    lines = [f"# {doc['title']}", "",
-             f"- Model: {doc['name']}" + (f" (`{doc['file']}`)" if doc["file"] else ""),
+    lines = [f"# {_text(doc['title'])}", "",
+             f"- Model: {_text(doc['name'])}" + (f" ({_code(doc['file'])})" if doc["file"] else ""),
              f"- Version (sha256): `{doc['version']}`",
-             f"- Policy number: {doc['policy_number'] or 'not stated in the model'}",
-             f"- Effective date: {doc['effective_date'] or 'not stated in the model'}",
+             f"- Policy number: {_text(doc['policy_number'] or 'not stated in the model')}",
+             f"- Effective date: {_text(doc['effective_date'] or 'not stated in the model')}",
              f"- Exported: {doc['exported_at']}",
-             f"- DMN version: {doc['dmn_version']}", f"- Namespace: `{doc['namespace']}`", ""]
+             f"- DMN version: {doc['dmn_version']}", f"- Namespace: {_code(doc['namespace'])}", ""]
     if doc["description"]:
-        lines += [doc["description"], ""]
+        lines += [_text(doc["description"]), ""]
     if doc["not_drawn"]:
-        lines += [f"Not in the diagram (no DMNDI shape): {', '.join(doc['not_drawn'])}.", ""]
+        lines += [f"Not in the diagram (no DMNDI shape): {_text(', '.join(doc['not_drawn']))}.", ""]
     lines += ["## Decisions", ""]
     for d in doc["decisions"]:
-        lines += [f"### {d['label']}", ""]
+        lines += [f"### {_text(d['label'])}", ""]
         for label, key in (("Question", "question"), ("Allowed answers", "allowed_answers"),
                            ("Description", "description"), ("Type", "type")):
             if d[key]:
-                lines.append(f"- {label}: {d[key]}")
+                lines.append(f"- {label}: {_text(d[key])}")
         for label, key in (("Requires", "requires"), ("Knowledge", "knowledge"), ("Authority", "authority")):
             if d[key]:
-                lines.append(f"- {label}: {', '.join(d[key])}")
+                lines.append(f"- {label}: {_text(', '.join(d[key]))}")
         lines += [f"- Logic: {d['logic_kind']}", ""]
         if d["logic"] and d["logic"]["kind"] != "table":
             lines += _boxed(d["logic"]) + [""]
     lines += ["## Decision tables", ""]
     for t in doc["tables"]:
-        lines += [f"### {t['decision']}", "",
+        lines += [f"### {_text(t['decision'])}", "",
                   f"Hit policy **{t['hit_policy']}** ({t['hit_letter']}), {len(t['rules'])} rules", ""]
         lines += _table(["Column", "Label", "Expression", "Type", "Values"],
                         [[f"input {i}", c["label"], _code(c["text"]), c["type"], _code(c["value_list"])]
                          for i, c in enumerate(t["inputs"], start=1)]
-                        + [[f"output {i}", c["label"], f"default {_code(c['default'])}" if c["default"] else "",
+                        + [[f"output {i}", c["label"], _Code(f"default {_code(c['default'])}") if c["default"] else "",
                             c["type"], _code(c["value_list"])] for i, c in enumerate(t["outputs"], start=1)])
-        lines += [note for note in t["repeats"]] + ([""] if t["repeats"] else [])
+        lines += [_text(note) for note in t["repeats"]] + ([""] if t["repeats"] else [])
         header = ["#"] + [f"{c['label']} (in)" for c in t["inputs"]] + \
                  [f"{c['label']} (out)" for c in t["outputs"]] + t["annotations"]
         rows = [[r["index"], *[_code(e) for e in r["inputs"]], *[_code(e) for e in r["outputs"]],
                  *r["annotations"]] for r in t["rules"]]
         lines += _table(header, rows)
     for b in doc["bkms"]:
-        lines += [f"## Business knowledge model: {b['name']}", ""]
+        lines += [f"## Business knowledge model: {_text(b['name'])}", ""]
         if b["description"]:
-            lines += [b["description"], ""]
+            lines += [_text(b["description"]), ""]
         lines += _boxed(b["logic"]) + [""]
     if doc["decision_services"]:
         lines += ["## Decision services", ""]
