@@ -10,7 +10,7 @@ user's cookie.
 `evaluations.caller_name`: the name of the person the key belongs to (webapp.auth), beside the key's
 id in `caller`; empty for records made before keys had names, or with a key that has none.
 
-Revision ID: 0004
+Revision ID: 0003
 Revises: 0002
 """
 import sqlalchemy as sa

@@ -3,8 +3,8 @@ stored row after that: each review row names the serving version and the scenari
 sha256) it was computed against, and a unique index lets one row stand per key. Reviews stored
 before this revision have neither and are never served again: the next GET computes one.
 
-Revision ID: 0006
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 import sqlalchemy as sa
 from alembic import op
