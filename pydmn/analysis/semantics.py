@@ -159,13 +159,21 @@ class Semantics:
             ref = component.type_ref
         return ref
 
+    def column_type(self, clause) -> str | None:
+        """The type of the values a table's input column takes: its typeRef when that names an item
+        definition, else the type of what its expression reads (a portable model types input
+        expressions with base types: docs/policy-interpretation.md, section 13)."""
+        own = clause.type_ref
+        if own and self.defs.item_definitions.get(self._strip(own)) is not None:
+            return own
+        return self.path_type(clause.text) or own
+
     def check_values(self):
         for name, owner, table in decision_tables(self.defs):
             base = Where(table.id or owner.id, table.line, table=name)
             for c, clause in enumerate(table.inputs):
-                read = self.path_type(clause.text)
-                ref = clause.type_ref or read
-                kind, allowed = self.resolve(ref), self.constraint(ref) or self.constraint(read)
+                ref = self.column_type(clause)
+                kind, allowed = self.resolve(ref), self.constraint(ref)
                 column = column_name(clause)
                 values = [(replace(base, column=f"{column} (input values)",
                                    line=self.smap.child(clause, "inputValues")), clause.input_values or "")]

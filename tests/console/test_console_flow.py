@@ -19,13 +19,15 @@ from console_support import CAR_T_ID, ROOT, key_of
 
 WINDOW = "transplant_window_days"
 BOUNDARY = "Allogeneic transplant 100 days before request (boundary, excluded)"
+# The window is Statement II's for the solid-organ reading too.
+SOLID_BOUNDARY = "Solid-organ transplant 100 days ago with ongoing immunosuppression (boundary, within the window)"
 
 
 def _case(days: int) -> dict:
     request = json.loads((ROOT / "docs" / "examples" / "car-t-request.json").read_text())
     request_date = dt.date.fromisoformat(request["Request"]["request_date"])
     case = copy.deepcopy(request)
-    case["History"].update(transplant_type="allogeneic_hct", transplant_date=str(request_date - dt.timedelta(days=days)))
+    case["History"]["transplants"] = [{"type": "allogeneic_hct", "date": str(request_date - dt.timedelta(days=days))}]
     return case
 
 
@@ -68,8 +70,9 @@ def test_edit_review_four_eyes_publish_and_roll_back(server, new_page):
     rows = author.locator("#diff-table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first.locator("td")).to_have_text(["cell", "Policy Parameters", "row 1", WINDOW, "100", "90"])
-    expect(author.locator("#scenario-failures tbody tr")).to_have_count(1)
+    expect(author.locator("#scenario-failures tbody tr")).to_have_count(2)
     expect(author.locator("#scenario-failures tbody tr").first).to_contain_text(BOUNDARY)
+    expect(author.locator("#scenario-failures tbody tr").nth(1)).to_contain_text(SOLID_BOUNDARY)
     expect(author.locator("#scenario-impact")).to_contain_text("clinical_review")
     transitions = author.locator("#transitions tbody tr")
     expect(transitions).to_have_count(1)

@@ -120,7 +120,7 @@ def create_draft(body: dict, model: str):
     _known_model(model)
     if body["base"] is not None:
         _store().get(model, body["base"])
-    _within_draft_limit(g.caller)
+    _within_draft_limit(g.caller.person)
     prepared = checked(body["content"].encode("utf-8"))
     origin = "upload" if prepared["normalised_from"] else "api"
     version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
