@@ -50,9 +50,7 @@ def validate_definitions(defs, file: str | None = None, data: bytes | None = Non
     findings += diagram_findings(defs, file)
 
     def column_info(clause):
-        inputs = {i.name: i for i in defs.input_data.values()}
-        ref = clause.type_ref or getattr(inputs.get((clause.text or "").strip()), "type_ref", None)
-        return semantics.resolve(ref)
+        return semantics.resolve(semantics.column_type_ref(clause))
 
     for name, owner, table in decision_tables(defs):
         findings += analyse_table(table, table.id or owner.id, column_info, name, smap, file)

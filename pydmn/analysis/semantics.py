@@ -65,6 +65,16 @@ class Semantics:
                 allowed = own if allowed is None else [v for v in own if v in allowed]
         return base, allowed
 
+    def column_type_ref(self, clause: el.InputClause) -> str | None:
+        """The type an input column's values have, for the table analysis: the expression's own
+        typeRef when it names an item definition, else what the expression reads (`path_type`)
+        when its base agrees: a column typed by its base type, as a portable model has it, keeps
+        its item definition's enumerated values."""
+        own, read = clause.type_ref, self.path_type(clause.text)
+        if read is None or (own and self._strip(own) in self.defs.item_definitions):
+            return own
+        return read if not own or self.resolve(read)[0] == self.resolve(own)[0] else own
+
     def check_types(self):
         def check(owner, type_ref):
             if type_ref and not self.type_known(type_ref):
