@@ -11,7 +11,8 @@ how each was decided; the model is to be written so that both engines agree.
 - `portability-empty-collect`: a COLLECT table without aggregation (or with COUNT) that some
   input leaves with no matching rule and no default output, whose value another decision reads.
   pydmn gives null, as DMN 1.6 10.3.2.10 says ("null if no default output value is
-  specified"); Drools gives [] (0 for COUNT).
+  specified"); Drools gives [] (0 for COUNT). Values a column's type refuses, and null in a
+  column that reads another decision, are left out of the search for such inputs.
 """
 from __future__ import annotations
 
@@ -102,13 +103,20 @@ class Portability:
         return findings
 
     def _admits(self, table: el.DecisionTable):
-        """Whether a column's type lets a value (an atom's example) through: the service refuses
-        others and pydmn turns them into null, so no rule need match them."""
+        """Whether a value (an atom's example) can reach a column: its type lets it through (the
+        service refuses others and pydmn turns them into null, so no rule need match them)."""
         constraints = [self.semantics.constraint(self.semantics.column_type_ref(clause))
                        for clause in table.inputs]
 
+        # A null that another decision gives is left out: how such values depend on each other
+        # (a count that is null exactly when a recency is) is beyond the analysis, and a table
+        # meets unknown facts where they enter, in columns that read input data.
+        derived = [(clause.text or "").split(".")[0].strip() in self.defs.decisions for clause in table.inputs]
+
         def admits(c: int, atom) -> bool:
-            return atom.kind in ("null", "other") or all(holds(cell, atom.example) for _, cell in constraints[c])
+            if atom.kind == "null":
+                return not derived[c]
+            return atom.kind == "other" or all(holds(cell, atom.example) for _, cell in constraints[c])
         return admits
 
     def empty_collects(self) -> list[Finding]:

@@ -97,3 +97,19 @@ def test_a_collect_table_that_always_matches_has_a_default_or_that_nothing_reads
     # values the type refuses never reach the table: [0..100] leaves nothing above 100 unmatched
     covered = table_model(cells=("null", "[0..50)", "[50..100]"), hit="COLLECT", reader=True)
     assert portability(covered, "portability-empty-collect") == []
+
+
+def test_an_unknown_value_that_enters_unmatched_is_a_warning_one_another_decision_gives_is_not():
+    """A null Score (input data) that no rule matches reaches the table; a null another decision
+    gives is left out, since the analysis cannot see how derived values depend on each other."""
+    data = table_model(type_ref="number", cells=("&gt;= 50", "&lt; 50"), hit="COLLECT", reader=True)
+    [finding] = portability(data, "portability-empty-collect")
+    assert "where Score: null" in finding.message
+    derived = data.decode().replace("<text>Score</text>", "<text>Checked score</text>").replace(
+        '<requiredInput href="#InputData_Score"/>', '<requiredDecision href="#Decision_Checked"/>').replace(
+        "</definitions>", '<decision id="Decision_Checked" name="Checked score"><variable id="InformationItem_Checked" '
+        'name="Checked score" typeRef="number"/><informationRequirement id="InformationRequirement_Checked">'
+        '<requiredInput href="#InputData_Score"/></informationRequirement><literalExpression '
+        'id="LiteralExpression_Checked"><text>Score</text></literalExpression></decision></definitions>')
+    assert [f for f in validate(derived.encode()) if f.severity == "error"] == []
+    assert portability(derived.encode(), "portability-empty-collect") == []
