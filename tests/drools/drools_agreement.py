@@ -15,6 +15,11 @@ Classes of disagreement (docs/feel.md, "Agreement with Drools", says how each wa
 - `empty-collect`: a COLLECT table without aggregation that no rule matches: Drools gives [],
   pydmn null (DMN 1.6 10.3.2.10: "null if no default output value is specified"); a COUNT
   table likewise gives 0 on Drools.
+- `null-list-item`: otherwise unexplained, in an input with a null item in a list. A filter
+  naming an item's components (`transplants[type = "allogeneic_hct"]`) finds none on a null
+  item: pydmn reports the unresolved name (the decision fails), Drools says nothing; and
+  `sort` with a function that returns null for the null item's date is null on pydmn, sorted
+  on Drools.
 - `unexplained`: anything else; never expected.
 A decision that differs only because a decision it requires differed counts under that one's
 class, as a cascade.
@@ -43,7 +48,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
 
-CLASSES = ("input-type-constraint", "absent-input-data", "empty-collect", "unexplained")
+CLASSES = ("input-type-constraint", "absent-input-data", "empty-collect", "null-list-item", "unexplained")
 
 
 def warned_empty_collects(path) -> frozenset:
@@ -109,6 +114,14 @@ def _drools_messages(answer: dict, decision: dict) -> list[str]:
                   if m.get("sourceId") == decision.get("decisionId")]
 
 
+def _has_null_item(value) -> bool:
+    if isinstance(value, list):
+        return any(v is None or _has_null_item(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_null_item(v) for v in value.values())
+    return False
+
+
 class Comparison:
     """Compares one model on both engines, input after input, and keeps the figures."""
 
@@ -124,6 +137,7 @@ class Comparison:
         self.tolerated: Counter = Counter()
         self.disagreements: list[Disagreement] = []
         self.examples: dict[str, tuple[str, str]] = {}      # class -> (case, JSON input)
+        self._null_items = False
         self.seconds = 0.0
 
     def run(self, cases) -> "Comparison":
@@ -147,6 +161,7 @@ class Comparison:
         answer = self.executor.evaluate(self.xml, body)
         self.inputs += 1
         theirs = {d["decisionName"]: d for d in answer["decisionResults"]}
+        self._null_items = _has_null_item(data)
         found: dict[str, Disagreement] = {}
         for name, ours in result.decisions.items():        # requirements before what needs them
             self.decisions += 1
@@ -186,7 +201,7 @@ class Comparison:
         if upstream:
             chosen = next((d for d in upstream if not self._tolerated(d)), upstream[0])
             return chosen.kind, True
-        return "unexplained", False
+        return ("null-list-item" if self._null_items else "unexplained"), False
 
     def _tolerated(self, d: Disagreement) -> bool:
         return d.kind == "empty-collect" and not d.cascade and d.decision in self.tolerate
