@@ -5,11 +5,12 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODELERS := tests/modelers
+DROOLS  := tests/drools
 UI      := webapp/ui
 UI_DIST := webapp/static/swagger-ui
 PORT    ?= 8000
 
-.PHONY: install system-deps node-deps ui test run bench tck clean
+.PHONY: install system-deps node-deps ui test run bench tck drools clean
 
 $(STAMP): setup.cfg pyproject.toml
 	python3 -m venv $(VENV)
@@ -29,6 +30,8 @@ node-deps:
 	@if [ -f $(MODELERS)/package-lock.json ]; then \
 		npm ci --prefix $(MODELERS) --no-audit --no-fund --loglevel=error && \
 		npm run build --prefix $(MODELERS) --if-present; fi
+	@if [ -f $(DROOLS)/package-lock.json ]; then \
+		npm ci --prefix $(DROOLS) --no-audit --no-fund --loglevel=error; fi
 
 # The service's own front-end files, from npm, served by the app itself: Swagger UI for /docs, and
 # the console (webapp/console/src bundled with dmn-js by esbuild, webapp/ui/build.sh).
@@ -55,5 +58,10 @@ bench: install system-deps
 tck: install
 	$(PY) -m pydmn.tck tests/tck/cases
 
+# The CAR-T model on Drools (the KIE engine) and on pydmn, wide: every scenario, 3,000 generated
+# inputs and 200 without one input data; figures in docs/feel.md ("Agreement with Drools").
+drools: install node-deps
+	$(PY) $(DROOLS)/drools_agreement.py --generated 3000 --absent 200
+
 clean:
-	rm -rf $(VENV) var $(MODELERS)/node_modules $(UI)/node_modules webapp/static
+	rm -rf $(VENV) var $(MODELERS)/node_modules $(DROOLS)/node_modules $(UI)/node_modules webapp/static

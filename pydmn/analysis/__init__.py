@@ -18,6 +18,7 @@ from pydmn.analysis.feel_check import FeelCheck
 from pydmn.analysis.findings import Finding, has_errors
 from pydmn.analysis.impact import Impact, impact
 from pydmn.analysis.locations import SourceMap
+from pydmn.analysis.portability import Portability
 from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics
 from pydmn.analysis.tables import analyse_table
@@ -50,10 +51,11 @@ def validate_definitions(defs, file: str | None = None, data: bytes | None = Non
     findings += diagram_findings(defs, file)
 
     def column_info(clause):
-        return semantics.resolve(semantics.column_type(clause))
+        return semantics.resolve(semantics.column_type_ref(clause))
 
     for name, owner, table in decision_tables(defs):
         findings += analyse_table(table, table.id or owner.id, column_info, name, smap, file)
+    findings += Portability(defs, semantics, column_info, smap, file).run()
     return findings
 
 

@@ -65,6 +65,16 @@ class Semantics:
                 allowed = own if allowed is None else [v for v in own if v in allowed]
         return base, allowed
 
+    def column_type_ref(self, clause: el.InputClause) -> str | None:
+        """The type an input column's values have, for the table analysis: the expression's own
+        typeRef when it names an item definition, else what the expression reads (`path_type`)
+        when its base agrees: a column typed by its base type, as a portable model has it, keeps
+        its item definition's enumerated values."""
+        own, read = clause.type_ref, self.path_type(clause.text)
+        if read is None or (own and self._strip(own) in self.defs.item_definitions):
+            return own
+        return read if not own or self.resolve(read)[0] == self.resolve(own)[0] else own
+
     def check_types(self):
         def check(owner, type_ref):
             if type_ref and not self.type_known(type_ref):
@@ -159,20 +169,11 @@ class Semantics:
             ref = component.type_ref
         return ref
 
-    def column_type(self, clause) -> str | None:
-        """The type of the values a table's input column takes: its typeRef when that names an item
-        definition, else the type of what its expression reads (a portable model types input
-        expressions with base types: docs/policy-interpretation.md, section 13)."""
-        own = clause.type_ref
-        if own and self.defs.item_definitions.get(self._strip(own)) is not None:
-            return own
-        return self.path_type(clause.text) or own
-
     def check_values(self):
         for name, owner, table in decision_tables(self.defs):
             base = Where(table.id or owner.id, table.line, table=name)
             for c, clause in enumerate(table.inputs):
-                ref = self.column_type(clause)
+                ref = self.column_type_ref(clause)
                 kind, allowed = self.resolve(ref), self.constraint(ref)
                 column = column_name(clause)
                 values = [(replace(base, column=f"{column} (input values)",

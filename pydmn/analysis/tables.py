@@ -215,6 +215,18 @@ class TableAnalysis:
                                           f"(e.g. {_show(example)})", (), example))
         return findings
 
+    def unmatched(self, admits: Callable | None = None) -> tuple[str, dict] | None:
+        """(description, example) of inputs no rule matches, null values included (they reach
+        a table whatever the analysis of gaps leaves out); None when every input matches a rule
+        or the search could not tell. `admits(column, atom)` leaves out values the column's
+        type refuses (they never reach the table)."""
+        whole = [frozenset(i for i, atom in enumerate(atoms) if admits is None or admits(c, atom))
+                 for c, atoms in enumerate(self.columns)]
+        found = self._uncovered(whole, [self._full(r) for r in range(len(self.rules))], 1)
+        if not found:
+            return None
+        return self._describe(found[0]), self._example(found[0])
+
     def dead_rules(self) -> list[Finding]:
         policy = self.table.hit_policy
         findings = []

@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from hypothesis import given, settings, strategies as st
 
+from pydmn.analysis import validate
 from pydmn.analysis.tables import analyse_table
 from pydmn.model.elements import DecisionTable, InputClause, OutputClause, Rule
 
@@ -170,3 +171,45 @@ def test_first_masked_rules_match_brute_force(rules):
              for x, f in points if any(matches(r, x, f) for r in rules)}
     never = {f"r{i + 1}" for i in range(len(rules)) if i not in fires}
     assert never == {f.rule_ids[0] for f in by_code(findings, "dead-rule")}
+
+
+
+COLOUR = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Definitions_C" name="C"
+             namespace="https://example.test/c">
+  <itemDefinition id="ItemDefinition_tColour" name="tColour">
+    <typeRef>string</typeRef>
+    <allowedValues id="UnaryTests_tColour"><text>"red","green"</text></allowedValues>
+  </itemDefinition>
+  <itemDefinition id="ItemDefinition_tCar" name="tCar">
+    <itemComponent id="ItemDefinition_tCar_colour" name="colour"><typeRef>tColour</typeRef></itemComponent>
+  </itemDefinition>
+  <inputData id="InputData_Car" name="Car"><variable id="InformationItem_Car" name="Car" typeRef="tCar"/></inputData>
+  <decision id="Decision_Stop" name="Stop">
+    <variable id="InformationItem_Stop" name="Stop" typeRef="boolean"/>
+    <informationRequirement id="InformationRequirement_Stop"><requiredInput href="#InputData_Car"/></informationRequirement>
+    <decisionTable id="DecisionTable_Stop" hitPolicy="UNIQUE">
+      <input id="InputClause_Stop_Colour" label="Colour">
+        <inputExpression id="InputExpression_Stop_Colour" typeRef="string"><text>Car.colour</text></inputExpression>
+      </input>
+      <output id="OutputClause_Stop" typeRef="boolean"/>
+      <rule id="DecisionRule_Stop_1">
+        <inputEntry id="UnaryTests_Stop_1"><text>"red"</text></inputEntry>
+        <outputEntry id="LiteralExpression_Stop_1"><text>true</text></outputEntry>
+      </rule>
+      <rule id="DecisionRule_Stop_2">
+        <inputEntry id="UnaryTests_Stop_2"><text>{second}</text></inputEntry>
+        <outputEntry id="LiteralExpression_Stop_2"><text>false</text></outputEntry>
+      </rule>
+    </decisionTable>
+  </decision>
+</definitions>
+"""
+
+
+def test_a_column_on_its_base_type_is_analysed_over_the_values_its_expression_reads():
+    """Typed `string` for Drools, the column still has tColour's two values: covering both
+    leaves no gap; leaving one out is a gap naming it."""
+    assert [f for f in validate(COLOUR.format(second='"green"').encode()) if f.code == "gap"] == []
+    [gap] = [f for f in validate(COLOUR.format(second='"blue"').encode()) if f.code == "gap"]
+    assert gap.severity == "warning" and gap.example == {"Colour": '"green"'}
