@@ -96,6 +96,11 @@ def _field_for(dtype, model, required: bool, depth: int = 0, optional=frozenset(
     if dtype.is_collection:
         element = dtype.element or _element_of(dtype)
         inner = _field_for(element, model, required, depth + 1) if element else fields.Raw(allow_none=True)
+        if element is not None and element.fields:
+            # An unknown item of a list of structures is a structure of nulls ({"type": null, "date":
+            # null}); a null item would reach FEEL as a value whose fields resolve to names outside it
+            # (`date` is then the built-in function), and engines read that differently.
+            inner.allow_none = False
         return fields.List(inner, validate=[Allowed(dtype)] if dtype.constraints else [], **kwargs)
     base = dtype.base
     if dtype.fields and depth < 20:

@@ -111,7 +111,9 @@ class Generator:
             return None
         if dtype.is_collection:
             item = dtype.element or dataclasses.replace(dtype, is_collection=False)
-            return [self.value(item, top=False) for _ in range(self.rng.choice((0, 0, 1, 1, 2, MAX_ITEMS)))]
+            # The service refuses a null item of a list of structures (an unknown one is a structure
+            # of nulls), so only items of other lists may be null.
+            return [self.value(item, top=bool(item.fields)) for _ in range(self.rng.choice((0, 0, 1, 1, 2, MAX_ITEMS)))]
         if dtype.fields:
             return {name: self.value(sub, top=False) for name, sub in dtype.fields.items()
                     if self.rng.random() >= P_ABSENT}

@@ -75,7 +75,7 @@ def test_every_line_of_business_and_boundary_has_a_scenario():
                                                     "medicare_advantage", "medicare_dsnp"}
     def dates(kind):
         return {t["date"] for s in SPEC["scenarios"] for t in ((s["inputs"].get("History") or {}).get("transplants") or [])
-                if t.get("type") == kind}
+                if t is not None and t.get("type") == kind}
     assert {"2026-01-21", "2026-01-20"} <= dates("allogeneic_hct")          # day 100 and 101 before 2026-05-01
     assert {"2026-01-21", "2026-01-20"} <= dates("solid_organ")
     assert {"2026-04-03", "2026-04-02"} <= facts("History", "immunosuppression_stop_date")   # 28 and 29 days
