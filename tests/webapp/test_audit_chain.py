@@ -405,6 +405,29 @@ def test_concurrent_appends_from_threads_keep_one_chain(app, tmp_path, database)
     assert code == 0, output
 
 
+def test_readiness_probes_among_appends_leave_the_chain_alone(app, tmp_path, database):
+    """/readyz tries a record's write and rolls it back, in the chain's turn like an append: probes
+    taken while records are appended neither fail nor leave a row."""
+    stores = [AuditStore(database.url, app.extensions["audit"].heads.path) for _ in range(3)]
+    turns = iter(range(6))
+
+    def work():
+        n = next(turns)
+        if n < 3:
+            for i in range(30):
+                stores[n].record([dict(ROW, id=f"{n}-{i}")])
+            return []
+        return [app.extensions["audit"].unwritable() for _ in range(30)]
+    try:
+        problems = sum(in_threads(work, 6), [])
+    finally:
+        for store in stores:
+            store.close()
+    assert problems == [None] * 90
+    code, output = _verify(tmp_path, database)
+    assert code == 0 and "evaluations 90 rows" in output, output
+
+
 def test_two_apps_on_one_postgresql_keep_one_chain_of_records_and_steps(tmp_path, postgres_database, auth):
     """Two replicas, each with its own var directory (its own head file, as on two hosts): records and
     lifecycle steps appended through both at once form one chain each; verify takes both head files."""
