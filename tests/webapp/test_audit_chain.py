@@ -374,6 +374,20 @@ def test_stored_content_is_never_replaced(tmp_path, sqlite_app):
         assert con.execute("SELECT content FROM version_contents WHERE sha256 = ?", (sha,)).fetchone()[0] == content
 
 
+def test_the_evidence_an_approver_read_is_never_replaced(tmp_path, sqlite_app):
+    store = sqlite_app.extensions["versions"]
+    version = store.get(M, 2)
+    digest, _ = store.put_review(version, "cat", {"read": "this"}, "a" * 64, "b" * 64)
+    db = tmp_path / "var" / "audit.sqlite3"
+    with sqlite3.connect(db) as con:
+        for key in (digest, "f" * 64):     # the same digest, or another one for the same review key
+            con.execute("INSERT OR REPLACE INTO reviews (digest, version_id, sha256, actor, at, evidence, "
+                        "serving_sha256, scenarios_sha256) VALUES (?, ?, ?, 'dan', '2026-01-01 00:00:00', "
+                        "'{\"read\":\"else\"}', ?, ?)", (key, version.id, version.sha256, "a" * 64, "b" * 64))
+        assert con.execute("SELECT digest, actor, evidence FROM reviews").fetchall() == [
+            (digest, "cat", '{"read":"this"}')]
+
+
 # -- concurrent appends keep one chain ----------------------------------------------------------------
 ROW = {"model_id": "m", "model_version": "v", "endpoint": "t", "caller": "c", "inputs": {"karnofsky": 80},
        "outputs": {"determination": "x"}, "matched_rules": {}}

@@ -28,7 +28,7 @@ branch_labels = None
 depends_on = None
 
 _BATCH = 1000
-# the append-only tables (0001, 0002, 0004, this one) -> the columns of each unique key (SQLite's REPLACE
+# the append-only tables (0001, 0002, 0003, this one) -> the columns of each unique key (SQLite's REPLACE
 # deletes the row holding any of them)
 _KEYS = {
     "evaluations": [["id"], ["chain_seq"]],
@@ -39,7 +39,8 @@ _KEYS = {
     "console_sessions": [["id"]],
     "audit_verifications": [["id"]],
 }
-_FIRST_ROW_KEPT = {"version_contents": ["sha256"], "reviews": ["digest"]}
+_FIRST_ROW_KEPT = {"version_contents": [["sha256"]],
+                   "reviews": [["digest"], ["version_id", "sha256", "serving_sha256", "scenarios_sha256"]]}  # 0004
 _LINK = ("CREATE FUNCTION chain_link(prev text, digest text) RETURNS text LANGUAGE sql IMMUTABLE STRICT "
          "AS $$ SELECT encode(sha256(convert_to(prev || digest, 'UTF8')), 'hex') $$")
 
@@ -84,8 +85,8 @@ def upgrade():
         for table, keys in _KEYS.items():
             op.execute(f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {_exists(table, keys)} "
                        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: a row with this key exists'); END")
-        for table, key in _FIRST_ROW_KEPT.items():
-            op.execute(f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {_exists(table, [key])} "
+        for table, keys in _FIRST_ROW_KEPT.items():
+            op.execute(f"CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table} WHEN {_exists(table, keys)} "
                        "BEGIN SELECT RAISE(IGNORE); END")
 
 
