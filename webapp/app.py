@@ -12,7 +12,7 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import console, errors, headers, migrate
+from webapp import chain_heads, console, errors, headers, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
@@ -37,9 +37,11 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config["UPGRADE_DATABASE"]:        # this process starts the service (not a gunicorn worker)
         migrate.upgrade(app.config["DATABASE_URL"])
         service_started(app.config["DATABASE_URL"])
-    audit = AuditStore(app.config["DATABASE_URL"])
+    audit = AuditStore(app.config["DATABASE_URL"], chain_heads.location(
+        app.config["DATABASE_URL"], app.config["VAR_DIR"], app.config["AUDIT_HEAD_FILE"]))
+    audit.start_head_file()
     app.extensions["audit"] = audit
-    app.extensions["versions"] = store = VersionStore(audit.engine)
+    app.extensions["versions"] = store = VersionStore(audit.engine, audit.heads)
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
                              scenario_check=app.config.get("SCENARIO_CHECK", check_model),
                              on_version=audit.note_version, validation=model_findings,

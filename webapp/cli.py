@@ -1,4 +1,5 @@
-"""`python -m webapp` / `car-t-service`: serve, evaluate, keys, test, validate, export, diff, normalize."""
+"""`python -m webapp` / `car-t-service`: serve, evaluate, keys, test, validate, export, diff, normalize,
+audit verify."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from webapp.auth import ROLES, KeyConfigError, key_entry, new_key, parse_roles
+from webapp.chain_verify import audit_group
 from webapp.config import ROOT
 from webapp.governance_cli import diff_command, export_command, validate_command
 from webapp.migrate import migrate_command
@@ -86,5 +88,5 @@ def keys(name, roles):
 
 
 for _command in (test_command, normalize_command, validate_command, export_command, diff_command,
-                 migrate_command, rerun_command, versions_command):
+                 migrate_command, rerun_command, versions_command, audit_group):
     main.add_command(_command)

@@ -34,6 +34,9 @@ def load_config(overrides: dict | None = None) -> dict:
         # The console's session cookie: Secure when served over TLS (behind a proxy that terminates it).
         "SECURE_COOKIES": os.environ.get("CAR_T_SECURE_COOKIES") == "1",
         "SESSION_HOURS": float(os.environ.get("CAR_T_SESSION_HOURS", 8)),
+        # Where the audit chains' heads are written at every append (webapp/chain_heads.py); empty:
+        # beside the SQLite file, or var/audit-chain-head with PostgreSQL.
+        "AUDIT_HEAD_FILE": os.environ.get("CAR_T_AUDIT_HEAD_FILE", ""),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
         "CAR_T_DECISION": "Determination",
     }

@@ -9,6 +9,8 @@ Nothing is ever updated (migration 0002 makes every table append-only). Each tra
 newest step, checks its rule, and inserts the next step with seq + 1: a concurrent transition that
 got there first makes that insert violate the unique (version, seq) and the loser gets a 409. So a
 check and its effect cannot be separated by another person's edit, on SQLite or PostgreSQL alike.
+Each step also joins the lifecycle's hash chain (webapp.chain), so an edit made behind the service's
+back shows in `audit verify`.
 
 The four-eyes rule lives here, not in the API: nobody approves a version they saved content of or
 submitted (authors, editors and submitters alike, whatever their roles), an approval names the
@@ -24,11 +26,13 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import (Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table, Text,
-                        UniqueConstraint, func, insert, select)
+from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+                        Text, UniqueConstraint, bindparam, func, insert, select, text)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
+from webapp import chain
+from webapp.chain_heads import HeadFile
 from webapp.errors import ApiError
 
 STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
@@ -67,8 +71,15 @@ steps = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Column("comment", Text, nullable=False),
     Column("details", Text, nullable=False),
+    Column("chain_seq", BigInteger, nullable=False, unique=True),
+    Column("chain_prev", String(64), nullable=False),
+    Column("chain_hash", String(64), nullable=False),
     UniqueConstraint("version_id", "seq"),
 )
+_STEP_COLUMNS = ["version_id", "seq", "action", "state", "sha256", "actor", "at", "comment", "details"]
+_APPEND_STEP = text(chain.append_sql("version_steps", _STEP_COLUMNS, [f":{c}" for c in _STEP_COLUMNS], ":digest")
+                    ).bindparams(bindparam("at", type_=steps.c.at.type))
+_NEWEST_STEP = "chain.version_steps"       # conn.info: the newest step a transaction appended
 serving = Table(
     "serving", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -189,10 +200,13 @@ def _conflict(message: str, errors=None) -> ApiError:
 
 
 class VersionStore:
-    """Versions in the database behind `engine` (the audit store's)."""
+    """Versions in the database behind `engine` (the audit store's); `heads`: where each step's
+    chain head is written outside the database."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, heads: HeadFile | None = None):
         self.engine = engine
+        self.heads = heads
+        chain.prepare(engine)
 
     # -- reading ---------------------------------------------------------------------------------
     def _versions(self, conn, model_id: str, number: int | None = None) -> list[Version]:
@@ -280,21 +294,38 @@ class VersionStore:
             conn.execute(insert(contents).values(**values))
         return digest
 
-    @staticmethod
-    def _step(conn, version: Version, action: str, state: str, sha: str, actor: str, comment: str,
+    def _step(self, conn, version: Version, action: str, state: str, sha: str, actor: str, comment: str,
               details: dict | None = None, seq: int | None = None) -> None:
-        conn.execute(insert(steps).values(
-            version_id=version.id, seq=(version.last.seq + 1) if seq is None else seq, action=action,
-            state=state, sha256=sha, actor=actor, at=_now(), comment=comment or "",
-            details=json.dumps(details or {}, separators=(",", ":"))))
+        """Append a step to the lifecycle chain (webapp.chain), in the chain's turn."""
+        step = {"version_id": version.id, "seq": (version.last.seq + 1) if seq is None else seq, "action": action,
+                "state": state, "sha256": sha, "actor": actor, "at": _now(), "comment": comment or "",
+                "details": json.dumps(details or {}, separators=(",", ":"))}
+        digest = chain.step_digest({"model_id": version.model_id, "number": version.number, "origin": version.origin,
+                                    "base_number": version.base_number, "author": version.author}, step)
+        lock = chain.lock_sql(conn.dialect.name, "version_steps")
+        if lock is not None:
+            conn.execute(text(lock))
+        head = tuple(conn.execute(_APPEND_STEP, {**step, "digest": digest}).one())
+        if self.heads is not None:
+            try:
+                self.heads.pending("version_steps", *head)
+            except OSError as exc:      # the transaction rolls back: no step without its head outside
+                raise ApiError(503, "the audit chain's head file cannot be written") from exc
+        conn.info[_NEWEST_STEP] = head
 
     def _transaction(self, work):
-        """Run work(conn) in one transaction; a unique-key violation means someone else acted first."""
+        """Run work(conn) in one transaction; a unique-key violation means someone else acted first.
+        The chain's head is written outside the database once the steps are committed."""
         try:
             with self.engine.begin() as conn:
-                return work(conn)
+                conn.info.pop(_NEWEST_STEP, None)
+                result = work(conn)
+                head = conn.info.pop(_NEWEST_STEP, None)
         except IntegrityError:
             raise _conflict("the version changed while this request was made; reload it and try again") from None
+        if head is not None and self.heads is not None:
+            self.heads.committed("version_steps", *head)
+        return result
 
     def create(self, model_id: str, content: bytes, actor: str, comment: str, origin: str,
                base_number: int | None = None, details: dict | None = None) -> Version:

@@ -22,6 +22,7 @@ import pwd
 import shutil
 import socket
 import sqlite3
+import subprocess
 import tempfile
 import time
 import uuid
@@ -58,9 +59,9 @@ def _free_port() -> int:
 class PostgresServer:
     """One server: start(), url(dbname, user), create_database(), drop_database(), stop()."""
 
-    def __init__(self, durable: bool = False):
+    def __init__(self, durable: bool = False, options: str = ""):
         # durable: fsync on, as in production (the benchmark); the tests run with -F, since the
-        # faults they cause kill the service, not the database.
+        # faults they cause kill the service, not the database. options: more `-c name=value`.
         self.directory = Path(tempfile.mkdtemp(prefix="car-t-postgres-"))
         self.port = _free_port()
         as_root = os.geteuid() == 0
@@ -78,7 +79,7 @@ class PostgresServer:
             logfile=str(self.directory / "postgresql.log"), startparams="-w", dbname="postgres",
             user=SUPERUSER, timeout=120,
             # pytest-postgresql always passes -F (fsync off); a later setting wins.
-            postgres_options="-c fsync=on" if durable else "")
+            postgres_options=" ".join(filter(None, ["-c fsync=on" if durable else "", options])))
 
     def start(self) -> "PostgresServer":
         try:
@@ -133,6 +134,15 @@ class PostgresServer:
         with self._superuser() as conn:
             return conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                                 "WHERE usename = %s AND datname = %s", (user, dbname)).fetchone()[0]
+
+    def crash_and_restart(self) -> None:
+        """Kill the server the way a crash does (`pg_ctl stop -m immediate`: no checkpoint, and WAL
+        still in its buffers is lost), then start it again: it recovers from the WAL on disk."""
+        pg_ctl = self.executor.command_parts[0]
+        subprocess.run([pg_ctl, "stop", "-D", self.executor.datadir, "-m", "immediate"], check=True,
+                       capture_output=True)
+        subprocess.run(self.executor.command_parts, check=True, capture_output=True)
+        self._wait_until_accepting()
 
     def drop_database(self, dbname: str) -> None:
         self._janitor(dbname).drop()

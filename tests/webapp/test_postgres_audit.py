@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
+from databases import PostgresServer
 from threads import in_threads
 from webapp import migrate
 from webapp.audit import AuditStore, AuditUnavailable
@@ -31,7 +32,7 @@ def test_both_databases_get_the_same_schema(database):
         assert {"evaluations", "model_versions", "console_sessions", "alembic_version"} <= set(found.get_table_names())
         assert {c["name"] for c in found.get_columns("evaluations")} == {
             "id", "created_at", "model_id", "model_version", "endpoint", "caller", "caller_name", "inputs", "outputs",
-            "matched_rules"}
+            "matched_rules", "chain_seq", "chain_prev", "chain_hash"}
         assert migrate.current(con) == migrate.head()
 
 
@@ -114,3 +115,22 @@ def test_a_lost_connection_refuses_one_answer_then_reconnects(postgres_database)
     opened.record([dict(ROW, id="e3")])
     opened.close()
     assert postgres_database.stored_ids() == ["e1", "e3"]
+
+
+def test_an_answered_record_survives_a_crash_of_the_database():
+    """The append commits asynchronously, so that the chain's turn does not wait for a WAL flush;
+    the answer still waits for the flush (webapp/audit.py). The WAL writer here waits 10 s between
+    rounds, so only that flush can put the record on disk before the crash."""
+    server = PostgresServer(options="-c wal_writer_delay=10000 -c wal_writer_flush_after=0").start()
+    try:
+        dbname = server.create_database()
+        migrate.upgrade(server.url(dbname, "car_t_owner"))
+        opened = AuditStore(server.url(dbname))
+        opened.record([dict(ROW)])
+        opened.close()
+        server.crash_and_restart()
+        service = AuditStore(server.url(dbname))
+        assert service.get("e1") is not None
+        service.close()
+    finally:
+        server.stop()

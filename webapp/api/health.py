@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from webapp import chain_verify
 from webapp.api.common import Blueprint
 from webapp.api.schemas import HealthSchema, ReadySchema
 from webapp.auth import public
@@ -26,11 +27,12 @@ def healthz():
     "no model serves, or the audit store cannot be read or written (a full disk, a write lock held)"))
 def readyz():
     """Models loaded and the audit store readable and writable now (a write is tried and rolled
-    back); each model's serving version, fallback and rejection."""
+    back); each model's serving version, fallback and rejection; the last `audit verify` (a broken
+    chain is reported here, and does not stop the service)."""
     registry = current_app.extensions["model_registry"]
     models = registry.status()
     store = current_app.extensions["audit"]
     problem = store.unwritable() if store.ping() else "cannot be read"
     ready = bool(models) and problem is None
     return {"status": "ready" if ready else "not ready", "audit": problem is None, "audit_problem": problem,
-            "models": models}, 200 if ready else 503
+            "models": models, "audit_verification": chain_verify.last(store.engine)}, 200 if ready else 503

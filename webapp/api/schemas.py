@@ -144,12 +144,24 @@ class HealthSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ok"]))
 
 
+class AuditVerificationSchema(Schema):
+    at = fields.String(required=True, metadata={"description": "when `audit verify` ran (ISO 8601, UTC)"})
+    clean = fields.Boolean(required=True, metadata={
+        "description": "true: every audit record and lifecycle step matched its hash chain and the heads "
+                       "recorded outside the database"})
+    rows = fields.Integer(required=True, metadata={"description": "rows checked"})
+    problems = fields.Integer(required=True, metadata={"description": "changed, replaced, inserted or deleted "
+                                                                      "rows found (`audit verify` names them)"})
+
+
 class ReadySchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf(["ready", "not ready"]))
     audit = fields.Boolean(required=True, metadata={"description": "the audit store can be read and written now"})
     audit_problem = fields.String(required=True, allow_none=True, metadata={
         "description": "why not (`cannot be written: database or disk is full`), or null"})
     models = fields.List(fields.Nested(ModelStatusSchema), required=True)
+    audit_verification = fields.Nested(AuditVerificationSchema, required=True, allow_none=True, metadata={
+        "description": "the last `python -m webapp audit verify`; null when it never ran"})
 
 
 # -- audit ---------------------------------------------------------------------------------------
