@@ -5,6 +5,8 @@ service's own gate, shaping and audit; each answer becomes the order's coverage 
 data is never an error: it is unknown, and the model pends on it."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import current_app
 
 from webapp.api.car_t import determine, policy
@@ -125,8 +127,10 @@ def _mentions(errors: dict, name: str) -> bool:
 
 
 def _max_cards(configuration: dict) -> int:
-    value = configuration.get("max-cards")
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 10
+    value = configuration.get("max-cards")       # the body's numbers are exact (Decimal)
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and value >= 0 and value == int(value):
+        return int(value)
+    return 10
 
 
 def _answer(cards: list, actions: list):

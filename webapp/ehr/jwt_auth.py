@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from webapp.auth import Caller
 from webapp.errors import ApiError
 
-ALGORITHMS = ("ES384", "RS384")
+ALGORITHMS = {"ES384": "EC", "RS384": "RSA"}      # and the key type each signs with
 LEEWAY_S = 10          # clock skew between the EHR and us
 JWKS_CACHE_S = 300
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "jti"]
@@ -99,6 +99,8 @@ class EhrAuth:
         if not isinstance(header.get("kid"), str):
             raise _unauthorized("it has no kid")
         key = self.keys.key(header["kid"])
+        if key.key_type != ALGORITHMS[header["alg"]]:
+            raise _unauthorized(f"its alg {header['alg']} is not the algorithm of the key {header['kid']}")
         try:
             claims = jwt.decode(token, key.key, algorithms=[header["alg"]], audience=audience, issuer=self.issuer,
                                 leeway=LEEWAY_S, options={"require": REQUIRED_CLAIMS})
