@@ -13,8 +13,12 @@ from pathlib import Path
 from typing import Callable
 
 import yaml
+from antlr4 import CommonTokenStream, InputStream, Token
+from antlr4.error.ErrorListener import ErrorListener
 from fhirpathpy import compile as compile_fhirpath
 from fhirpathpy.models import models
+from fhirpathpy.parser.generated.FHIRPathLexer import FHIRPathLexer
+from fhirpathpy.parser.generated.FHIRPathParser import FHIRPathParser
 
 R4 = models["r4"]
 CONVERSIONS = ("date", "integer", "string")
@@ -145,10 +149,11 @@ def load(path: Path) -> Mapping:
                                "(a collection is one request's, whatever the order)")
         collections[collection] = _compile(name, f"collections.{collection}", str(text))
     fields_ = {}
+    variables = (*VARIABLES, *collections)
     for field_name, rules in (data.get("fields") or {}).items():
         if not isinstance(rules, list) or not rules:
             raise MappingError(f"{name}: fields.{field_name}: a list of rules")
-        fields_[field_name] = [_rule(name, field_name, r) for r in rules]
+        fields_[field_name] = [_rule(name, field_name, r, variables) for r in rules]
     questionnaire = data.get("questionnaire") or {}
     if not questionnaire.get("id"):
         raise MappingError(f"{name}: questionnaire.id is required")
@@ -157,14 +162,32 @@ def load(path: Path) -> Mapping:
                    collections, fields_, questionnaire)
 
 
-def _compile(file: str, where: str, text: str) -> Callable:
+class _Refuse(ErrorListener):
+    def syntaxError(self, recognizer, symbol, line, column, message, error):
+        raise ValueError(f"column {column + 1}: {message}")
+
+
+def _compile(file: str, where: str, text: str, variables=VARIABLES) -> Callable:
+    """The compiled expression. fhirpathpy's own parser recovers from syntax errors (and runs what is
+    left), so the grammar it uses parses the text first, strictly and to its end, and the compiled
+    expression is tried once on an empty Bundle."""
     try:
-        return compile_fhirpath(text, R4)
-    except Exception as exc:      # fhirpathpy raises its parser's own errors
+        lexer = FHIRPathLexer(InputStream(text))
+        parser = FHIRPathParser(CommonTokenStream(lexer))
+        for recognizer in (lexer, parser):
+            recognizer.removeErrorListeners()
+            recognizer.addErrorListener(_Refuse())
+        parser.expression()
+        if parser.getTokenStream().LA(1) != Token.EOF:
+            raise ValueError(f"unexpected {parser.getTokenStream().LT(1).text!r} after the expression")
+        compiled = compile_fhirpath(text, R4)
+        compiled({"resourceType": "Bundle", "type": "collection"}, {name: [] for name in variables})
+    except Exception as exc:      # the ANTLR runtime's and fhirpathpy's errors have no common base
         raise MappingError(f"{file}: {where}: not FHIRPath: {exc}") from None
+    return compiled
 
 
-def _rule(file: str, field_name: str, spec) -> Rule:
+def _rule(file: str, field_name: str, spec, variables) -> Rule:
     where = f"fields.{field_name}"
     if not isinstance(spec, dict):
         raise MappingError(f"{file}: {where}: a rule is a mapping")
@@ -177,15 +200,15 @@ def _rule(file: str, field_name: str, spec) -> Rule:
     if "when" in spec:
         if "value" not in spec:
             raise MappingError(f"{file}: {where}: 'when' needs a 'value'")
-        return Rule("when", spec["when"], _compile(file, where, spec["when"]), value=spec["value"])
+        return Rule("when", spec["when"], _compile(file, where, spec["when"], variables), value=spec["value"])
     if "path" in spec:
-        return Rule("path", spec["path"], _compile(file, where, spec["path"]), convert=convert, table=table,
+        return Rule("path", spec["path"], _compile(file, where, spec["path"], variables), convert=convert, table=table,
                     latest=bool(spec.get("latest")))
     if "each" in spec:
-        components = {k: _rule(file, f"{field_name}.{k}", v) for k, v in (spec.get("fields") or {}).items()}
+        components = {k: _rule(file, f"{field_name}.{k}", v, variables) for k, v in (spec.get("fields") or {}).items()}
         if not components or any(c.kind != "path" for c in components.values()):
             raise MappingError(f"{file}: {where}: 'each' needs fields, each a 'path' rule")
-        return Rule("each", spec["each"], _compile(file, where, spec["each"]), fields=components)
+        return Rule("each", spec["each"], _compile(file, where, spec["each"], variables), fields=components)
     if "plan" in spec:
         return Rule("plan", source=str(spec["plan"]))
     if spec.get("order") == "product":
