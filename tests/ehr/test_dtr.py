@@ -40,7 +40,7 @@ def ehr_server():
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory, ehr_server):
-    made = make_app(tmp_path_factory.mktemp("dtr"), EHR_FHIR_SERVER=ehr_server.base)
+    made = make_app(tmp_path_factory.mktemp("dtr"), EHR_FHIR_SERVER=ehr_server.base, EHR_QUERY_SECONDS=300)
     yield made
     made.extensions["audit"].close()
 
