@@ -77,6 +77,13 @@ def test_an_order_that_is_not_car_t_gets_nothing_from_this_service(client, app):
     assert app.extensions["audit"].list(limit=1)[0] == total_before
 
 
+def test_orders_that_are_not_car_t_need_no_coverage_at_all(client):
+    oxygen = body()["context"]["draftOrders"]["entry"][1]["resource"]
+    hook = orders_only(body(), oxygen)
+    del hook["prefetch"]["coverage"], hook["fhirAuthorization"]
+    assert answered(client, hook) == {"cards": []}
+
+
 def test_a_medication_request_by_its_billing_option_and_the_administration_step_it_is_signed_with(client, app):
     answer = answered(client, complete(body("order-sign-medicationrequest")))
     actions = {a["resource"]["resourceType"]: a for a in answer["systemActions"]}

@@ -121,6 +121,8 @@ def test_a_mapping_that_does_not_fit_the_model_is_refused_by_name(tmp_path, chan
 
 @pytest.mark.parametrize("change, says", [
     (lambda d: d["fields"]["History.copd"][0].update({"when": "entry.resource.where("}), "not FHIRPath"),
+    (lambda d: d["fields"]["History.copd"][0].update({"when": "%diagnoses contains 'J44.9' 'J43.9'"}), "after the expression"),
+    (lambda d: d["fields"]["History.copd"][0].update({"when": "%diagnosis contains 'J44.9'"}), "undefined environment variable"),
     (lambda d: d["fields"]["Request.request_date"][0].update({"as": "datetime"}), "as: one of"),
     (lambda d: d["collections"].update({"order": "entry"}), "collections.order"),
     (lambda d: d["fields"]["History.copd"].append({"value": True}), "a rule has"),
