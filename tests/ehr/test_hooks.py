@@ -8,6 +8,7 @@ import copy
 import pytest
 
 from crd_rules import response_violations
+from webapp.cases import AUDIT, plan
 from ehr_support import (PRODUCTS, SELECT, body, complete, days_ago, extension_of, fixture, make_app, orders_only,
                          post_hook, today, with_resources)
 
@@ -66,6 +67,17 @@ def test_a_service_request_for_each_product_is_determined_from_its_fhir(client, 
     assert record["inputs"]["Request"]["product"] == code
     assert record["outputs"]["crd"]["coverage_assertion_id"] == record["id"]
     assert record["outputs"]["crd"]["order"] == "ServiceRequest/1357"
+
+
+def test_a_hook_determination_is_a_case_that_re_determination_reads(client, app):
+    def cases():
+        return plan(AUDIT, 100, "car-t-candidate-selection", app.config["DATABASE_URL"])[1]
+    before = cases()
+    answered(client, body())
+    select = copy.deepcopy(body())
+    select["hook"] = "order-select"
+    answered(client, select, SELECT)
+    assert cases() == before + 2
 
 
 def test_an_order_that_is_not_car_t_gets_nothing_from_this_service(client, app):
