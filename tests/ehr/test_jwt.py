@@ -4,12 +4,16 @@ unknown kid, another issuer and a replayed jti are each 401 with an OperationOut
 refused by the database, so on SQLite and on PostgreSQL, across two apps (workers) on one database."""
 import base64
 import json
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
 import pytest
 
-from ehr_support import ISSUER, PACKAGE, SIGN, body, database, make_app, postgres_database, postgres_server, public_pem, token  # noqa: F401
+from ehr_support import (ISSUER, JWKS, PACKAGE, SIGN, body, database, make_app, postgres_database,  # noqa: F401
+                         postgres_server, public_pem, token)
+from webapp.ehr.jwt_auth import EhrAuthConfigError
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +110,65 @@ def test_a_replayed_jti_is_refused_by_every_worker_on_one_database(tmp_path, dat
     finally:
         one.extensions["audit"].close()
         two.extensions["audit"].close()
+
+
+class _KeySetServer:
+    """The EHR's JWK set at a URL on 127.0.0.1, counting how often it is fetched."""
+
+    def __init__(self):
+        self.fetched = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                owner.fetched += 1
+                data = json.dumps(JWKS).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/jwks.json"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join()
+
+
+def test_the_ehrs_key_set_at_a_url_is_fetched_and_cached(tmp_path):
+    keys = _KeySetServer()
+    app = make_app(tmp_path, EHR_JWKS=keys.url)
+    try:
+        assert _call(app, f"Bearer {token(SIGN, kid='rs-1')}").status_code == 200
+        assert _call(app, f"Bearer {token(SIGN, kid='es-1')}").status_code == 200
+        assert keys.fetched == 1
+        _refused(_call(app, f"Bearer {token(SIGN, headers={'kid': 'es-unknown'})}"), "kid names no key")
+    finally:
+        app.extensions["audit"].close()
+        keys.stop()
+
+
+def test_a_key_set_url_that_does_not_answer_is_503_not_a_pass(tmp_path):
+    app = make_app(tmp_path, EHR_JWKS="http://127.0.0.1:9/jwks.json")
+    try:
+        response = _call(app, f"Bearer {token(SIGN)}")
+        assert response.status_code == 503 and response.json["resourceType"] == "OperationOutcome"
+    finally:
+        app.extensions["audit"].close()
+
+
+@pytest.mark.parametrize("settings, says", [
+    ({"EHR_ISSUER": "", "EHR_AUDIENCE": ""}, "CAR_T_EHR_JWKS, CAR_T_EHR_ISSUER and CAR_T_EHR_AUDIENCE"),
+    ({"EHR_JWKS": "/nonexistent/jwks.json"}, "not a JWK set"),
+])
+def test_settings_that_cannot_work_stop_the_service_at_start(tmp_path, settings, says):
+    with pytest.raises(EhrAuthConfigError, match=says):
+        make_app(tmp_path, **settings)
