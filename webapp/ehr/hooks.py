@@ -75,9 +75,8 @@ def hook(service_id: str):
                                               "configured for this EHR"]})
     pool = merged(request.orders, request.prefetched, gathered.resources)
     coverage = hook_request.the_coverage([r for r in pool if r.get("resourceType") == "Coverage"], request.patient_id)
-    plan = channel.plan
-    if not plan.insures(coverage):
-        raise ApiError(400, "CRD: the Coverage is not this plan's", {"prefetch.coverage.payor": [f"not {plan.name}"]})
+    if not channel.plan.insures(coverage):
+        raise ApiError(400, "CRD: the Coverage is not this plan's", {"prefetch.coverage.payor": [f"not {channel.plan.name}"]})
     patient = next((r for r in pool if r.get("resourceType") == "Patient" and r.get("id") == request.patient_id), None)
     answers = questionnaire.answers([r for r in pool if r.get("resourceType") == "QuestionnaireResponse"],
                                     channel.audience, mapping, entry.model, entry.contract.supplied_by_service)
@@ -85,28 +84,38 @@ def hook(service_id: str):
     shared = mapping.prepare(bundle, {"patient": patient, "coverage": coverage})
     products = {id(o): mapping.product_of(o) for o in orders}
     named = {p for p in products.values() if p}
-    coverage_ref = reference_to(coverage) or "Coverage"
-    configuration = request.configuration
     rows, actions, cards = [], [], []
     for index, order in enumerate(orders):
+        # a procedure step names no product: it is the one drug order's signed with it
         product = products[id(order)] or (next(iter(named)) if len(named) == 1 else None)
-        facts = plan.facts(coverage, product)
-        values, sources = mapping.extract(bundle, {**shared, "order": order}, facts or {}, product, answers)
-        where = reference_to(order) or f"context.draftOrders.entry[{index}]"
-        inputs = _gated(entry, request_body(values, entry.model, entry.contract.supplied_by_service), sources, where)
-        answer = determine(entry, decision, inputs)
-        assertion = coverage_information.extension(
-            answer, coverage_ref, inputs["Determination Date"].isoformat(), member_found=facts is not None,
-            primary=service.primary, questionnaire=questionnaire.canonical(channel.audience, mapping, answer["evaluation_id"]))
-        crd = {"hook": service.hook, "hookInstance": request.instance, "order": where, "coverage": coverage_ref,
-               "patient": f"Patient/{request.patient_id}", "coverage_assertion_id": answer["evaluation_id"],
-               "coverage_information": assertion, "sources": {k: v.split(":")[0] for k, v in sources.items()}}
-        rows.append(audit_row(answer, to_json(inputs), f"car_t.crd.{service.hook}", {**audit_outputs(answer), "crd": crd}))
-        if assertion is not None and configuration.get("coverage-info") is not False:
-            actions.append(coverage_information.update(order, assertion))
-        cards += coverage_information.cards(answer, where, plan.name, configuration)
+        row, action, found = _determined(service, request, entry, decision, mapping, bundle, {**shared, "order": order},
+                                         coverage, product, answers, reference_to(order) or f"context.draftOrders.entry[{index}]")
+        rows.append(row)
+        actions += [action] if action else []
+        cards += found
     record(rows)
-    return _answer(cards[:_max_cards(configuration)], actions)
+    return _answer(cards[:_max_cards(request.configuration)], actions)
+
+
+def _determined(service, request, entry, decision, mapping, bundle, variables, coverage, product, answers, where):
+    """One CAR-T order: its inputs read from FHIR, gated, determined; (its audit row, the systemAction
+    adding its coverage information or None, its cards)."""
+    channel, order = current_app.extensions["ehr"], variables["order"]
+    facts = channel.plan.facts(coverage, product)
+    values, sources = mapping.extract(bundle, variables, facts or {}, product, answers)
+    inputs = _gated(entry, request_body(values, entry.model, entry.contract.supplied_by_service), sources, where)
+    answer = determine(entry, decision, inputs)
+    coverage_ref = reference_to(coverage) or "Coverage"
+    assertion = coverage_information.extension(
+        answer, coverage_ref, inputs["Determination Date"].isoformat(), member_found=facts is not None,
+        primary=service.primary, questionnaire=questionnaire.canonical(channel.audience, mapping, answer["evaluation_id"]))
+    crd = {"hook": service.hook, "hookInstance": request.instance, "order": where, "coverage": coverage_ref,
+           "patient": f"Patient/{request.patient_id}", "coverage_assertion_id": answer["evaluation_id"],
+           "coverage_information": assertion, "sources": {k: v.split(":")[0] for k, v in sources.items()}}
+    row = audit_row(answer, to_json(inputs), f"car_t.crd.{service.hook}", {**audit_outputs(answer), "crd": crd})
+    wanted = assertion is not None and request.configuration.get("coverage-info") is not False
+    return (row, coverage_information.update(order, assertion) if wanted else None,
+            coverage_information.cards(answer, where, channel.plan.name, request.configuration))
 
 
 def _gated(entry, body: dict, sources: dict, where: str) -> dict:
