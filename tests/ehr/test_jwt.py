@@ -172,3 +172,19 @@ def test_a_key_set_url_that_does_not_answer_is_503_not_a_pass(tmp_path):
 def test_settings_that_cannot_work_stop_the_service_at_start(tmp_path, settings, says):
     with pytest.raises(EhrAuthConfigError, match=says):
         make_app(tmp_path, **settings)
+
+
+def test_token_ids_are_append_only(tmp_path):
+    import sqlite3
+    app = make_app(tmp_path)
+    try:
+        assert _call(app, f"Bearer {token(SIGN)}").status_code == 200
+    finally:
+        app.extensions["audit"].close()
+    with sqlite3.connect(tmp_path / "var" / "audit.sqlite3") as con:
+        (name, expires), = con.execute("SELECT id, expires_at FROM ehr_token_ids").fetchall()
+        for statement in ("UPDATE ehr_token_ids SET expires_at = '2099-01-01'", "DELETE FROM ehr_token_ids",
+                          "INSERT OR REPLACE INTO ehr_token_ids (id, expires_at) VALUES (?, '2099-01-01')"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                con.execute(statement, (name,) if "?" in statement else ())
+        assert con.execute("SELECT id, expires_at FROM ehr_token_ids").fetchall() == [(name, expires)]
