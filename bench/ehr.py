@@ -48,6 +48,12 @@ def _bodies(fhir_base: str) -> dict[str, dict]:
     return {"record in prefetch": prefetched, "record queried from the EHR": queried, "bundle missing facts": base}
 
 
+class _Server(ThreadingHTTPServer):
+    # The service asks for the mapping's queries at once; http.server's backlog of 5 dropped the
+    # connections past it, which came back after TCP's 1 s retransmission (a p99 of the bench server's).
+    request_queue_size = 64
+
+
 class _FhirServer:
     """The EHR's FHIR server: GET [type]?... answers a searchset of the record's resources of that type."""
 
@@ -70,7 +76,7 @@ class _FhirServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/fhir"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

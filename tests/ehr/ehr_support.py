@@ -173,7 +173,10 @@ class FhirServer:
             def log_message(self, *args):
                 pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler, bind_and_activate=False)
+        self.httpd.request_queue_size = 64        # the service asks its queries at once (backlog 5 drops some)
+        self.httpd.server_bind()
+        self.httpd.server_activate()
         self.httpd.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}/fhir"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
