@@ -38,12 +38,12 @@ def _free_port():
         return s.getsockname()[1]
 
 
-def _start(app: str, tmp: Path, workers: int, database_url: str):
+def _start(app: str, tmp: Path, workers: int, database_url: str, env_extra: dict | None = None):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "CAR_T_API_KEYS"}
     env.update(PORT=str(port), HOST="127.0.0.1", CAR_T_VAR_DIR=str(tmp / "var"),
                DATABASE_URL=database_url, WEB_CONCURRENCY=str(workers),
-               LOG_LEVEL="warning", PYTHONPATH=str(ROOT))
+               LOG_LEVEL="warning", PYTHONPATH=str(ROOT), **(env_extra or {}))
     # Same server settings for both apps: the service's own gunicorn configuration.
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp/gunicorn_conf.py"), app],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

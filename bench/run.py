@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench import bulk, engine, http, stages
+from bench import bulk, ehr, engine, http, stages
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
 # Everything above this line of the doc is rewritten by each run; the notes below it are kept.
@@ -43,6 +43,7 @@ def main():
     bare = next(r for r in web if r["endpoint"] != "service")
     on_pg = [dict(r, endpoint="service, audit on PostgreSQL") for r in http.run_postgres(seconds=http_seconds)]
     cpu = stages.run()
+    ehr_rows = ehr.run()
     bulk_result = bulk.run()
     out = [
         "# Benchmarks", "",
@@ -71,6 +72,7 @@ def main():
         f"{on_pg[0]['rps'] / bare['rps']:.0%} on PostgreSQL (Debian's, on this machine, fsync on). "
         f"Audit rows after the runs: {svc['audit_records']:,} and {on_pg[0]['audit_records']:,}.", "",
         *stages.section(cpu),
+        *ehr.section(ehr_rows),
         *bulk.section(bulk_result),
     ]
     notes = DOC.read_text().partition(NOTES)[2] if DOC.exists() else ""

@@ -12,7 +12,7 @@ import uuid
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import chain_heads, console, errors, headers, migrate
+from webapp import chain_heads, console, ehr, errors, headers, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
@@ -61,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     from webapp.api import car_t, evaluations, export, health, models, versions
     for module in (health, models, car_t, evaluations, export, versions):
         api.register_blueprint(module.bp)
+    ehr.register(app, api)
     app.register_blueprint(docs_bp)
     console.register(app)
     _sighup(app)

@@ -30,6 +30,7 @@ from webapp.errors import ApiError
 ROLES = ("evaluate", "audit", "author", "approver", "admin")
 ANY_KEY = "any"          # the marker of a view any valid key may call
 PUBLIC = "public"
+EHR_JWT = "ehr-jwt"      # the marker of a view an EHR calls with its signed JWT (webapp.ehr), not a key
 
 
 NAME_LIMIT = 64          # the width of the actor columns (webapp.versions)
@@ -158,6 +159,12 @@ def check_access() -> None:
     access = access_of(view) if view is not None else PUBLIC   # unmatched URLs answer 404/405
     if access == PUBLIC:
         return
+    if access == EHR_JWT:
+        ehr = current_app.extensions.get("ehr_auth")
+        if ehr is None:
+            raise ApiError(401, "the EHR channel is not configured (CAR_T_EHR_JWKS, CAR_T_EHR_ISSUER, CAR_T_EHR_AUDIENCE)")
+        g.caller = ehr.caller()
+        return
     g.caller = _caller()
     if access != ANY_KEY and access not in g.caller.roles:
         raise ApiError(403, f"this API key lacks the {access!r} role")
@@ -181,4 +188,10 @@ def require(role: str, named: bool = False):
 
 def public(view):
     view.access = PUBLIC
+    return view
+
+
+def ehr_jwt(view):
+    """Mark a view as called by the EHR with its JWT (webapp.ehr.jwt_auth checks it)."""
+    view.access = EHR_JWT
     return view

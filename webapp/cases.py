@@ -35,8 +35,8 @@ from webapp.jsonvalues import BodyError, parse_body
 from webapp.schemas import ExactNumber, StrictBoolean
 
 AUDIT = "audit"
-# The endpoints whose records hold a determination (webapp/api/car_t.py).
-DETERMINATION_ENDPOINTS = ("car_t.determination", "car_t.batch")
+# The endpoints whose records hold a determination (webapp/api/car_t.py, and the EHR channel's hooks, webapp/ehr).
+DETERMINATION_ENDPOINTS = ("car_t.determination", "car_t.batch", "car_t.crd.order-sign", "car_t.crd.order-select")
 _BLOCK = 1 << 24
 
 

@@ -39,6 +39,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "AUDIT_HEAD_FILE": os.environ.get("CAR_T_AUDIT_HEAD_FILE", ""),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
         "CAR_T_DECISION": "Determination",
+        # The EHR channel (webapp.ehr, docs/ehr.md): the EHR's JWK set (a URL or a file), the issuer of its
+        # JWTs, the base URL it calls us at (each JWT's aud is that plus the path), the FHIR server we may
+        # query with a hook's token, seconds all of one hook's queries may take, the plan file.
+        "EHR_JWKS": os.environ.get("CAR_T_EHR_JWKS", ""),
+        "EHR_ISSUER": os.environ.get("CAR_T_EHR_ISSUER", ""),
+        "EHR_AUDIENCE": os.environ.get("CAR_T_EHR_AUDIENCE", ""),
+        "EHR_FHIR_SERVER": os.environ.get("CAR_T_EHR_FHIR_SERVER", ""),
+        "EHR_QUERY_SECONDS": float(os.environ.get("CAR_T_EHR_QUERY_SECONDS", 2)),
+        "EHR_PLAN_LOOKUP": os.environ.get("CAR_T_EHR_PLAN", ""),
     }
     if overrides:
         config.update(overrides)

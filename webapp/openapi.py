@@ -19,7 +19,7 @@ from flask import Blueprint, Response, current_app, jsonify, send_from_directory
 from flask_smorest import Api as SmorestApi
 
 from webapp.api.schemas import ErrorSchema
-from webapp.auth import ANY_KEY, PUBLIC, access_of, public
+from webapp.auth import ANY_KEY, EHR_JWT, PUBLIC, access_of, public
 from webapp.jsonvalues import to_json
 
 OPENAPI_VERSION = "3.1.0"
@@ -88,6 +88,13 @@ def _security(doc: dict, app) -> None:
                 continue
             if access == PUBLIC:
                 operation["security"] = []
+                continue
+            if access == EHR_JWT:
+                operation["security"] = [{"ehrJwt": []}]
+                operation["responses"].setdefault("401", {
+                    "description": "no JWT of the EHR, or one that fails a check of CDS Hooks' (docs/ehr.md)",
+                    "content": {"application/fhir+json": {"schema": {"type": "object"}}}})
+                operation["description"] = (operation.get("description", "") + "\n\nNeeds: the EHR's JWT.").strip()
                 continue
             operation["security"] = [{"bearer": []}]
             responses = operation["responses"]

@@ -1,5 +1,6 @@
-"""Every operation but /healthz and /readyz needs a key; each needs the role docs/api.md names for
-it; the OpenAPI document says the same as the check."""
+"""Every operation but /healthz, /readyz and CDS Hooks discovery needs a key, or for the EHR channel's
+operations the EHR's JWT (which no API key replaces); each needs the role docs/api.md names for it;
+the OpenAPI document says the same as the check."""
 import re
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from conftest import KEYS, make_app
 from webapp.auth import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
-PUBLIC = {("get", "/healthz"), ("get", "/readyz")}
+PUBLIC = {("get", "/healthz"), ("get", "/readyz"), ("get", "/cds-services")}
+EHR = [{"ehrJwt": []}]          # the EHR channel's operations (webapp.ehr): the EHR's JWT
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +41,15 @@ def test_every_operation_but_health_answers_401_without_a_key(app, doc):
     client = app.test_client()
     operations = list(_operations(doc))
     assert len(operations) >= 14
-    for method, path, _, url in operations:
+    for method, path, operation, url in operations:
         response = _call(client, method, url)
         if (method, path) in PUBLIC:
             assert response.status_code in (200, 503), path
+        elif operation["security"] == EHR:
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert response.json["resourceType"] == "OperationOutcome"
+            for key in KEYS.values():
+                assert _call(client, method, url, {"Authorization": f"Bearer {key}"}).status_code == 401, (path, key)
         else:
             assert response.status_code == 401, (method, path, response.status_code)
             assert response.json["code"] == "unauthorized" and response.json["request_id"]
@@ -54,6 +61,8 @@ def test_the_document_states_each_operations_security(doc):
     for method, path, operation, _ in _operations(doc):
         if (method, path) in PUBLIC:
             assert operation["security"] == [], path
+        elif path.startswith(("/cds-services/", "/Questionnaire/")):
+            assert operation["security"] == EHR and "401" in operation["responses"], path
         else:
             assert operation["security"] == [{"bearer": []}] and "401" in operation["responses"], path
 
@@ -79,6 +88,9 @@ def test_docs_api_md_names_the_role_of_every_operation_and_the_server_enforces_i
         role = documented[(method, path)]
         if (method, path) in PUBLIC:
             assert role == "none", path
+            continue
+        if operation["security"] == EHR:
+            assert role == "the EHR's JWT", path        # checked by test_every_operation_but_health_answers_401...
             continue
         assert role in ROLES or role == "any key", (path, role)
         for other in ROLES:

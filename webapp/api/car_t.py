@@ -16,7 +16,7 @@ bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
 _CASE = {"$ref": "#/components/schemas/CarTInputs"}
 
 
-def _policy():
+def policy():
     config = current_app.config
     entry = model_entry(config["CAR_T_MODEL"], configured=True)
     decision = config["CAR_T_DECISION"]
@@ -25,7 +25,7 @@ def _policy():
     return entry, decision
 
 
-def _determine(entry, decision, inputs):
+def determine(entry, decision, inputs):
     return answer(entry, entry.model.evaluate(inputs), decision)
 
 
@@ -36,9 +36,9 @@ def _determine(entry, decision, inputs):
 @bp.alt_response(422, schema=ErrorSchema, description="the request does not match the model's data types")
 def determination():
     """Determine one CAR-T request."""
-    entry, decision = _policy()
+    entry, decision = policy()
     inputs = valid_inputs(entry, json_body(), required=True, where="body")
-    answer = _determine(entry, decision, inputs)
+    answer = determine(entry, decision, inputs)
     record([audit_row(answer, to_json(inputs), "car_t.determination", audit_outputs(answer))])
     return built_answer(answer)
 
@@ -52,7 +52,7 @@ def determination():
 @bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
 def batch(body: dict):
     """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
-    entry, decision = _policy()
+    entry, decision = policy()
     loaded, errors = [], {}
     for index, case in enumerate(body["cases"]):
         try:
@@ -62,6 +62,6 @@ def batch(body: dict):
     if errors:
         # All or nothing: a batch with any invalid case is rejected whole, naming each bad case.
         raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
-    answers = [_determine(entry, decision, inputs) for inputs in loaded]
+    answers = [determine(entry, decision, inputs) for inputs in loaded]
     record([audit_row(a, to_json(i), "car_t.batch", audit_outputs(a)) for a, i in zip(answers, loaded)])
     return built_answer({"results": answers})
