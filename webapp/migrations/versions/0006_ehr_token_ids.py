@@ -4,13 +4,13 @@
 replayed to any worker or replica meets its own row and is refused. Append-only like every table here
 (the same triggers, INSERT OR REPLACE refused on SQLite; the service role may SELECT and INSERT).
 
-Revision ID: 0007
+Revision ID: 0006
 Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
