@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from pydmn.feel import widedates
+from pydmn.feel.budget import charge
 from pydmn.feel.values import FEEL_CONTEXT, FEEL_KINDS, Range, YearsMonths, kind_of
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
@@ -64,7 +65,9 @@ def add(a, b):
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.add(a, b)
     if type(a) is str and type(b) is str:
-        return a + b
+        joined = a + b
+        charge(len(joined))
+        return joined
     if _is_ym(a) and _is_ym(b):
         return YearsMonths(a.months + b.months)
     if _is_dtd(a) and _is_dtd(b):
@@ -243,6 +246,7 @@ def eq(a, b):
     if ka == "list":
         if len(a) != len(b):
             return False
+        charge(len(a))
         for x, y in zip(a, b):
             r = eq(x, y)
             if r is not True:
@@ -251,6 +255,7 @@ def eq(a, b):
     if ka == "context":
         if a.keys() != b.keys():
             return False
+        charge(len(a))
         for k in a:
             r = eq(a[k], b[k])
             if r is not True:

@@ -10,6 +10,7 @@ import functools
 from decimal import Decimal
 
 from pydmn.feel import operators as ops
+from pydmn.feel.budget import charge
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
 
@@ -54,6 +55,7 @@ def _index(items: list, position, what: str = "position") -> int:
 
 
 def _contains(items: list, value) -> bool:
+    charge(len(items))      # `distinct values` calls it once per item: quadratic work
     return any(ops.eq(item, value) is True for item in items)
 
 

@@ -6,6 +6,9 @@ separate Python functions registered under the same name. Invocation picks the o
 count of positional arguments, or by the set of names in a named invocation (and, where two
 overloads share those names, by the order the caller wrote them in).
 
+A call is charged to the evaluation's budget (pydmn.feel.budget) by what it walks and builds: the
+items of its list arguments and the size of a list, context or string it returns.
+
 A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and an
 "invalid-argument" error, as FEEL demands, and evaluation goes on; a decimal overflow is an
 "arithmetic" error. Any other Python exception is a defect of the built-in and is not caught here.
@@ -21,6 +24,7 @@ import keyword
 from dataclasses import dataclass
 from typing import Callable
 
+from pydmn.feel.budget import current
 from pydmn.feel.values import FeelFunction
 
 BUILTINS: dict[str, "BuiltinFunction"] = {}
@@ -117,9 +121,21 @@ class BuiltinFunction(FeelFunction):
 
     @staticmethod
     def _call(overload: Overload, args, kwargs, scope):
-        if overload.needs_scope:
-            return overload.fn(scope, *args, **kwargs)
-        return overload.fn(*args, **kwargs)
+        meter = current()
+        if meter is not None:
+            walked = 0
+            for value in (*args, *kwargs.values()) if kwargs else args:
+                if type(value) is list:
+                    walked += len(value)
+            if walked:
+                meter.charge(walked)
+        result = overload.fn(scope, *args, **kwargs) if overload.needs_scope else overload.fn(*args, **kwargs)
+        if meter is not None and type(result) in _SIZED:
+            meter.charge(len(result))
+        return result
+
+
+_SIZED = frozenset((list, dict, str))
 
 
 def _py(name: str) -> str:
