@@ -12,7 +12,7 @@ from typing import Callable
 from pydmn.errors import FeelSyntaxError, ModelError
 from pydmn.evaluation.decision_table import CompiledTable
 from pydmn.feel import compile_expression, compile_unary_tests
-from pydmn.feel.budget import charge
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.external import compile_external
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
@@ -258,7 +258,7 @@ class BoxedCompiler:
             charge(len(items))
             out = []
             for item in items:
-                if isinstance(item, dict):
+                if isinstance(item, dict) and len(item) > FREE_ITEMS:
                     charge(len(item))
                 values = dict(item) if isinstance(item, dict) else {}
                 values["item"] = item

@@ -5,13 +5,14 @@ in strict mode, the first error. Each call evaluates under a budget of its own
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from threading import get_ident
 from typing import Any, Callable, Mapping
 
 from pydmn.errors import EvaluationError, EvaluationFailed, ModelError, StrictMessages
 from pydmn.evaluation.graph import Link
 from pydmn.evaluation.result import DecisionResult, Result
 from pydmn.evaluation.run import Run, decide, input_value
-from pydmn.feel.budget import DEFAULT, Budget, OverBudget
+from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, current, end
 from pydmn.feel.scope import Scope
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
@@ -71,10 +72,20 @@ class Model:
             by_ns[self.namespace] = inputs or {}
         result = Result()
         run = Run(by_ns, StrictMessages() if strict else result.messages, root=self.namespace)
-        with budget.meter() as meter:
+        # budget.begin and budget.end, their common case inline: the hot path of every request
+        meter = current()
+        if meter is None or meter.budget is not None or meter.owner != get_ident():
+            meter = begin(budget)
+        else:
+            meter.budget = budget
+        try:
             for name in wanted:
                 decide(self, run, defs.decisions[name])
-        result.steps, result.exceeded = meter.spent, meter.exceeded
+        finally:
+            if meter.armed or meter._token is not None:
+                result.steps, result.exceeded = end(meter)
+            else:
+                meter.budget = None
         if strict:
             result.messages.extend(run.messages)
         ns, results = self.namespace, run.results
@@ -102,10 +113,10 @@ class Model:
             raise EvaluationError(f"no business knowledge model or decision service named "
                                   f"{name!r} in model {self.name!r}")
         scope = Scope(messages=StrictMessages() if strict else [])
+        meter = begin(budget)
         try:
-            with budget.meter():
-                value = fn.invoke(None, {k: input_value(v, k, scope) for k, v in
-                                         (params or {}).items()}, scope)
+            value = fn.invoke(None, {k: input_value(v, k, scope) for k, v in
+                                     (params or {}).items()}, scope)
         except (EvaluationFailed, MemoryError):
             raise
         except OverBudget as exc:
@@ -114,5 +125,7 @@ class Model:
             value = scope.report("limit", "recursion too deep")
         except Exception as exc:     # noqa: BLE001 - evaluation never raises: a defect is reported
             value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            end(meter)
         return value, list(scope.messages)
 

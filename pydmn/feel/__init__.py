@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from pydmn.errors import EvaluationFailed, FeelSyntaxError
 from pydmn.feel import ast
-from pydmn.feel.budget import DEFAULT, Budget, OverBudget
+from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, end
 from pydmn.feel.builtins import Invalid, ranges
 from pydmn.feel.compiler import compile_node, compile_unary
 from pydmn.feel.operators import to_feel
@@ -110,16 +110,22 @@ def evaluate(text: str, variables=None, budget: Budget = DEFAULT):
     `budget` (past it: null and a `limit` message)."""
     scope = Scope(dict(variables or {}))
     compiled = compile_expression(text, _multi_word(variables))
-    with budget.meter():
+    meter = begin(budget)
+    try:
         return compiled(scope)
+    finally:
+        end(meter)
 
 
 def unary_test(text: str, value, variables=None, budget: Budget = DEFAULT):
     """Whether `value` satisfies the unary tests `text` (None past `budget`)."""
     scope = Scope(dict(variables or {}))
     compiled = compile_unary_tests(text, _multi_word(variables))
-    with budget.meter():
+    meter = begin(budget)
+    try:
         return compiled(scope, to_feel(value))
+    finally:
+        end(meter)
 
 
 # Endpoints of a range literal in `range(from)` (DMN 1.5 10.3.4.12): literals, or a temporal

@@ -15,7 +15,7 @@ from decimal import Decimal
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
 from pydmn.feel import operators as ops
-from pydmn.feel.budget import charge
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.builtins import BUILTINS
 from pydmn.feel.builtins.temporal_parse import parse_temporal
 from pydmn.feel.external import compile_external
@@ -363,7 +363,8 @@ def _filter(node: ast.Filter):
         for n, item in enumerate(items):
             if isinstance(item, dict):
                 # A context's own entries win over the implicit `item` (TCK 0069 decision026).
-                charge(len(item))
+                if len(item) > FREE_ITEMS:
+                    charge(len(item))
                 frame = {"item": item, **item}
             else:
                 frame = {"item": item}

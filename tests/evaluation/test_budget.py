@@ -135,7 +135,22 @@ def test_an_input_list_longer_than_the_budget_is_not_converted():
     assert model.evaluate({"Numbers": list(range(100))}, budget=SMALL)["Total"] == 4950
     result = model.evaluate({"Numbers": list(range(60_000))}, budget=SMALL)
     assert result.exceeded == "steps" and result.decisions["Total"].value is None
-    assert [(m.kind, m.element_id) for m in result.messages] == [("limit", "i_Numbers"), ("limit", None)]
+    assert (result.messages[0].kind, result.messages[0].element_id) == ("limit", "i_Numbers")
+    assert result.decisions["Total"].status == "failed"
+
+
+def test_nested_lists_bound_to_a_nested_type_are_charged_level_by_level():
+    """Small lists of small lists, shared: 16**5 numbers in a value built in 80 steps. Binding it to a
+    parameter typed as lists five deep walks them all, each level charged."""
+    types = '<itemDefinition name="t1" isCollection="true"><typeRef>number</typeRef></itemDefinition>' + "".join(
+        f'<itemDefinition name="t{n}" isCollection="true"><typeRef>t{n - 1}</typeRef></itemDefinition>'
+        for n in range(2, 6))
+    bkm = ('<businessKnowledgeModel id="deep" name="deep"><variable name="deep"/><encapsulatedLogic>'
+           '<formalParameter name="x" typeRef="t5"/>' + literal("1") + "</encapsulatedLogic></businessKnowledgeModel>")
+    shared = "{l1: for i in 1..16 return i, " + ", ".join(
+        f"l{n}: for i in 1..16 return l{n - 1}" for n in range(2, 6)) + ", r: sum(for i in 1..3 return deep(l5))}.r"
+    result = _model(types, bkm, decision("D", literal(shared), knowledge=["deep"])).evaluate({}, budget=SMALL)
+    assert result.exceeded == "steps" and result.decisions["D"].status == "failed"
 
 
 def test_the_default_budget_applies_to_every_call():
@@ -170,3 +185,47 @@ def test_running_out_of_memory_is_the_process_s_not_a_value(monkeypatch):
     model = _model(input_data("Count", "number"), decision("Long", literal('string length("abc")')))
     with pytest.raises(MemoryError):
         model.evaluate({"Count": 1})
+
+
+class _Probe(pydmn.FeelFunction):
+    """A FEEL function that records the meter its call runs under."""
+    params = ()
+
+    def __init__(self):
+        self.seen = []
+
+    def invoke(self, args, named, scope):
+        from pydmn.feel.budget import current
+        self.seen.append(current())
+        return 1
+
+
+def _probed_model():
+    return _model(input_data("probe"), decision("P", literal("probe()"), inputs=["probe"]))
+
+
+def test_an_evaluation_inside_a_metered_block_has_its_own_budget():
+    model, probe = _probed_model(), _Probe()
+    with Budget(steps=5).meter() as outer:
+        result = model.evaluate({"probe": probe}, budget=SMALL)
+    assert (result["P"], result.exceeded) == (1, None)
+    assert probe.seen[0] is not outer and probe.seen[0].budget is SMALL
+    assert (outer.spent, outer.exceeded) == (0, None)
+
+
+def test_a_meter_another_thread_made_is_never_used():
+    """A context copied into a thread carries its creator's meter: an evaluation there takes one of
+    its own, so two threads never count on one meter."""
+    import threading
+    from pydmn.feel.budget import Meter, _CURRENT
+    made = []
+    thread = threading.Thread(target=lambda: made.append(Meter()))
+    thread.start()
+    thread.join()
+    token = _CURRENT.set(made[0])
+    try:
+        model, probe = _probed_model(), _Probe()
+        assert model.evaluate({"probe": probe}, budget=SMALL)["P"] == 1
+    finally:
+        _CURRENT.reset(token)
+    assert probe.seen[0] is not made[0] and probe.seen[0].budget is SMALL

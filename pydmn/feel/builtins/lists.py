@@ -10,7 +10,7 @@ import functools
 from decimal import Decimal
 
 from pydmn.feel import operators as ops
-from pydmn.feel.budget import charge
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
 
@@ -141,9 +141,21 @@ def flatten(list):
 
 
 def _flatten(items: list) -> list:
-    result = []
-    for item in items:
-        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    """Depth first without recursion, charged as it walks (past the free items): a list that holds
+    one small list many times over, nested, would otherwise build its leaves before any charge."""
+    result, walking, walked = [], [iter(items)], 0
+    while walking:
+        for item in walking[-1]:
+            walked += 1
+            if isinstance(item, list):
+                walking.append(iter(item))
+                break
+            result.append(item)
+        else:
+            walking.pop()
+        if walked > FREE_ITEMS:
+            charge(walked)
+            walked = 0
     return result
 
 

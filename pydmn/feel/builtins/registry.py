@@ -7,7 +7,9 @@ count of positional arguments, or by the set of names in a named invocation (and
 overloads share those names, by the order the caller wrote them in).
 
 A call is charged to the evaluation's budget (pydmn.feel.budget) by what it walks and builds: the
-items of its list arguments and the size of a list, context or string it returns.
+items of its list arguments and the size of a list, context or string it returns (past the free
+sizes). Built-ins whose result can outgrow their arguments (`flatten`, `string`, `string join`,
+`context merge`) charge as they go, before they build it.
 
 A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and an
 "invalid-argument" error, as FEEL demands, and evaluation goes on; a decimal overflow is an
@@ -24,7 +26,7 @@ import keyword
 from dataclasses import dataclass
 from typing import Callable
 
-from pydmn.feel.budget import current
+from pydmn.feel.budget import FREE_CHARS, FREE_ITEMS, charge
 from pydmn.feel.values import FeelFunction
 
 BUILTINS: dict[str, "BuiltinFunction"] = {}
@@ -121,21 +123,20 @@ class BuiltinFunction(FeelFunction):
 
     @staticmethod
     def _call(overload: Overload, args, kwargs, scope):
-        meter = current()
-        if meter is not None:
-            walked = 0
-            for value in (*args, *kwargs.values()) if kwargs else args:
-                if type(value) is list:
-                    walked += len(value)
-            if walked:
-                meter.charge(walked)
+        walked = 0
+        for value in (*args, *kwargs.values()) if kwargs else args:
+            if type(value) is list:
+                walked += len(value)
+        if walked > FREE_ITEMS:
+            charge(walked)
         result = overload.fn(scope, *args, **kwargs) if overload.needs_scope else overload.fn(*args, **kwargs)
-        if meter is not None and type(result) in _SIZED:
-            meter.charge(len(result))
+        free = _FREE.get(type(result))
+        if free is not None and len(result) > free:
+            charge(len(result))
         return result
 
 
-_SIZED = frozenset((list, dict, str))
+_FREE = {list: FREE_ITEMS, dict: FREE_ITEMS, str: FREE_CHARS}
 
 
 def _py(name: str) -> str:
