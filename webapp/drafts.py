@@ -81,7 +81,8 @@ def scenarios_within_budget(data: bytes, scenario_file: Path) -> None:
         return
     config = current_app.config
     over = within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
-                         seconds=config["VALIDATION_BUDGET_S"], too_slow="scenarios too complex to run", field="scenarios")
+                         seconds=config["VALIDATION_BUDGET_S"], too_slow="scenarios too complex to run",
+                         field="scenarios")
     if over:
         title, problem = over[0]
         raise ApiError(422, f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "

@@ -38,7 +38,7 @@ def determine(entry, decision, inputs, budget=None, case=None):
 @bp.response(200, DeterminationSchema, description="the determination, its findings and reasons, and the trace")
 @bp.alt_response(422, schema=ErrorSchema, description=(
     "the request does not match the model's data types, or the model cannot determine it within the evaluation budget"))
-@bp.alt_response(503, schema=ErrorSchema, description="the determination did not finish within the evaluation budget's time")
+@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 def determination():
     """Determine one CAR-T request."""
     entry, decision = policy()
@@ -57,7 +57,7 @@ def determination():
 @bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
 @bp.alt_response(422, schema=ErrorSchema, description=(
     "a case does not match the model's data types, or the model cannot determine it within the evaluation budget"))
-@bp.alt_response(503, schema=ErrorSchema, description="the cases were not determined within the evaluation budget's time")
+@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 def batch(body: dict):
     """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
     entry, decision = policy()

@@ -181,7 +181,7 @@ def save_draft(body: dict, model: str, number: str):
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 @bp.alt_response(409, schema=ErrorSchema, description="not a draft, other content than `sha256`, or validation errors")
-@bp.alt_response(422, schema=ErrorSchema, description="a scenario the draft cannot evaluate within the evaluation budget")
+@bp.alt_response(422, schema=ErrorSchema, description="a scenario the draft cannot evaluate within its budget")
 def submit(body: dict, model: str, number: str):
     """Submit a draft for approval: only content without validation errors, whose scenarios each
     evaluate within the evaluation budget."""
