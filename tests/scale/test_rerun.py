@@ -223,6 +223,7 @@ def test_a_case_past_the_evaluation_budget_is_written_with_the_budget(tmp_path, 
     models = tmp_path / "decisions"
     models.mkdir()
     (models / f"{CAR_T_ID}.dmn").write_bytes(car_t_source)
+    shutil.copy(CAR_T.with_name(f"{CAR_T_ID}.contract.yaml"), models)
     version = tmp_path / "looping.dmn"
     version.write_text(looping_on(car_t_source.decode(), 7))
     monkeypatch.setenv("CAR_T_MODELS_DIR", str(models))

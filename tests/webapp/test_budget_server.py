@@ -19,7 +19,7 @@ from webapp.auth import hash_key
 CAR_T = ROOT / "decisions" / f"{CAR_T_ID}.dmn"
 SCENARIOS = ROOT / "decisions" / f"{CAR_T_ID}.scenarios.yaml"
 AUTHOR, APPROVER, CALLER = "budget-author-key", "budget-approver-key", "budget-evaluate-key"
-KEYS = f"{hash_key(AUTHOR)}:author;{hash_key(APPROVER)}:approver;{hash_key(CALLER)}:evaluate"
+KEYS = f"{hash_key(AUTHOR)}:author:Ann Author;{hash_key(APPROVER)}:approver:Cat Approver;{hash_key(CALLER)}:evaluate"
 
 
 def _answer(server, path, body, key):
