@@ -26,6 +26,7 @@ UNBOUNDED = {
     "path over a list in a loop": "{l: for i in 1..1000 return {a: i}, r: count(for i in 1..1000 return l.a)}.r",
     "typed parameters": "{f: function(x: list<number>) 1, l: for i in 1..1000 return i, "
                         "r: (for i in 1..1000 return f(l))[1]}.r",
+    "list arguments in a loop": "{l: for i in 1..1000 return i, r: count(for i in 1..1000 return index of(l, -1))}.r",
     "filters in a loop": "{l: for i in 1..1000 return i, r: (for i in 1..1000 return l[item < 0])[1]}.r",
     "built-in results": '{s: string join(for i in 1..1000 return "abcdefghij"), '
                         'r: count(for i in 1..1000 return string length(substring(s, 2)))}.r',

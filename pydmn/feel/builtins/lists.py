@@ -141,21 +141,22 @@ def flatten(list):
 
 
 def _flatten(items: list) -> list:
-    """Depth first without recursion, charged as it walks (past the free items): a list that holds
-    one small list many times over, nested, would otherwise build its leaves before any charge."""
-    result, walking, walked = [], [iter(items)], 0
+    """Depth first without recursion, charged as it descends (the items of each list entered, past
+    the free items): a list that holds one small list many times over, nested, would otherwise
+    build its leaves before any charge."""
+    result, walking, entered = [], [iter(items)], len(items)
     while walking:
         for item in walking[-1]:
-            walked += 1
             if isinstance(item, list):
+                entered += len(item)
+                if entered > FREE_ITEMS:
+                    charge(entered)
+                    entered = 0
                 walking.append(iter(item))
                 break
             result.append(item)
         else:
             walking.pop()
-        if walked > FREE_ITEMS:
-            charge(walked)
-            walked = 0
     return result
 
 

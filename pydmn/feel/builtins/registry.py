@@ -50,6 +50,10 @@ class Overload:
     needs_scope: bool              # fn(scope, ...) - for functions that call FEEL functions
     rest: bool = False             # fn(a, *more): `append(list, item...)` takes any number
     any_type: frozenset = frozenset()   # parameters of type Any beyond ANY_PARAMETERS
+    walks: bool = False            # takes a list (a list parameter, variadic): the call walks its items
+
+    def __post_init__(self):
+        self.walks = self.variadic or any(p in LIST_PARAMETERS for p in self.params)
 
     def accepts_count(self, n: int) -> bool:
         if self.variadic:
@@ -123,20 +127,19 @@ class BuiltinFunction(FeelFunction):
 
     @staticmethod
     def _call(overload: Overload, args, kwargs, scope):
-        walked = 0
-        for value in (*args, *kwargs.values()) if kwargs else args:
-            if type(value) is list:
-                walked += len(value)
-        if walked > FREE_ITEMS:
-            charge(walked)
+        # A list built-in walks its list, its first parameter (a variadic call's items are one list;
+        # a named call reaches here by position, as a list parameter is never left out); further
+        # list arguments (`concatenate`, `append`) end up in the result, charged below.
+        if overload.walks and args:
+            walked = args[0]
+            if type(walked) is list and len(walked) > FREE_ITEMS:
+                charge(len(walked))
         result = overload.fn(scope, *args, **kwargs) if overload.needs_scope else overload.fn(*args, **kwargs)
-        free = _FREE.get(type(result))
-        if free is not None and len(result) > free:
+        kind = type(result)
+        if (kind is str and len(result) > FREE_CHARS) or ((kind is list or kind is dict) and len(result) > FREE_ITEMS):
             charge(len(result))
         return result
 
-
-_FREE = {list: FREE_ITEMS, dict: FREE_ITEMS, str: FREE_CHARS}
 
 
 def _py(name: str) -> str:
