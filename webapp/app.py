@@ -8,11 +8,12 @@ import signal
 import threading
 import time
 import uuid
+from functools import partial
 
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import chain_heads, console, ehr, errors, headers, migrate
+from webapp import budgets, chain_heads, console, ehr, errors, headers, migrate
 from webapp.audit import AuditStore
 from webapp.auth import check_access, parse_keys
 from webapp.config import load_config
@@ -32,6 +33,7 @@ _REQUEST_ID = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_config(config))
+    budgets.check(app.config)
     app.json.sort_keys = False
     app.extensions["api_keys"] = parse_keys(app.config["API_KEYS"])
     if app.config["UPGRADE_DATABASE"]:        # this process starts the service (not a gunicorn worker)
@@ -43,7 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["audit"] = audit
     app.extensions["versions"] = store = VersionStore(audit.engine, audit.heads)
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
-                             scenario_check=app.config.get("SCENARIO_CHECK", check_model),
+                             scenario_check=app.config.get("SCENARIO_CHECK", partial(
+                                 check_model, budget=budgets.evaluation(app.config))),
                              on_version=audit.note_version, validation=model_findings,
                              poll_s=app.config["SERVING_POLL_S"])
     app.extensions["model_registry"] = registry

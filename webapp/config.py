@@ -23,7 +23,15 @@ def load_config(overrides: dict | None = None) -> dict:
         "VALIDATION_BUDGET_S": float(os.environ.get("CAR_T_VALIDATION_BUDGET", 20)),
         # Wall-clock seconds for building a draft's evidence pack (validation, diff, scenarios and
         # the newest IMPACT_CASES audited determinations under both versions).
-        "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 120)),
+        "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 45)),
+        # The work one evaluation may do, in pydmn's steps (a CAR-T determination takes 250 at most),
+        # and the wall-clock seconds of a request's evaluations (webapp.budgets).
+        "EVALUATION_STEPS": int(os.environ.get("CAR_T_EVALUATION_STEPS", 100_000)),
+        "EVALUATION_BUDGET_S": float(os.environ.get("CAR_T_EVALUATION_BUDGET", 20)),
+        # Megabytes of address space a child process working on uploaded content may add (webapp.bounded).
+        "CHILD_MEMORY_MB": int(os.environ.get("CAR_T_CHILD_MEMORY", 1024)),
+        # gunicorn's worker timeout (webapp/gunicorn_conf.py): every budget above stays below it.
+        "WORKER_TIMEOUT_S": int(os.environ.get("CAR_T_WORKER_TIMEOUT", 60)),
         "IMPACT_CASES": int(os.environ.get("CAR_T_IMPACT_CASES", 1000)),
         # Drafts one author may have in progress (draft, submitted, approved) over all models: a
         # version is never deleted, so each new one is kept for good.

@@ -2,18 +2,25 @@
 1.4-1.6) is rewritten as DMN 1.3, the version dmn-js edits (webapp.normalize's conversion), and the
 result is validated. Content is untrusted, so the work runs in a child process under the validation
 budget (webapp.bounded). A draft with validation errors is stored (work in progress is saved) but
-cannot be submitted; content that is not the XML of a DMN model's definitions (stored, it could never
+cannot be submitted, nor can one whose scenarios do not each evaluate within the evaluation budget
+(webapp.budgets); content that is not the XML of a DMN model's definitions (stored, it could never
 be deleted), a file with a DTD, or one too complex to analyse in time, is refused."""
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
 from flask import current_app
 from lxml import etree
 
+import pydmn
 from pydmn import MODEL_VERSIONS, ModelError
+from webapp import budgets
 from webapp.api.common import within_budget
 from webapp.api.export import REFUSED, refuse_unsafe, report
 from webapp.errors import ApiError
 from webapp.normalize import normalize
+from webapp.scenarios import run_spec
 
 
 def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
@@ -55,3 +62,28 @@ def checked(data: bytes) -> dict:
     if prepared["not_dmn"]:
         raise ApiError(422, f"the content is not a DMN model: {prepared['not_dmn']}", {"content": [prepared["not_dmn"]]})
     return prepared
+
+
+def _over_budget(data: bytes, scenario_file: Path, budget: pydmn.Budget) -> list[tuple[str, str]]:
+    """(title, problem) of the scenario the content cannot evaluate within `budget` (in the child)."""
+    try:
+        model = pydmn.load(data)
+    except pydmn.DMNError:      # validation names what is wrong with it
+        return []
+    spec = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+    return [(o.title, o.problems[0]) for o in run_spec(spec, model, scenario_file, budget).over_budget]
+
+
+def scenarios_within_budget(data: bytes, scenario_file: Path) -> None:
+    """Nothing, or 422 naming the first of the model's scenarios that the content cannot evaluate
+    within the evaluation budget, and the budget: such a draft cannot be submitted."""
+    if not scenario_file.is_file():
+        return
+    config = current_app.config
+    over = within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
+                         seconds=config["VALIDATION_BUDGET_S"], too_slow="scenarios too complex to run",
+                         field="scenarios")
+    if over:
+        title, problem = over[0]
+        raise ApiError(422, f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
+                            f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})

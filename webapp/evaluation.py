@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, g
 
+from webapp import budgets
 from webapp.audit import AuditUnavailable, new_id
 from webapp.errors import ApiError
 from webapp.jsonvalues import to_json
@@ -21,14 +22,18 @@ def decision_json(d) -> dict:
                               for r in d.matched_rules]}
 
 
-def run(entry, inputs: dict, decisions=None):
-    """Evaluate; unknown decision names are 404."""
+def run(entry, inputs: dict, decisions=None, budget=None, case: str | None = None):
+    """Evaluate in this worker under `budget` (by default the request's, webapp.budgets); unknown
+    decision names are 404, an evaluation past its budget 422 or 503 (naming `case` of a batch)."""
     wanted = decisions or None
     if wanted:
         unknown = [n for n in wanted if n not in entry.model.definitions.decisions]
         if unknown:
             raise ApiError(404, "unknown decision", {"decisions": [f"no decision named {n!r}" for n in unknown]})
-    return entry.model.evaluate(inputs, decision=wanted)
+    budget = budget or budgets.request(current_app.config)
+    result = entry.model.evaluate(inputs, decision=wanted, budget=budget)
+    budgets.refuse(result, budget, entry, case)
+    return result
 
 
 def evaluation_answer(entry, result, wanted) -> dict:

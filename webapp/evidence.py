@@ -7,6 +7,8 @@ by how the determination changes.
 
 The draft is untrusted content, so the whole pack is built in a child process under a time budget
 (webapp.bounded); the serving model is handed to the child as loaded (a forked child shares it).
+Each evaluation in it runs under the evaluation budget (webapp.budgets): a scenario past it fails
+naming the budget (and no scenario impact is computed), a case past it is not evaluable.
 The pack names cases by their evaluation id and outcomes only, never their inputs: it is exported
 and circulated, and the inputs are patient data (opening a case needs the `audit` role). Even so,
 which case was answered what is for the people who review a policy: `as_read_by` leaves the case
@@ -23,6 +25,7 @@ import yaml
 
 import pydmn
 from pydmn import DMNError, analysis
+from webapp import budgets
 from webapp.api.export import report
 from webapp.evaluation import decision_json
 from webapp.impact import Case, ModelVersion, case_from_record, redetermine
@@ -44,7 +47,7 @@ def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
     return diff, {"changes": [c.as_dict() for c in diff.changes], "text": diff.text(), "note": None}
 
 
-def _scenarios(scenario_file: Path | None, old_model, new_model, diff) -> dict:
+def _scenarios(scenario_file: Path | None, old_model, new_model, diff, budget: pydmn.Budget) -> dict:
     empty = {"file": scenario_file.name if scenario_file else None, "run": 0, "passed": 0, "failed": [],
              "unexercised": {}, "impact": None}
     if new_model is None:
@@ -52,12 +55,12 @@ def _scenarios(scenario_file: Path | None, old_model, new_model, diff) -> dict:
     if scenario_file is None or not scenario_file.is_file():
         return {**empty, "note": SCENARIO_LIMIT_NOTE.format(why="the model has no scenario file")}
     spec = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-    results = run_spec(spec, new_model, scenario_file)
+    results = run_spec(spec, new_model, scenario_file, budget)
     changed = None
-    if old_model is not None:
+    if old_model is not None and not results.over_budget:
         cases = scenario_inputs(scenario_file, old_model, file=scenario_file) or []
         checked = [spec["decision"]] if spec.get("decision") else []
-        changed = analysis.impact(old_model, new_model, cases, diff, checked=checked).as_dict()
+        changed = analysis.impact(old_model, new_model, cases, diff, checked=checked, budget=budget).as_dict()
     return {**empty, "note": None, "run": len(results.outcomes),
             "passed": len(results.outcomes) - len(results.failed),
             "failed": [{"title": o.title, "section": o.section, "problems": o.problems} for o in results.failed],
@@ -65,7 +68,7 @@ def _scenarios(scenario_file: Path | None, old_model, new_model, diff) -> dict:
 
 
 def _real_cases(model_id: str, decision: str, records: list[dict], serving, draft_source: bytes | None,
-                limit: int) -> dict:
+                limit: int, budget: pydmn.Budget) -> dict:
     """The newest audited cases determined by the serving version and by the draft (webapp.impact),
     grouped by how the determination changed; changed cases by id with both outcomes."""
     out = {"limit": limit, "considered": len(records), "changed": 0, "unchanged": 0, "not_evaluable": [],
@@ -83,7 +86,7 @@ def _real_cases(model_id: str, decision: str, records: list[dict], serving, draf
         return {**out, "unchanged": len(records), "note": "the draft holds the serving content: no case can change"}
     when = {r["id"]: r["created_at"] for r in records}
     groups: dict[tuple, list] = {}
-    for found in redetermine(map(partial(_case, baseline.sha256), records), draft, baseline):
+    for found in redetermine(map(partial(_case, baseline.sha256), records), draft, baseline, budget):
         if found.errors:
             out["not_evaluable"].append({"evaluation_id": found.case_id, "errors": found.errors})
         elif found.old == found.new:
@@ -114,9 +117,9 @@ def _outcome(outcome) -> dict | None:
 
 
 def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_file: Path | None,
-          records: list[dict], limit: int) -> dict:
-    """The evidence pack of a draft (runs in the bounded child). `serving` is the registry Entry
-    of the version that serves, or None for a model nothing serves yet."""
+          records: list[dict], limit: int, budget: pydmn.Budget) -> dict:
+    """The evidence pack of a draft (runs in the bounded child), each evaluation under `budget`.
+    `serving` is the registry Entry of the version that serves, or None for a model nothing serves yet."""
     validation = report(draft_source)
     if serving is None:
         diff, diff_json = None, {"changes": [], "text": "", "note": "no version serves: the whole model is new"}
@@ -134,9 +137,9 @@ def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_f
         "validation": validation,
         "table_analysis": [f for f in validation["findings"] if f.get("table")],
         "diff": diff_json,
-        "scenarios": _scenarios(scenario_file, old_model, new_model, diff),
+        "scenarios": _scenarios(scenario_file, old_model, new_model, diff, budget),
         "real_cases": _real_cases(model_id, decision, records, serving,
-                                  draft_source if new_model is not None else None, limit),
+                                  draft_source if new_model is not None else None, limit, budget),
     }
 
 
@@ -151,9 +154,9 @@ def as_read_by(pack: dict, roles) -> dict:
         "hidden": f"the cases themselves are shown to the {', '.join(CASE_ROLES)} roles; this key sees counts"}}
 
 
-def case(serving, draft_source: bytes, record: dict) -> dict:
+def case(serving, draft_source: bytes, record: dict, budget: pydmn.Budget) -> dict:
     """One audited case answered by the serving version and by the draft, every decision traced
-    (runs in the bounded child)."""
+    (runs in the bounded child); a side past `budget` answers the budget under its errors."""
     out = {"serving": {"errors": {"model": ["no version serves"]}, "decisions": {}}}
     try:
         draft = pydmn.load(draft_source)
@@ -167,6 +170,10 @@ def case(serving, draft_source: bytes, record: dict) -> dict:
         if errors:
             out[side] = {"errors": errors, "decisions": {}}
             continue
-        result = model.evaluate(loaded)
+        result = model.evaluate(loaded, budget=budget)
+        if result.exceeded:
+            out[side] = {"errors": {"evaluation": [
+                f"evaluation budget exceeded: {budgets.describe(budget, result.exceeded)}"]}, "decisions": {}}
+            continue
         out[side] = {"errors": None, "decisions": {n: decision_json(d) for n, d in result.decisions.items()}}
     return out

@@ -5,7 +5,8 @@ malformed entry), checks and upgrades the database schema once (webapp.migrate),
 (every console session opened before it ends: webapp.sessions), and when no CAR_T_API_KEYS is
 configured makes one key with every role for a person named "Developer", prints it on a line
 `API key: <key>` and hands only its hash to the workers through the environment. Each worker exits
-with its master.
+with its master. A budget at or past the worker timeout is refused the same way as a malformed key
+(webapp.budgets).
 """
 import ctypes
 import logging
@@ -13,6 +14,8 @@ import multiprocessing
 import os
 import signal
 import sys
+
+from webapp.config import load_config
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 # One sync worker per core, measured (docs/benchmarks.md): a determination is CPU-bound (engine,
@@ -23,21 +26,21 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count()))
 worker_class = os.environ.get("WEB_WORKER_CLASS", "sync")
 threads = int(os.environ.get("WEB_THREADS", 1))
-timeout = 60
+timeout = load_config()["WORKER_TIMEOUT_S"]      # CAR_T_WORKER_TIMEOUT; the budgets stay below it
 graceful_timeout = 20
 accesslog = None          # the app logs request id, route, status and timing itself
 loglevel = os.environ.get("LOG_LEVEL", "info")
 
 
 def on_starting(server):
-    from webapp import migrate
+    from webapp import budgets, migrate
     from webapp.auth import KeyConfigError, ROLES, key_entry, new_key, parse_keys
-    from webapp.config import load_config
     from webapp.sessions import service_started
 
     try:
         parse_keys(os.environ.get("CAR_T_API_KEYS", ""))
-    except KeyConfigError as exc:
+        budgets.check(load_config())
+    except (KeyConfigError, budgets.BudgetConfigError) as exc:
         sys.exit(f"error: {exc}")
     url = load_config()["DATABASE_URL"]
     try:

@@ -6,7 +6,9 @@ partition at a time) and the console's "impact on real cases". A case goes throu
 goes through: the version's input schema and the model's contract (webapp.schemas, webapp.contract:
 required fields as on the CAR-T endpoint), the engine, and the answer's shaping (webapp.determination).
 A recorded case is determined on the day it was recorded (its determination date), any other today.
-A case the version's schema refuses is reported with its errors, never evaluated, never a crash.
+A case the version's schema refuses is reported with its errors, never evaluated, never a crash;
+a case the version cannot determine within the evaluation budget (webapp.budgets) is reported with the
+budget under "evaluation".
 
     version = ModelVersion("car-t-candidate-selection", Path("draft.dmn").read_bytes())
     impacts = list(redetermine((case_from_record(r) for r in records), version))
@@ -22,6 +24,7 @@ from typing import Iterable, Iterator
 
 import pydmn
 
+from webapp import budgets
 from webapp.contract import NONE as NO_CONTRACT, Contract
 from webapp.determination import shape
 from webapp.schemas import inputs_schema, validate_inputs
@@ -87,9 +90,9 @@ class ModelVersion:
         self.contract = contract
         self.schema = inputs_schema(self.model, True, "Inputs", contract)
 
-    def determine(self, inputs) -> tuple[Outcome | None, dict | None]:
+    def determine(self, inputs, budget: pydmn.Budget = pydmn.Budget()) -> tuple[Outcome | None, dict | None]:
         """(outcome, None), or (None, errors) when the inputs do not pass the version's schema or
-        the engine fails on them (errors under "evaluation")."""
+        the engine fails on them or goes past `budget` (errors under "evaluation")."""
         if not isinstance(inputs, dict):
             return None, {"inputs": ["not an object"]}
         request, supplied, errors = self.contract.replay(inputs)
@@ -99,23 +102,25 @@ class ModelVersion:
         if errors:
             return None, errors
         try:
-            result = self.model.evaluate({**loaded, **supplied})
+            result = self.model.evaluate({**loaded, **supplied}, budget=budget)
         except Exception as exc:      # one bad case must not stop a million; it is reported
             return None, {"evaluation": [f"{type(exc).__name__}: {exc}"]}
+        if result.exceeded:
+            return None, {"evaluation": [f"evaluation budget exceeded: {budgets.describe(budget, result.exceeded)}"]}
         return Outcome.of(shape(self.model, result, self.decision)), None
 
 
-def redetermine(cases: Iterable[Case], version: ModelVersion,
-                baseline: ModelVersion | None = None) -> Iterator[Impact]:
+def redetermine(cases: Iterable[Case], version: ModelVersion, baseline: ModelVersion | None = None,
+                budget: pydmn.Budget = pydmn.Budget()) -> Iterator[Impact]:
     """Each case determined under `version`, beside its old outcome: the case's own (`Case.old`,
-    what was answered), else the `baseline` version's determination of it, else none. Lazy: one
-    case at a time, so a caller streams any number of them."""
+    what was answered), else the `baseline` version's determination of it, else none; each
+    evaluation under `budget`. Lazy: one case at a time, so a caller streams any number of them."""
     same = baseline is not None and baseline.sha256 == version.sha256
     for case in cases:
-        new, errors = version.determine(case.inputs)
+        new, errors = version.determine(case.inputs, budget)
         old = case.old
         if old is None and baseline is not None:
-            old = new if same else baseline.determine(case.inputs)[0]
+            old = new if same else baseline.determine(case.inputs, budget)[0]
         yield Impact(case.id, old, new, errors)
 
 

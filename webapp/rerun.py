@@ -25,6 +25,9 @@ client's credentials come from Dask's configuration (DASK_DISTRIBUTED__COMM__TLS
 ..._CLIENT__CERT, ..._CLIENT__KEY: docs/deployment.md), and the workers must see the input file,
 the output directory and, for `--from audit`, the database.
 The output holds case ids and outcomes of patients: the directory is 0700 and every file 0600.
+Each case is evaluated under the service's evaluation budget (webapp.budgets: CAR_T_EVALUATION_STEPS
+and CAR_T_EVALUATION_BUDGET); a case past it is written with the budget in its `errors` and the job
+goes on.
 """
 from __future__ import annotations
 
@@ -41,7 +44,8 @@ from pathlib import Path
 
 import click
 
-from webapp import cases
+import pydmn
+from webapp import budgets, cases
 from webapp import contract
 from webapp.config import load_config
 from webapp.files import private_dir
@@ -122,7 +126,7 @@ def _schema():
 
 
 def _run_partition(partition: cases.Partition, number: int, sources: dict, version_sha: str,
-                   baseline_sha: str | None, out_dir: str) -> dict:
+                   baseline_sha: str | None, out_dir: str, budget: pydmn.Budget) -> dict:
     """On a worker: determine one partition's cases, write them, return the counts."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -136,7 +140,7 @@ def _run_partition(partition: cases.Partition, number: int, sources: dict, versi
         else:
             if baseline is not None:          # compared with the baseline, not with the record
                 item = Case(item.id, item.inputs)
-            found = redetermine([item], version, baseline)
+            found = redetermine([item], version, baseline, budget)
         for impact in found:
             _add(columns, impact)
             transitions[impact.transition] += 1
@@ -195,9 +199,11 @@ def _cluster(scheduler: str | None, workers: int | None):
 def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: bytes | None = None,
           since: dt.datetime | None = None, database_url: str | None = None, scheduler: str | None = None,
           workers: int | None = None, size: int = PARTITION_SIZE, progress: bool = True,
-          decision: str = DECISION, terms: contract.Contract = contract.NONE) -> dict:
-    """Run the job; returns the summary (also written to out_dir as summary.json and summary.txt).
-    `terms` is the model's request contract (webapp.contract), for versions and baseline alike."""
+          decision: str = DECISION, terms: contract.Contract = contract.NONE,
+          budget: pydmn.Budget = pydmn.Budget()) -> dict:
+    """Run the job, each evaluation under `budget`; returns the summary (also written to out_dir as
+    summary.json and summary.txt). `terms` is the model's request contract (webapp.contract), for
+    versions and baseline alike."""
     from distributed import as_completed
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     started = time.perf_counter()
@@ -215,7 +221,7 @@ def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: b
         [shipped] = client.scatter([sources], broadcast=True)
         running = time.perf_counter()
         futures = [client.submit(_run_partition, p, n, shipped, checked.sha256, baseline_sha, str(parts_dir),
-                                 pure=False) for n, p in enumerate(partitions)]
+                                 budget, pure=False) for n, p in enumerate(partitions)]
         transitions: Counter = Counter()
         counts = Counter()
         cpu_seconds = 0.0
@@ -295,7 +301,8 @@ def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler
         summary = rerun(model_id, new, source, out_dir, baseline=old,
                         since=_instant(since) if since else None, database_url=config["DATABASE_URL"],
                         scheduler=scheduler, workers=workers, size=size,
-                        terms=contract.load(contract.contract_file(Path(config["MODELS_DIR"]), model_id)))
+                        terms=contract.load(contract.contract_file(Path(config["MODELS_DIR"]), model_id)),
+                        budget=budgets.evaluation(config))
     except (ValueError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     for line in summary["lines"]:

@@ -13,6 +13,10 @@ webapp.contract), exactly as a request would: one that the service refuses with 
 ``rejected``, the paths of the fields refused, and the model is not evaluated on it. The values the
 service supplies itself come from the file: ``today`` (the file's, or a scenario's own) is the
 determination date.
+
+Each scenario is evaluated under the service's evaluation budget (webapp.budgets); the first one
+past it fails naming the budget, and the scenarios after it are not run: the model cannot serve as
+it is, and each would cost a whole budget more.
 """
 from __future__ import annotations
 
@@ -25,7 +29,9 @@ import click
 import yaml
 
 import pydmn
+from webapp import budgets
 from webapp import contract as contracts
+from webapp.config import load_config
 from webapp.determination import shape
 from webapp.schemas import inputs_schema, validate_inputs
 
@@ -38,6 +44,7 @@ class Outcome:
     section: str
     passed: bool
     problems: list[str] = field(default_factory=list)
+    exceeded: str | None = None         # the evaluation went past its budget (pydmn Result.exceeded)
 
 
 @dataclass
@@ -51,6 +58,10 @@ class Report:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.passed]
+
+    @property
+    def over_budget(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.exceeded]
 
 
 def _merge(base: dict, override: dict) -> dict:
@@ -110,10 +121,10 @@ def scenario_files(path: Path) -> list[Path]:
     return sorted(path.glob("*.scenarios.yaml")) if path.is_dir() else [path]
 
 
-def run_file(path: Path) -> Report:
+def run_file(path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:
     spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     model_path = Path(path).parent / spec["model"]
-    return run_spec(spec, pydmn.load(model_path), model_path)
+    return run_spec(spec, pydmn.load(model_path), model_path, budget)
 
 
 def scenario_file_of(model_path: Path) -> Path:
@@ -122,18 +133,18 @@ def scenario_file_of(model_path: Path) -> Path:
     return model_path.with_name(f"{model_path.stem}.scenarios.yaml")
 
 
-def check_model(model_id: str, model, path: Path) -> list[str]:
+def check_model(model_id: str, model, path: Path, budget: pydmn.Budget = pydmn.Budget()) -> list[str]:
     """The service's reload gate: one text per failing scenario; [] when all pass or there are none.
 
     Runs the scenarios on the model object being loaded (not on the file again), so what is
-    checked is exactly what will serve.
+    checked is exactly what will serve, each under `budget`.
     """
     file = scenario_file_of(path)
     if not file.is_file():
         return []
     try:
         spec = yaml.safe_load(file.read_text(encoding="utf-8"))
-        report = run_spec(spec, model, Path(path))
+        report = run_spec(spec, model, Path(path), budget)
     except Exception as exc:    # a broken scenario file must reject the model, not crash the reload
         return [f"{file.name}: cannot run scenarios ({type(exc).__name__}: {exc})"]
     return [f"scenario {o.title!r} [{o.section}]: {'; '.join(o.problems)}" for o in report.failed]
@@ -151,18 +162,24 @@ def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[t
     return [(title, inputs) for title, inputs in cases if inputs is not None]
 
 
-def run_spec(spec: dict, model, model_path: Path) -> Report:
+def run_spec(spec: dict, model, model_path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:
     decision = spec.get("decision", "Determination")
     gate = Gate(spec, model, Path(model_path).parent)
     matched: set[str] = set()
     outcomes = []
-    for scenario in spec["scenarios"]:
+    for position, scenario in enumerate(spec["scenarios"], 1):
         inputs, rejected = gate.inputs(spec, scenario)
         if rejected:
             # The service refuses such a request (422) before any evaluation, so the scenario does too.
             outcomes.append(_compare(scenario, {"rejected": rejected}))
             continue
-        result = model.evaluate(inputs)
+        result = model.evaluate(inputs, budget=budget)
+        if result.exceeded:
+            left = len(spec["scenarios"]) - position
+            outcomes.append(Outcome(scenario["title"], scenario.get("section", ""), False, [
+                f"evaluation budget exceeded: {budgets.describe(budget, result.exceeded)}"
+                + (f"; the {left} scenario(s) after it did not run" if left else "")], result.exceeded))
+            break
         for decision_result in result.decisions.values():
             matched.update(m.rule_id for m in decision_result.matched_rules)
         outcomes.append(_compare(scenario, _answer(model, result, decision)))
@@ -219,8 +236,9 @@ def _unexercised(model, matched: set[str]) -> dict[str, list[str]]:
 def test_command(path: Path) -> None:
     """Run the scenarios in PATH (a folder or a .scenarios.yaml file) and report unexercised rules."""
     ok = True
+    budget = budgets.evaluation(load_config())
     for file in scenario_files(path):
-        report = run_file(file)
+        report = run_file(file, budget)
         passed = len(report.outcomes) - len(report.failed)
         click.echo(f"{file}: {passed}/{len(report.outcomes)} scenarios pass")
         for outcome in report.failed:

@@ -5,7 +5,8 @@ the difference of two versions and what it does to scenario results.
     findings = validate("decisions/model.dmn")   # -> list[Finding]
     has_errors(findings)   # errors block a reload; warnings are shown only
     diff = diff_files("old.dmn", "new.dmn")      # -> ModelDiff
-    impact(old_model, new_model, [(name, inputs), ...], diff, checked=["Determination"])
+    impact(old_model, new_model, [(name, inputs), ...], diff, checked=["Determination"],
+           budget=pydmn.Budget(steps=100_000))     # each evaluation's budget
 """
 from __future__ import annotations
 

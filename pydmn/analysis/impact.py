@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from pydmn.analysis.domains import feel_text
+from pydmn.feel.budget import DEFAULT, Budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,9 +154,9 @@ def _headline(decision: str, x, y) -> Headline:
 
 
 def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=None,
-           checked: Iterable[str] = ()) -> Impact:
-    """Evaluate every (name, inputs) scenario with both loaded models (`pydmn.Model`).
-    `checked`: the decisions the scenarios check, first in the answer."""
+           checked: Iterable[str] = (), budget: Budget = DEFAULT) -> Impact:
+    """Evaluate every (name, inputs) scenario with both loaded models (`pydmn.Model`), each
+    evaluation under `budget`. `checked`: the decisions the scenarios check, first in the answer."""
     above = requirers(new_model.definitions)
     both = old_model.definitions.decisions.keys() & new_model.definitions.decisions.keys()
     top = [d for d, users in above.items() if not users]
@@ -167,7 +168,7 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
     total = 0
     for name, inputs in scenarios:
         total += 1
-        a, b = old_model.evaluate(dict(inputs)), new_model.evaluate(dict(inputs))
+        a, b = old_model.evaluate(dict(inputs), budget=budget), new_model.evaluate(dict(inputs), budget=budget)
         for result in b.decisions.values():
             matched.update(m.rule_id for m in result.matched_rules)
         changed = {}

@@ -12,6 +12,7 @@ from typing import Callable
 from pydmn.errors import FeelSyntaxError, ModelError
 from pydmn.evaluation.decision_table import CompiledTable
 from pydmn.feel import compile_expression, compile_unary_tests
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.external import compile_external
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
@@ -70,6 +71,7 @@ class DMNFunction(FeelFunction):
         if depth >= MAX_DEPTH:
             return scope.report("limit", f"recursion deeper than {MAX_DEPTH} in {self.name}",
                                 self.element_id)
+        charge(1)
         # The body sees its defining scope, but reports into the caller's message list.
         local = (self.closure or scope).child(values)     # arguments are FEEL values
         local.messages = scope.messages
@@ -253,8 +255,11 @@ class BoxedCompiler:
             if not isinstance(items, list):
                 return scope.report("invalid-type", "filter: the in expression is not a list",
                                     expr.id)
+            charge(len(items))
             out = []
             for item in items:
+                if isinstance(item, dict) and len(item) > FREE_ITEMS:
+                    charge(len(item))
                 values = dict(item) if isinstance(item, dict) else {}
                 values["item"] = item
                 keep = match(scope.child(values))
@@ -276,6 +281,7 @@ class BoxedCompiler:
                 # DMN 1.5 boxed iterators do not wrap a single value into a list (TCK 1152-1154).
                 return scope.report("invalid-type", f"{kind}: the in expression is not a list",
                                     expr.id)
+            charge(len(items))
             results = [body(scope.child({var: item})) for item in items]
             if kind == "for":
                 return results

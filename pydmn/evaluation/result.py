@@ -29,6 +29,8 @@ class DecisionResult:
 class Result:
     decisions: dict[str, DecisionResult] = field(default_factory=dict)
     messages: list[Message] = field(default_factory=list)
+    steps: int = 0                   # the work charged to the evaluation's budget
+    exceeded: str | None = None      # None, or the limit of its budget it went past: "steps", "seconds", "deadline"
 
     def __getitem__(self, name: str) -> Any:
         return self.decisions[name].value

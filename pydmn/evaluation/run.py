@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 from pydmn.errors import EvaluationFailed, Message, StrictMessages
 from pydmn.evaluation.decision_table import CompiledTable
 from pydmn.evaluation.result import DecisionResult
+from pydmn.feel.budget import OverBudget, current
 from pydmn.feel.operators import to_feel
 from pydmn.feel.scope import Scope
 from pydmn.model import elements as el
@@ -56,9 +57,12 @@ def base_scope(model: Model, run: Run) -> Scope:
             if k not in input_data:
                 values[k] = input_value(v, k, base)
     for name, data in input_data.items():
-        values[name] = (coerce(input_value(given[name], name, base, data.id),
-                               model.input_types[name], base, data.id, convert_text=True)
-                        if name in given else None)
+        try:
+            values[name] = (coerce(input_value(given[name], name, base, data.id),
+                                   model.input_types[name], base, data.id, convert_text=True)
+                            if name in given else None)
+        except OverBudget as exc:       # a long list input: its conversion is charged too
+            values[name] = exc.report(base, data.id)
     run.bases[model.namespace] = base
     return base
 
@@ -95,6 +99,15 @@ def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
                           link.element, False) for link in unit.requirements[decision.name]
                          if link.kind == "decision")
     return run.results[wanted]
+
+
+def _ran_out(messages) -> bool:
+    """Whether the budget of the running evaluation ran out while these messages were made."""
+    meter = current()
+    if meter is None or meter.exceeded is None:
+        return False
+    text = meter.text()
+    return any(m.kind == "limit" and m.text == text for m in messages)
 
 
 def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
@@ -143,13 +156,17 @@ def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
         else:
             value = fn(scope)
         value = coerce(value, model.decision_types[d.name], scope, d.id)
-    except EvaluationFailed:    # strict mode: the first error goes to the caller
+    except (EvaluationFailed, MemoryError):   # strict mode's first error; the process's memory
         raise
+    except OverBudget as exc:
+        value = exc.report(scope, d.id)
     except RecursionError:
         value = scope.report("limit", "recursion too deep", d.id)
     except Exception as exc:    # noqa: BLE001 - evaluation never raises: a defect is reported
         value = scope.report("internal", f"internal error: {type(exc).__name__}: {exc}", d.id)
     failed = bool(messages) and any(m.severity == "error" for m in messages)
+    if failed and _ran_out(messages):
+        value = None        # not what a boxed context or loop had built when the budget ran out
     run.results[key] = DecisionResult(d.name, d.id, value, "failed" if failed else "succeeded",
                                       messages, list(matched), inputs)
     run.messages.extend(messages)

@@ -10,6 +10,7 @@ from typing import Mapping
 
 from pydmn.evaluation.graph import Link
 from pydmn.evaluation.run import Run, decide, input_value
+from pydmn.feel.budget import charge
 from pydmn.feel.values import FeelFunction
 from pydmn.model import elements as el
 from pydmn.model.types import DataType, coerce
@@ -42,6 +43,7 @@ class DecisionServiceFunction(FeelFunction):
         if unknown:
             return scope.report("invalid-argument", f"decision service {self.name} has no "
                                 f"parameter {sorted(unknown)[0]!r}", self.element_id)
+        charge(1)
         inputs: dict = {}
         overrides = {}
         for group in (self.input_data, self.input_decisions):

@@ -5,6 +5,7 @@
     ut = compile_unary_tests("[1..5]", names)
     ut(scope, Decimal(3))                        # -> True
     evaluate("a + b", {"a": 1, "b": 2})          # -> Decimal("3")
+    evaluate(text, variables, budget=Budget(steps=10_000, seconds=1))   # null + `limit` past it
     string(value)                                # FEEL's text of any value, as string() gives it
 
 Its submodules are internal: the names in `__all__` are the FEEL API.
@@ -16,6 +17,7 @@ from functools import lru_cache
 
 from pydmn.errors import EvaluationFailed, FeelSyntaxError
 from pydmn.feel import ast
+from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, end
 from pydmn.feel.builtins import Invalid, ranges
 from pydmn.feel.compiler import compile_node, compile_unary
 from pydmn.feel.operators import to_feel
@@ -25,7 +27,7 @@ from pydmn.feel.scope import Scope
 from pydmn.feel.values import FEEL_CONTEXT, Range, kind_of
 
 __all__ = ["compile_expression", "compile_unary_tests", "Scope", "evaluate", "unary_test",
-           "string", "kind_of", "FEEL_CONTEXT", "FeelSyntaxError"]
+           "string", "kind_of", "FEEL_CONTEXT", "FeelSyntaxError", "Budget"]
 
 
 def _failure(exc: BaseException, text: str, what: str) -> tuple[str, str]:
@@ -43,8 +45,10 @@ def _guard(fn, text: str):
     def run(scope):
         try:
             return fn(scope)
-        except EvaluationFailed:        # strict mode: the first error goes to the caller
+        except (EvaluationFailed, MemoryError):   # strict mode's first error; the process's memory
             raise
+        except OverBudget as exc:
+            return exc.report(scope)
         except Exception as exc:  # noqa: BLE001 - a FEEL expression never raises
             kind, why = _failure(exc, text, "expression")
         return scope.report(kind, why)
@@ -55,8 +59,10 @@ def _guard_test(test, text: str):
     def run(scope, value):
         try:
             return test(scope, value)
-        except EvaluationFailed:
+        except (EvaluationFailed, MemoryError):
             raise
+        except OverBudget as exc:
+            return exc.report(scope)
         except Exception as exc:  # noqa: BLE001 - a unary test never raises
             kind, why = _failure(exc, text, "unary test")
         return scope.report(kind, why)
@@ -99,16 +105,27 @@ def _multi_word(variables) -> frozenset:
     return frozenset(k for k in variables or () if not k.isidentifier())
 
 
-def evaluate(text: str, variables=None):
-    """Evaluate one expression with Python `variables` (converted to FEEL values)."""
+def evaluate(text: str, variables=None, budget: Budget = DEFAULT):
+    """Evaluate one expression with Python `variables` (converted to FEEL values), under
+    `budget` (past it: null and a `limit` message)."""
     scope = Scope(dict(variables or {}))
-    return compile_expression(text, _multi_word(variables))(scope)
+    compiled = compile_expression(text, _multi_word(variables))
+    meter = begin(budget)
+    try:
+        return compiled(scope)
+    finally:
+        end(meter)
 
 
-def unary_test(text: str, value, variables=None):
-    """Whether `value` satisfies the unary tests `text`."""
+def unary_test(text: str, value, variables=None, budget: Budget = DEFAULT):
+    """Whether `value` satisfies the unary tests `text` (None past `budget`)."""
     scope = Scope(dict(variables or {}))
-    return compile_unary_tests(text, _multi_word(variables))(scope, to_feel(value))
+    compiled = compile_unary_tests(text, _multi_word(variables))
+    meter = begin(budget)
+    try:
+        return compiled(scope, to_feel(value))
+    finally:
+        end(meter)
 
 
 # Endpoints of a range literal in `range(from)` (DMN 1.5 10.3.4.12): literals, or a temporal

@@ -15,6 +15,7 @@ from decimal import Decimal
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
 from pydmn.feel import operators as ops
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.builtins import BUILTINS
 from pydmn.feel.builtins.temporal_parse import parse_temporal
 from pydmn.feel.external import compile_external
@@ -242,7 +243,8 @@ def _if(node: ast.If):
 
 
 def _iteration_source(source, end):
-    """The values one iteration context walks over: a list, `a..b`, or a numeric range."""
+    """The values one iteration context walks over: a list, `a..b`, or a numeric range; each
+    value charged to the evaluation's budget before the walk."""
     def run(scope):
         v = source(scope)
         if end is not None:
@@ -252,7 +254,10 @@ def _iteration_source(source, end):
             return scope.report("invalid-type", "cannot iterate over a range; use a..b")
         if v is None:
             return scope.report("invalid-type", "cannot iterate over null")
-        return v if isinstance(v, list) else [v]
+        if isinstance(v, list):
+            charge(len(v))
+            return v
+        return [v]
     return run
 
 
@@ -262,6 +267,7 @@ def _sequence(a, b, scope):
         days = (b - a).days
         if abs(days) > MAX_RANGE:
             return scope.report("limit", f"iteration range longer than {MAX_RANGE}")
+        charge(abs(days) + 1)
         step = 1 if days >= 0 else -1
         return [a + dt.timedelta(days=i) for i in range(0, days + step, step)]
     if not (isinstance(a, Decimal) and isinstance(b, Decimal)) \
@@ -270,6 +276,7 @@ def _sequence(a, b, scope):
     a, b = int(a), int(b)
     if abs(b - a) > MAX_RANGE:
         return scope.report("limit", f"iteration range longer than {MAX_RANGE}")
+    charge(abs(b - a) + 1)
     step = 1 if b >= a else -1
     return [Decimal(i) for i in range(a, b + step, step)]
 
@@ -288,6 +295,7 @@ def _for(node: ast.For):
         def loop(i, frame):
             if i == len(contexts):
                 if uses_partial:
+                    charge(len(results))
                     frame = frame.child({"partial": list(results)})
                 results.append(body(frame))
                 return True
@@ -350,10 +358,16 @@ def _filter(node: ast.Filter):
         if not items:
             probe = cond(Scope({}, parent=scope, messages=[]))
             return None if isinstance(probe, Decimal) else []
+        charge(len(items))
         out = []
         for n, item in enumerate(items):
-            # A context's own entries win over the implicit `item` (TCK 0069 decision026).
-            frame = {"item": item, **item} if isinstance(item, dict) else {"item": item}
+            if isinstance(item, dict):
+                # A context's own entries win over the implicit `item` (TCK 0069 decision026).
+                if len(item) > FREE_ITEMS:
+                    charge(len(item))
+                frame = {"item": item, **item}
+            else:
+                frame = {"item": item}
             r = cond(scope.child(frame))
             if n == 0 and isinstance(r, Decimal) and not isinstance(r, bool):
                 return _index(items, r, scope)
@@ -445,6 +459,7 @@ class UserFunction(FeelFunction):
             args = converted
         if self.depth >= MAX_CALL_DEPTH:
             return scope.report("limit", f"calls nested deeper than {MAX_CALL_DEPTH}")
+        charge(1)
         local = Scope.__new__(Scope)
         local.variables = dict(zip(self.params, args))
         local.parent = self.closure

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
 from pydmn.feel import widedates
+from pydmn.feel.budget import FREE_CHARS, charge
 from pydmn.feel.values import FEEL_CONTEXT, FEEL_KINDS, Range, YearsMonths, kind_of
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
@@ -64,7 +65,10 @@ def add(a, b):
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.add(a, b)
     if type(a) is str and type(b) is str:
-        return a + b
+        joined = a + b
+        if len(joined) > FREE_CHARS:
+            charge(len(joined))
+        return joined
     if _is_ym(a) and _is_ym(b):
         return YearsMonths(a.months + b.months)
     if _is_dtd(a) and _is_dtd(b):
@@ -243,6 +247,7 @@ def eq(a, b):
     if ka == "list":
         if len(a) != len(b):
             return False
+        charge(len(a))
         for x, y in zip(a, b):
             r = eq(x, y)
             if r is not True:
@@ -251,6 +256,7 @@ def eq(a, b):
     if ka == "context":
         if a.keys() != b.keys():
             return False
+        charge(len(a))
         for k in a:
             r = eq(a[k], b[k])
             if r is not True:
@@ -365,8 +371,10 @@ def to_string(value):
     if type(value) is WideDate:
         return widedates.date_text(value)
     if isinstance(value, list):
+        charge(len(value))      # charged as it walks: shared sublists would multiply the text
         return "[" + ", ".join(_nested_text(v) for v in value) + "]"
     if isinstance(value, dict):
+        charge(len(value))
         return "{" + ", ".join(f"{k}: {_nested_text(v)}" for k, v in value.items()) + "}"
     if isinstance(value, Range):
         start = "" if value.start is None else _nested_text(value.start)
@@ -380,6 +388,8 @@ def _nested_text(value) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
+        if len(value) > FREE_CHARS:
+            charge(len(value))
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
     return to_string(value)
 

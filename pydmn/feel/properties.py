@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from pydmn.feel.budget import charge
 from pydmn.feel.values import kind_of
 from pydmn.feel.widedates import FineTime, WideDateTime
 
@@ -76,6 +77,7 @@ def get_property(value, name: str, scope):
     if isinstance(value, dict):
         return value.get(name)
     if isinstance(value, list):
+        charge(len(value))
         return [get_property(v, name, scope) for v in value]
     if value is None:
         return None

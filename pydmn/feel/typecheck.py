@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pydmn.feel import ast, widedates
+from pydmn.feel.budget import charge
 from pydmn.feel.values import FeelFunction, Range, kind_of
 
 # Every spelling of FEEL's type names in DMN 1.1 to 1.6 (with or without `feel.`, and DMN 1.1's
@@ -51,8 +52,10 @@ def instance_check(value, type_: ast.TypeNode, scope=None) -> bool:
         checker = scope.find(ITEM_DEFINITIONS, None) if scope is not None else None
         return checker(value, args[0]) if checker is not None else False
     if kind == "list":
-        return isinstance(value, list) and all(instance_check(v, args[0], scope) for v in value
-                                               if v is not None)
+        if not isinstance(value, list):
+            return False
+        charge(len(value))
+        return all(instance_check(v, args[0], scope) for v in value if v is not None)
     if kind == "range":
         return isinstance(value, Range) and all(
             instance_check(b, args[0], scope) for b in (value.start, value.end) if b is not None)
@@ -79,6 +82,7 @@ def conform(value, type_: ast.TypeNode, scope=None):
         return None
     if type_.kind == "list":
         items = value if isinstance(value, list) else [value]
+        charge(len(items))
         converted = [conform(v, type_.args[0], scope) for v in items]
         if any(c is None and v is not None for c, v in zip(converted, items)):
             return None

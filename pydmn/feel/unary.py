@@ -3,6 +3,7 @@ values, which the compiled tests of compiler.py and `x in ...` apply."""
 from __future__ import annotations
 
 from pydmn.feel import operators as ops
+from pydmn.feel.budget import charge
 from pydmn.feel.values import Range
 
 
@@ -31,6 +32,7 @@ def matches(value, target):
         if isinstance(value, list) and ops.eq(value, target) is True:
             return True
         # Membership: items of another kind simply do not match (`true in [false, 2]` is false).
+        charge(len(target))
         for t in target:
             r = in_range(value, t) if isinstance(t, Range) else ops.eq(value, t)
             if r is True:

@@ -18,6 +18,7 @@ from typing import Any, Callable
 
 from pydmn.errors import ModelError
 from pydmn.feel import widedates
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.builtins.temporal_parse import (
     parse_date, parse_date_and_time, parse_duration, parse_time,
 )
@@ -258,6 +259,8 @@ def _coerce(value, dtype: DataType, convert_text: bool):
     if dtype.is_collection:
         element = dtype.element or ANY
         if isinstance(value, list):
+            if len(value) > FREE_ITEMS or element.is_collection:     # nested: shared sublists
+                charge(len(value))
             out = [_coerce(item, element, convert_text) for item in value]
         else:       # to singleton list
             out = [_coerce(value, element, convert_text)]

@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from ehr_support import SIGN, bearer, body, make_app, post_hook
+from ehr_support import SIGN, bearer, body, complete, make_app, post_hook
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +121,13 @@ def test_missing_clinical_data_is_not_an_error(client):
         hook["prefetch"] = {"coverage": hook["prefetch"]["coverage"]}
         del hook["fhirServer"], hook["fhirAuthorization"]
     assert post_hook(client, changed(bare)).status_code == 200
+
+
+def test_an_order_past_the_evaluation_budget_is_422_naming_the_order_and_the_budget(tmp_path):
+    """A CAR-T determination takes 33 steps at least: one step of budget is too little for any."""
+    app = make_app(tmp_path, EVALUATION_STEPS=1)
+    try:
+        issues = outcome(post_hook(app.test_client(), complete(body())), 422, "ServiceRequest/")
+    finally:
+        app.extensions["audit"].close()
+    assert any("more than 1 steps, its evaluation budget (CAR_T_EVALUATION_STEPS)" in i["diagnostics"] for i in issues), issues

@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from scale_support import CAR_T, CAR_T_CONTRACT, car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
+from budget_models import looping_on, request_with
 from webapp import cases
 from webapp.audit import AuditStore
 from webapp.cli import main
@@ -214,6 +215,32 @@ def test_the_command(tmp_path, car_t, requests, car_t_source, monkeypatch):
     assert len(_rows(out)) == 20
     unknown = CliRunner().invoke(main, ["rerun", "--model", CAR_T_ID, "--version", "0" * 64, "--from", str(source)])
     assert unknown.exit_code == 2 and "no version 000000000000" in unknown.output
+
+
+def test_a_case_past_the_evaluation_budget_is_written_with_the_budget(tmp_path, car_t_source, monkeypatch):
+    """`rerun` evaluates each case under the service's evaluation budget (CAR_T_EVALUATION_STEPS):
+    the case the version loops on is written with the budget in its errors, and the job goes on."""
+    models = tmp_path / "decisions"
+    models.mkdir()
+    (models / f"{CAR_T_ID}.dmn").write_bytes(car_t_source)
+    shutil.copy(CAR_T.with_name(f"{CAR_T_ID}.contract.yaml"), models)
+    version = tmp_path / "looping.dmn"
+    version.write_text(looping_on(car_t_source.decode(), 7))
+    monkeypatch.setenv("CAR_T_MODELS_DIR", str(models))
+    monkeypatch.setenv("CAR_T_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("CAR_T_EVALUATION_STEPS", "20000")
+    source = tmp_path / "r.jsonl"
+    source.write_text("\n".join(json.dumps(request_with(n)) for n in (1, 7, 2)) + "\n")
+    result = CliRunner().invoke(main, ["rerun", "--model", CAR_T_ID, "--version", str(version), "--from", str(source),
+                                       "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    [out] = (tmp_path / "var" / "rerun").iterdir()
+    rows = _rows(out)
+    assert json.loads(rows["r.jsonl:2"]["errors"]) == {"evaluation": [
+        "evaluation budget exceeded: more than 20,000 steps, its evaluation budget (CAR_T_EVALUATION_STEPS)"]}
+    assert rows["r.jsonl:2"]["new_determination"] is None
+    assert [rows[f"r.jsonl:{n}"]["errors"] for n in (1, 3)] == [None, None]
+    assert rows["r.jsonl:1"]["new_determination"] == rows["r.jsonl:1"]["old_determination"] is not None
 
 
 def test_versions_are_found_in_the_database_then_in_the_models_directory(tmp_path, car_t_source):

@@ -32,7 +32,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "401", "403",
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     running = Server(tmp_path_factory.mktemp("fuzz"), models=(DATA / "simpletable.dmn", CAR_T),
-                     env_extra={"CAR_T_VALIDATION_BUDGET": "60"})
+                     env_extra={"CAR_T_VALIDATION_BUDGET": "60", "CAR_T_WORKER_TIMEOUT": "120"})
     assert running.ready() == 200
     yield running
     running.stop()

@@ -47,6 +47,19 @@ def test_an_exception_in_the_child_reaches_the_parent():
     assert bounded.run(sorted, [3, 1, 2], seconds=60) == [1, 2, 3]
 
 
+def _allocate(size: int) -> int:
+    return len(bytearray(size))
+
+
+def test_the_child_may_grow_by_its_memory_cap_only():
+    """Past the cap an allocation fails in the child, which answers that it ran out: the worker
+    is not the one the host's memory runs out in."""
+    with pytest.raises(bounded.OverBudget, match="more than 64 MB of memory"):
+        bounded.run(_allocate, 256 * 1024 * 1024, seconds=600, memory_mb=64)
+    assert bounded.run(_allocate, 16 * 1024 * 1024, seconds=600, memory_mb=64) == 16 * 1024 * 1024
+    assert bounded.run(_allocate, 256 * 1024 * 1024, seconds=600) == 256 * 1024 * 1024     # no cap asked
+
+
 def test_an_upload_over_the_budget_is_422_and_the_service_goes_on(tmp_path, auth, monkeypatch):
     app = make_app(tmp_path, VALIDATION_BUDGET_S=0.5)
     client = app.test_client()

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import current_app
 
+from webapp import budgets
 from webapp.api.common import Blueprint, built_answer, json_body, model_entry, valid_inputs
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
 from webapp.auth import require
 from webapp.errors import ApiError
 from webapp.determination import DeterminationBatchSchema, DeterminationSchema, answer, audit_outputs
-from webapp.evaluation import audit_row, record
+from webapp.evaluation import audit_row, record, run
 from webapp.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
@@ -25,15 +26,19 @@ def policy():
     return entry, decision
 
 
-def determine(entry, decision, inputs):
-    return answer(entry, entry.model.evaluate(inputs), decision)
+def determine(entry, decision, inputs, budget=None, case=None):
+    """The answer to one request, evaluated under `budget` (by default the request's: 422 or 503
+    past it, webapp.budgets)."""
+    return answer(entry, run(entry, inputs, budget=budget, case=case), decision)
 
 
 @bp.post("/determinations")
 @require("evaluate")
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
 @bp.response(200, DeterminationSchema, description="the determination, its findings and reasons, and the trace")
-@bp.alt_response(422, schema=ErrorSchema, description="the request does not match the model's data types")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "the request does not match the model's data types, or the model cannot determine it within the evaluation budget"))
+@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 def determination():
     """Determine one CAR-T request."""
     entry, decision = policy()
@@ -50,6 +55,9 @@ def determination():
     "type": "object", "additionalProperties": False, "required": ["cases"],
     "properties": {"cases": {"type": "array", "maxItems": BATCH_LIMIT, "items": _CASE}}}}}})
 @bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "a case does not match the model's data types, or the model cannot determine it within the evaluation budget"))
+@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 def batch(body: dict):
     """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
     entry, decision = policy()
@@ -62,6 +70,7 @@ def batch(body: dict):
     if errors:
         # All or nothing: a batch with any invalid case is rejected whole, naming each bad case.
         raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
-    answers = [determine(entry, decision, inputs) for inputs in loaded]
+    budget = budgets.request(current_app.config)       # one deadline for the whole batch
+    answers = [determine(entry, decision, inputs, budget, str(index)) for index, inputs in enumerate(loaded)]
     record([audit_row(a, to_json(i), "car_t.batch", audit_outputs(a)) for a, i in zip(answers, loaded)])
     return built_answer({"results": answers})

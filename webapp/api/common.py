@@ -33,13 +33,14 @@ log = logging.getLogger("webapp.api")
 
 
 def within_budget(fn, *args, seconds: float, too_slow: str, field: str):
-    """fn(*args) in a child process under its time budget (webapp.bounded), for work on content a
-    caller sent: past the budget a 422 (`too_slow`, under `field`), and the worker is free again; a
-    fault in the child a 500 whose traceback is logged under the request id."""
+    """fn(*args) in a child process under its time budget and the memory cap (webapp.bounded), for
+    work on content a caller sent: past either a 422 (`too_slow`, under `field`, and which budget),
+    and the worker is free again; a fault in the child a 500 whose traceback is logged under the
+    request id."""
     try:
-        return bounded.run(fn, *args, seconds=seconds)
-    except bounded.OverBudget:
-        raise ApiError(422, f"{too_slow}: not finished within the {seconds:g} s budget", {field: [too_slow]}) from None
+        return bounded.run(fn, *args, seconds=seconds, memory_mb=current_app.config["CHILD_MEMORY_MB"])
+    except bounded.OverBudget as exc:
+        raise ApiError(422, f"{too_slow}: {exc}, its budget", {field: [too_slow]}) from None
     except bounded.ChildFailed as exc:
         log.error("request_id=%s %s: the child failed: %s", g.get("request_id", ""), fn.__name__, exc.args[-1])
         raise ApiError(500, "internal error: quote the request id to the operators") from None

@@ -58,6 +58,9 @@ def get_dmn(model: str):
 @bp.arguments(EvaluateRequest)
 @bp.response(200, EvaluationSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such model or decision")
+@bp.alt_response(422, schema=ErrorSchema, description=(
+    "the inputs do not match the model's data types, or the model cannot evaluate them within the evaluation budget"))
+@bp.alt_response(503, schema=ErrorSchema, description="not evaluated within the evaluation budget's time")
 def evaluate(request_data: dict, model: str):
     """Evaluate decisions of a model: value, status, messages and matched rules per decision."""
     entry = model_entry(model)

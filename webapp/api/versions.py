@@ -12,14 +12,14 @@ from pathlib import Path
 from flask import Response, current_app, g
 from werkzeug.routing import BaseConverter
 
-from webapp import evidence
+from webapp import budgets, evidence
 from webapp.api.common import Blueprint, within_budget
 from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
                                 ErrorSchema, EvidenceQuery, PolicyVersionSchema, RejectRequest, ReviewSchema,
                                 RollbackRequest, StepRequest, VersionListSchema)
 from webapp.audit import AuditUnavailable
 from webapp.auth import require
-from webapp.drafts import checked
+from webapp.drafts import checked, scenarios_within_budget
 from webapp.errors import ApiError
 from webapp.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
@@ -181,14 +181,18 @@ def save_draft(body: dict, model: str, number: str):
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 @bp.alt_response(409, schema=ErrorSchema, description="not a draft, other content than `sha256`, or validation errors")
+@bp.alt_response(422, schema=ErrorSchema, description="a scenario the draft cannot evaluate within its budget")
 def submit(body: dict, model: str, number: str):
-    """Submit a draft for approval: only content without validation errors."""
+    """Submit a draft for approval: only content without validation errors, whose scenarios each
+    evaluate within the evaluation budget."""
     version = _version(model, number)
-    prepared = checked(_store().content(version.sha256))
+    content = _store().content(version.sha256)
+    prepared = checked(content)
     if not prepared["report"]["valid"]:
         errors = [f["message"] for f in prepared["report"]["findings"] if f["severity"] == "error"]
         raise ApiError(409, f"version {version.number} has {len(errors)} validation error(s): fix them before "
                             "submitting", {"validation": errors})
+    scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"))
     return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
 
@@ -216,8 +220,8 @@ def _review(model: str, version) -> tuple[str, dict]:
         records = _records(model, limit)
         pack = within_budget(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
                              _store().content(version.sha256), scenario_file, records, limit,
-                             seconds=current_app.config["REVIEW_BUDGET_S"], too_slow="too complex to review in time",
-                             field="review")
+                             budgets.evaluation(current_app.config), seconds=current_app.config["REVIEW_BUDGET_S"],
+                             too_slow="too complex to review", field="review")
         found = _store().put_review(version, g.caller.person, pack, serving_sha, scenarios)
     return found
 
@@ -356,8 +360,8 @@ def case(model: str, number: str, evaluation_id: str):
         raise ApiError(404, f"no evaluation {evaluation_id!r} of model {model!r}")
     serving = _registry().get(model)
     sides = within_budget(evidence.case, serving, _store().content(version.sha256), record,
-                          seconds=current_app.config["VALIDATION_BUDGET_S"], too_slow="too complex to answer in time",
-                          field="case")
+                          budgets.evaluation(current_app.config), seconds=current_app.config["VALIDATION_BUDGET_S"],
+                          too_slow="too complex to answer", field="case")
     sides["serving"]["number"] = getattr(serving, "number", None)
     sides["draft"]["number"] = version.number
     return {"evaluation_id": record["id"], "created_at": record["created_at"], "inputs": record["inputs"],

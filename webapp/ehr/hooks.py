@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from flask import current_app
 
+from webapp import budgets
 from webapp.api.car_t import determine, policy
 from webapp.api.common import json_body, valid_inputs
 from webapp.auth import ehr_jwt, public
@@ -52,7 +53,10 @@ def discovery():
                    "404": {"description": "no such service", "content": OUTCOME},
                    "412": {"description": "the Coverage is missing from prefetch and the service cannot query it",
                            "content": OUTCOME},
-                   "422": {"description": "a broken CRD constraint, or order data outside the model's data dictionary",
+                   "422": {"description": "a broken CRD constraint, order data outside the model's data dictionary, "
+                                          "or an order the model cannot determine within the evaluation budget",
+                           "content": OUTCOME},
+                   "503": {"description": "the orders were not determined within the evaluation budget's time",
                            "content": OUTCOME}})
 def hook(service_id: str):
     """A CRD hook call (CDS Hooks): the coverage information of each CAR-T draft order."""
@@ -85,11 +89,13 @@ def hook(service_id: str):
     products = {id(o): mapping.product_of(o) for o in orders}
     named = {p for p in products.values() if p}
     rows, actions, cards = [], [], []
+    budget = budgets.request(current_app.config)        # one deadline for all the hook's orders
     for index, order in enumerate(orders):
         # a procedure step names no product: it is the one drug order's signed with it
         product = products[id(order)] or (next(iter(named)) if len(named) == 1 else None)
         row, action, found = _determined(service, request, entry, decision, mapping, bundle, {**shared, "order": order},
-                                         coverage, product, answers, reference_to(order) or f"context.draftOrders.entry[{index}]")
+                                         coverage, product, answers, reference_to(order) or f"context.draftOrders.entry[{index}]",
+                                         budget)
         rows.append(row)
         actions += [action] if action else []
         cards += found
@@ -97,14 +103,16 @@ def hook(service_id: str):
     return _answer(cards[:_max_cards(request.configuration)], actions)
 
 
-def _determined(service, request, entry, decision, mapping, bundle, variables, coverage, product, answers, where):
-    """One CAR-T order: its inputs read from FHIR, gated, determined; (its audit row, the systemAction
-    adding its coverage information or None, its cards)."""
+def _determined(service, request, entry, decision, mapping, bundle, variables, coverage, product, answers, where,
+                budget):
+    """One CAR-T order: its inputs read from FHIR, gated, determined under `budget` (422 or 503 past
+    it, naming the order); (its audit row, the systemAction adding its coverage information or None,
+    its cards)."""
     channel, order = current_app.extensions["ehr"], variables["order"]
     facts = channel.plan.facts(coverage, product)
     values, sources = mapping.extract(bundle, variables, facts or {}, product, answers)
     inputs = _gated(entry, request_body(values, entry.model, entry.contract.supplied_by_service), sources, where)
-    answer = determine(entry, decision, inputs)
+    answer = determine(entry, decision, inputs, budget, where)
     coverage_ref = reference_to(coverage) or "Coverage"
     assertion = coverage_information.extension(
         answer, coverage_ref, inputs["Determination Date"].isoformat(), member_found=facts is not None,

@@ -6,6 +6,7 @@ which may be bound to a variable that other expressions still read.
 from __future__ import annotations
 
 from pydmn.feel import operators as ops
+from pydmn.feel.budget import charge
 from pydmn.feel.builtins.registry import Invalid, builtin
 
 
@@ -73,5 +74,7 @@ def context_merge(contexts):
         raise Invalid("contexts must be a list, not null")
     merged: dict = {}
     for each in contexts:
-        merged.update(_context(each, "each item of contexts"))
+        each = _context(each, "each item of contexts")
+        charge(len(each))       # as it goes: one context listed many times would multiply the work
+        merged.update(each)
     return merged

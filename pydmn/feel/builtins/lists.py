@@ -10,6 +10,7 @@ import functools
 from decimal import Decimal
 
 from pydmn.feel import operators as ops
+from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.values import FEEL_CONTEXT, FeelFunction
 
@@ -54,6 +55,7 @@ def _index(items: list, position, what: str = "position") -> int:
 
 
 def _contains(items: list, value) -> bool:
+    charge(len(items))      # `distinct values` calls it once per item: quadratic work
     return any(ops.eq(item, value) is True for item in items)
 
 
@@ -139,9 +141,22 @@ def flatten(list):
 
 
 def _flatten(items: list) -> list:
-    result = []
-    for item in items:
-        result.extend(_flatten(item) if isinstance(item, list) else [item])
+    """Depth first without recursion, charged as it descends (the items of each list entered, past
+    the free items): a list that holds one small list many times over, nested, would otherwise
+    build its leaves before any charge."""
+    result, walking, entered = [], [iter(items)], len(items)
+    while walking:
+        for item in walking[-1]:
+            if isinstance(item, list):
+                entered += len(item)
+                if entered > FREE_ITEMS:
+                    charge(entered)
+                    entered = 0
+                walking.append(iter(item))
+                break
+            result.append(item)
+        else:
+            walking.pop()
     return result
 
 

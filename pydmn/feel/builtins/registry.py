@@ -6,6 +6,11 @@ separate Python functions registered under the same name. Invocation picks the o
 count of positional arguments, or by the set of names in a named invocation (and, where two
 overloads share those names, by the order the caller wrote them in).
 
+A call is charged to the evaluation's budget (pydmn.feel.budget) by what it walks and builds: the
+items of its list arguments and the size of a list, context or string it returns (past the free
+sizes). Built-ins whose result can outgrow their arguments (`flatten`, `string`, `string join`,
+`context merge`) charge as they go, before they build it.
+
 A built-in signals an invalid call by raising `Invalid("why")`: the caller gets null and an
 "invalid-argument" error, as FEEL demands, and evaluation goes on; a decimal overflow is an
 "arithmetic" error. Any other Python exception is a defect of the built-in and is not caught here.
@@ -21,6 +26,7 @@ import keyword
 from dataclasses import dataclass
 from typing import Callable
 
+from pydmn.feel.budget import FREE_CHARS, FREE_ITEMS, charge
 from pydmn.feel.values import FeelFunction
 
 BUILTINS: dict[str, "BuiltinFunction"] = {}
@@ -44,6 +50,10 @@ class Overload:
     needs_scope: bool              # fn(scope, ...) - for functions that call FEEL functions
     rest: bool = False             # fn(a, *more): `append(list, item...)` takes any number
     any_type: frozenset = frozenset()   # parameters of type Any beyond ANY_PARAMETERS
+    walks: bool = False            # takes a list (a list parameter, variadic): the call walks its items
+
+    def __post_init__(self):
+        self.walks = self.variadic or any(p in LIST_PARAMETERS for p in self.params)
 
     def accepts_count(self, n: int) -> bool:
         if self.variadic:
@@ -117,9 +127,19 @@ class BuiltinFunction(FeelFunction):
 
     @staticmethod
     def _call(overload: Overload, args, kwargs, scope):
-        if overload.needs_scope:
-            return overload.fn(scope, *args, **kwargs)
-        return overload.fn(*args, **kwargs)
+        # A list built-in walks its list, its first parameter (a variadic call's items are one list;
+        # a named call reaches here by position, as a list parameter is never left out); further
+        # list arguments (`concatenate`, `append`) end up in the result, charged below.
+        if overload.walks and args:
+            walked = args[0]
+            if type(walked) is list and len(walked) > FREE_ITEMS:
+                charge(len(walked))
+        result = overload.fn(scope, *args, **kwargs) if overload.needs_scope else overload.fn(*args, **kwargs)
+        kind = type(result)
+        if (kind is str and len(result) > FREE_CHARS) or ((kind is list or kind is dict) and len(result) > FREE_ITEMS):
+            charge(len(result))
+        return result
+
 
 
 def _py(name: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pydmn.feel.budget import charge
 from pydmn.feel.builtins.registry import Invalid, builtin
 from pydmn.feel.builtins.xpath_regex import MATCH_TIMEOUT, compile_xpath, parse_replacement
 from pydmn.feel.values import kind_of
@@ -101,6 +102,7 @@ def string_join(list, delimiter=None):  # noqa: A002  (FEEL's parameter name)
     if any(item is not None and not isinstance(item, str) for item in list):
         raise Invalid("list must contain only strings")
     sep = "" if delimiter is None else _text(delimiter, "delimiter")
+    charge(sum(len(item) + len(sep) for item in list if item is not None))    # before it is built
     return sep.join(item for item in list if item is not None)
 
 
