@@ -1,6 +1,6 @@
-"""`make bench`, bulk: `rerun` (webapp/rerun.py) of synthetic CAR-T requests on a local Dask cluster.
+"""`make bench`, bulk: `rerun` (webapp/bulk/rerun.py) of synthetic CAR-T requests on a local Dask cluster.
 
-The requests (webapp/synthetic.py: the scenarios' base case with a few fields changed, seed 1) are
+The requests (webapp/bulk/synthetic.py: the scenarios' base case with a few fields changed, seed 1) are
 written once as Parquet, in files of 50,000 rows and row groups of 2,000 (a row group is a
 partition). Measured: the single-process rate of the same work (schema, engine, answer shaping)
 without Dask, and of the engine alone; then the whole rerun of 100,000 and of 1,000,000 cases on
@@ -19,11 +19,11 @@ import pyarrow.parquet as pq
 import yaml
 from marshmallow import fields
 
-from webapp import contract
-from webapp.impact import ModelVersion
-from webapp.rerun import rerun
-from webapp.schemas import ExactNumber, StrictBoolean
-from webapp.synthetic import Synthesizer
+from webapp.serving import contract
+from webapp.serving.redetermine import ModelVersion
+from webapp.bulk.rerun import rerun
+from webapp.serving.inputs import ExactNumber, StrictBoolean
+from webapp.bulk.synthetic import Synthesizer
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL_ID = "car-t-candidate-selection"
@@ -112,7 +112,7 @@ def section(result: dict) -> list[str]:
     one, two = by.get((result["large"], 1)), by.get((result["large"], 2))
     lines = [
         "## Bulk re-determination (`rerun` on Dask)", "",
-        f"Synthetic CAR-T requests (`webapp/synthetic.py`, the scenarios' base case with up to six fields "
+        f"Synthetic CAR-T requests (`webapp/bulk/synthetic.py`, the scenarios' base case with up to six fields "
         f"changed, seed {SEED}) written as Parquet ({result['written_s']:.0f} s for {result['large']:,}), "
         f"then `rerun` against the version itself on a local cluster (`bench/bulk.py`). Rates count the "
         "determining phase only (cluster start and planning excluded); memory is each worker's peak RSS; "

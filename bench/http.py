@@ -127,7 +127,7 @@ def run(seconds=10, workers=None, connections=8, database_url=None, bare=True):
 
 
 def _count_audit(database_url: str) -> int:
-    from webapp.audit import AuditStore
+    from webapp.store.audit import AuditStore
     store = AuditStore(database_url)
     try:
         return store.list(limit=1)[0]
@@ -140,7 +140,7 @@ def run_postgres(seconds=10, workers=None, connections=8):
     tests/webapp/databases.py), migrated by the owner role and used by the service's login."""
     sys.path.insert(0, str(ROOT / "tests" / "webapp"))
     from databases import OWNER, PostgresServer
-    from webapp import migrate
+    from webapp.store import migrate
     server = PostgresServer(durable=True).start()
     try:
         dbname = server.create_database()

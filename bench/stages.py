@@ -18,11 +18,11 @@ from werkzeug.test import EnvironBuilder
 
 from bench.http import ROOT, ROUTE, car_t_body
 from webapp.app import create_app
-from webapp.auth import hash_key, identify
-from webapp.determination import answer, audit_outputs
-from webapp.evaluation import audit_row
-from webapp.jsonvalues import parse_body, to_json
-from webapp.schemas import validate_inputs
+from webapp.api.auth import hash_key, identify
+from webapp.serving.determination import answer, audit_outputs
+from webapp.serving.evaluation import audit_row
+from webapp.serving.jsonvalues import parse_body, to_json
+from webapp.serving.inputs import validate_inputs
 
 REPEAT = 300
 
@@ -47,7 +47,7 @@ def stages(database_url: str, var: Path) -> dict[str, float]:
     body = _timed(found, "request JSON parse", lambda: parse_body(raw))
     inputs = _timed(found, "input schema", lambda: validate_inputs(entry.schema(True), body)[0])
     result = _timed(found, "engine (evaluate, every decision)", lambda: entry.model.evaluate(inputs))
-    shaped = _timed(found, "answer shaping (webapp.determination)", lambda: answer(entry, result, "Determination"))
+    shaped = _timed(found, "answer shaping (webapp.serving.determination)", lambda: answer(entry, result, "Determination"))
     _timed(found, "response JSON encoding", lambda: app.json.dumps(shaped))
     with app.test_request_context():
         g.caller = identify(hash_key("bench"))          # who check_access finds for the bench's key
@@ -71,7 +71,7 @@ def run() -> tuple[dict, dict]:
     """CPU milliseconds by stage with the audit store on SQLite and on PostgreSQL."""
     sys.path.insert(0, str(ROOT / "tests" / "webapp"))
     from databases import OWNER, PostgresServer
-    from webapp import migrate
+    from webapp.store import migrate
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         on_sqlite = stages(f"sqlite:///{tmp / 'var' / 'audit.sqlite3'}", tmp / "var")

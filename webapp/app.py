@@ -13,15 +13,18 @@ from functools import partial
 from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from webapp import budgets, chain_heads, console, ehr, errors, headers, migrate
-from webapp.audit import AuditStore
-from webapp.auth import check_access, parse_keys
+from webapp import console, ehr
+from webapp.api import errors, headers
+from webapp.serving import budgets
+from webapp.store import chain_heads, migrate
+from webapp.store.audit import AuditStore
+from webapp.api.auth import check_access, parse_keys
 from webapp.config import load_config
-from webapp.openapi import create_api, docs_bp
-from webapp.registry import ModelRegistry, model_findings
-from webapp.sessions import service_started
-from webapp.scenarios import check_model
-from webapp.versions import VersionStore
+from webapp.api.openapi import create_api, docs_bp
+from webapp.serving.registry import ModelRegistry, model_findings
+from webapp.store.sessions import service_started
+from webapp.governance.scenarios import check_model
+from webapp.store.versions import VersionStore
 
 log = logging.getLogger("webapp.access")
 

@@ -25,10 +25,10 @@ def load_config(overrides: dict | None = None) -> dict:
         # the newest IMPACT_CASES audited determinations under both versions).
         "REVIEW_BUDGET_S": float(os.environ.get("CAR_T_REVIEW_BUDGET", 45)),
         # The work one evaluation may do, in pydmn's steps (a CAR-T determination takes 250 at most),
-        # and the wall-clock seconds of a request's evaluations (webapp.budgets).
+        # and the wall-clock seconds of a request's evaluations (webapp.serving.budgets).
         "EVALUATION_STEPS": int(os.environ.get("CAR_T_EVALUATION_STEPS", 100_000)),
         "EVALUATION_BUDGET_S": float(os.environ.get("CAR_T_EVALUATION_BUDGET", 20)),
-        # Megabytes of address space a child process working on uploaded content may add (webapp.bounded).
+        # Megabytes of address space a child process working on uploaded content may add (webapp.governance.bounded).
         "CHILD_MEMORY_MB": int(os.environ.get("CAR_T_CHILD_MEMORY", 1024)),
         # gunicorn's worker timeout (webapp/gunicorn_conf.py): every budget above stays below it.
         "WORKER_TIMEOUT_S": int(os.environ.get("CAR_T_WORKER_TIMEOUT", 60)),
@@ -37,12 +37,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # version is never deleted, so each new one is kept for good.
         "DRAFTS_PER_AUTHOR": int(os.environ.get("CAR_T_DRAFTS_PER_AUTHOR", 20)),
         # Seconds between a worker's checks of the database for a version published through another
-        # replica (webapp.registry); on one host a publish is seen by the next request anyway.
+        # replica (webapp.serving.registry); on one host a publish is seen by the next request anyway.
         "SERVING_POLL_S": float(os.environ.get("CAR_T_SERVING_POLL", 1.0)),
         # The console's session cookie: Secure when served over TLS (behind a proxy that terminates it).
         "SECURE_COOKIES": os.environ.get("CAR_T_SECURE_COOKIES") == "1",
         "SESSION_HOURS": float(os.environ.get("CAR_T_SESSION_HOURS", 8)),
-        # Where the audit chains' heads are written at every append (webapp/chain_heads.py); empty:
+        # Where the audit chains' heads are written at every append (webapp/store/chain_heads.py); empty:
         # beside the SQLite file, or var/audit-chain-head with PostgreSQL.
         "AUDIT_HEAD_FILE": os.environ.get("CAR_T_AUDIT_HEAD_FILE", ""),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),

@@ -1,12 +1,12 @@
 """gunicorn settings for `make run`: 127.0.0.1, PORT overrides 8000, a development key when none.
 
 The master, before it forks any worker: checks the configured keys (one clear line and exit on a
-malformed entry), checks and upgrades the database schema once (webapp.migrate), records the start
-(every console session opened before it ends: webapp.sessions), and when no CAR_T_API_KEYS is
+malformed entry), checks and upgrades the database schema once (webapp.store.migrate), records the start
+(every console session opened before it ends: webapp.store.sessions), and when no CAR_T_API_KEYS is
 configured makes one key with every role for a person named "Developer", prints it on a line
 `API key: <key>` and hands only its hash to the workers through the environment. Each worker exits
 with its master. A budget at or past the worker timeout is refused the same way as a malformed key
-(webapp.budgets).
+(webapp.serving.budgets).
 """
 import ctypes
 import logging
@@ -33,9 +33,10 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 
 
 def on_starting(server):
-    from webapp import budgets, migrate
-    from webapp.auth import KeyConfigError, ROLES, key_entry, new_key, parse_keys
-    from webapp.sessions import service_started
+    from webapp.serving import budgets
+    from webapp.store import migrate
+    from webapp.api.auth import KeyConfigError, ROLES, key_entry, new_key, parse_keys
+    from webapp.store.sessions import service_started
 
     try:
         parse_keys(os.environ.get("CAR_T_API_KEYS", ""))

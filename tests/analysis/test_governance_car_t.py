@@ -17,8 +17,8 @@ from click.testing import CliRunner
 
 import pytest
 from pydmn.analysis.impact import impact
-from webapp.governance_cli import _checked, diff_command
-from webapp.scenarios import scenario_file_of, scenario_inputs
+from webapp.cli.governance import _checked, diff_command
+from webapp.governance.scenarios import scenario_file_of, scenario_inputs
 
 MODEL = Path(__file__).resolve().parents[2] / "decisions" / "car-t-candidate-selection.dmn"
 CHECKED = _checked(scenario_file_of(MODEL))      # the decision the scenario file checks

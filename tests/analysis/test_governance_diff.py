@@ -4,7 +4,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pydmn.analysis.diff import diff_files
-from webapp.governance_cli import diff_command
+from webapp.cli.governance import diff_command
 
 DATA = Path(__file__).parent / "data"
 BASE = (DATA / "seeded-defects.dmn").read_text()

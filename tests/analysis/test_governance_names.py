@@ -152,7 +152,7 @@ def test_a_typo_the_check_catches_changes_answers():
     """Why names must resolve: the engine evaluates an unresolved name to null, and answers change."""
     import pydmn
     from governance_mutants import MODEL
-    from webapp.scenarios import scenario_inputs
+    from webapp.governance.scenarios import scenario_inputs
     model = pydmn.load(str(MODEL))
     cases = scenario_inputs(MODEL, model)
     assert cases

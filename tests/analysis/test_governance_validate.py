@@ -5,7 +5,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from pydmn.analysis import has_errors, validate
-from webapp.governance_cli import validate_command
+from webapp.cli.governance import validate_command
 
 DATA = Path(__file__).parent / "data"
 TCK = Path(__file__).parents[1] / "tck" / "cases"

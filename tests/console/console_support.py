@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
 from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
 
 from apps import service_app  # noqa: E402
-from webapp.auth import hash_key  # noqa: E402
+from webapp.api.auth import hash_key  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "webapp" / "data"
@@ -42,7 +42,7 @@ def name_of(person: str) -> str:
 
 
 def key_id_of(person: str) -> str:
-    """The key id the audit trail records beside the name (webapp.auth)."""
+    """The key id the audit trail records beside the name (webapp.api.auth)."""
     return hash_key(key_of(person))[:12]
 
 

@@ -1,7 +1,7 @@
 """Issue 20 §2: every path that evaluates has a budget and answers JSON past it. A CAR-T version that
 loops when `infusions_requested = 7` (its scenarios never ask for 7, so they pass) is published
 through the four-eyes API, as the attacker did; a second draft loops on the scenarios' own request
-(1 infusion). The budgets are small settings of the test app (webapp.budgets); what is asserted is
+(1 infusion). The budgets are small settings of the test app (webapp.serving.budgets); what is asserted is
 the answer, never an elapsed time."""
 import re
 
@@ -9,7 +9,7 @@ import pytest
 
 from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, as_, make_app
 from budget_models import LOOP, looping_on, request_with  # after console_support: it puts tests/webapp on the path
-from webapp.budgets import BudgetConfigError
+from webapp.serving.budgets import BudgetConfigError
 
 M = f"/api/v1/models/{CAR_T_ID}"
 STEPS = 20_000          # a CAR-T determination takes 250 at most
@@ -202,7 +202,7 @@ def test_a_budget_at_or_past_the_worker_timeout_refuses_to_start(tmp_path, setti
 
 
 def test_the_default_budgets_are_below_the_default_worker_timeout():
-    from webapp.budgets import check
+    from webapp.serving.budgets import check
     from webapp.config import load_config
     config = load_config()
     check(config)

@@ -2,7 +2,7 @@
 value and status, for a list of inputs, each disagreement classified by its cause.
 
 Each input is a JSON body, as a caller sends it. pydmn gets it the way the service's evaluation
-endpoint does (webapp.jsonvalues.parse_body, then the model's input schema; a body the schema
+endpoint does (webapp.serving.jsonvalues.parse_body, then the model's input schema; a body the schema
 refuses is answered 422 and counted as refused, not compared); Drools gets the same text.
 
     python tests/drools/drools_agreement.py [MODEL] --generated 3000 --seed 19    (make drools)
@@ -41,8 +41,8 @@ from drools_executor import Executor
 from drools_inputs import Generator, scenario_cases
 from pydmn import YearsMonths, parse_date_and_time, parse_duration, parse_time
 from pydmn.analysis import validate
-from webapp.jsonvalues import BodyError, parse_body
-from webapp.schemas import inputs_schema, validate_inputs
+from webapp.serving.jsonvalues import BodyError, parse_body
+from webapp.serving.inputs import inputs_schema, validate_inputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from pydmn import Range, feel
-from webapp.scenarios import scenario_inputs
+from webapp.governance.scenarios import scenario_inputs
 
 P_NULL = 0.12          # a field is null ("not known")
 P_ABSENT = 0.04        # a field of a structure is left out altogether

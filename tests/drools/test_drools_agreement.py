@@ -19,8 +19,8 @@ from drools_executor import Executor
 from drools_inputs import Generator, scenario_cases, to_json
 from pydmn.analysis import validate
 from pydmn.analysis.semantics import Semantics
-from webapp.jsonvalues import parse_body
-from webapp.schemas import inputs_schema, validate_inputs
+from webapp.serving.jsonvalues import parse_body
+from webapp.serving.inputs import inputs_schema, validate_inputs
 
 HERE = Path(__file__).resolve().parent
 GENERATED = 300

@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from crd_rules import response_violations
-from webapp.cases import AUDIT, plan
+from webapp.bulk.cases import AUDIT, plan
 from ehr_support import (PRODUCTS, SELECT, body, complete, days_ago, extension_of, fixture, make_app, orders_only,
                          post_hook, today, with_resources)
 

@@ -176,7 +176,7 @@ def test_decision_tables_of_a_request_cost_nothing_beyond_their_work():
 
 def test_running_out_of_memory_is_the_process_s_not_a_value(monkeypatch):
     """MemoryError is not a model's error to report: it leaves the evaluation (a service's child
-    process turns it into its answer, webapp.bounded)."""
+    process turns it into its answer, webapp.governance.bounded)."""
     from pydmn.feel.builtins import BUILTINS
 
     def exhausted(*args):

@@ -10,7 +10,7 @@ from pixels import ink_in_bands, read_png
 from pydmn.analysis.diff import diff_files
 from pydmn.analysis.impact import impact
 from webapp.export.html_export import render_diff_html
-from webapp.scenarios import scenario_inputs
+from webapp.governance.scenarios import scenario_inputs
 
 CAR_T = Path(__file__).resolve().parents[2] / "decisions" / "car-t-candidate-selection.dmn"
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from pydmn.model.reader import parse_definitions
 from webapp.export import export_model
 from webapp.export.document import build_document
-from webapp.governance_cli import export_command
+from webapp.cli.governance import export_command
 
 DATA = Path(__file__).parent.parent / "analysis" / "data"
 SEEDED = DATA / "seeded-defects.dmn"

@@ -277,7 +277,7 @@ def test_fine_values_have_their_kind_and_iso_text():
 
 
 def test_json_renders_fine_values_as_iso_text():
-    from webapp.jsonvalues import to_json
+    from webapp.serving.jsonvalues import to_json
     assert to_json([evaluate('time("10:15:30.123456789")')]) == ["10:15:30.123456789"]
     assert to_json(evaluate('@"2017-09-05T09:15:30.000000001Z"')) == \
         "2017-09-05T09:15:30.000000001+00:00"

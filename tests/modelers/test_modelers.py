@@ -15,7 +15,7 @@ from lxml import etree
 
 import pydmn
 from pydmn.model.dmn13 import to_dmn13
-from webapp.scenarios import scenario_inputs
+from webapp.governance.scenarios import scenario_inputs
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

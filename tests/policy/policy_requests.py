@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from webapp.scenarios import Gate
+from webapp.governance.scenarios import Gate
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

@@ -11,10 +11,10 @@ import pytest
 import pydmn
 from webapp.api.schemas import EvaluationSchema
 from webapp.app import create_app
-from webapp.auth import hash_key
-from webapp.jsonvalues import to_json
-from webapp.scenarios import scenario_inputs
-from webapp.determination import (DISPOSITIONS, FINDING_KINDS, OUTCOMES, DeterminationSchema,
+from webapp.api.auth import hash_key
+from webapp.serving.jsonvalues import to_json
+from webapp.governance.scenarios import scenario_inputs
+from webapp.serving.determination import (DISPOSITIONS, FINDING_KINDS, OUTCOMES, DeterminationSchema,
                                    DeterminationBatchSchema)
 
 from policy_requests import MODEL, allo, request

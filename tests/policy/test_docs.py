@@ -5,7 +5,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from webapp.determination import DISPOSITIONS, OUTCOMES
+from webapp.serving.determination import DISPOSITIONS, OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

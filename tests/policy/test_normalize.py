@@ -10,8 +10,8 @@ from lxml import etree
 
 import pydmn
 from pydmn.analysis import has_errors, validate
-from webapp.normalize import normalize, normalize_command
-from webapp.scenarios import scenario_inputs
+from webapp.governance.normalize import normalize, normalize_command
+from webapp.governance.scenarios import scenario_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

@@ -6,7 +6,7 @@ from lxml import etree
 
 import pydmn
 from policy_requests import MODEL, SPEC, allo, engine_inputs
-from webapp.determination import shape
+from webapp.serving.determination import shape
 
 
 def edited(cell_id: str, text: str):

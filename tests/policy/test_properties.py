@@ -16,8 +16,8 @@ from lxml import etree
 
 import pydmn
 from policy_requests import BASE, MODEL, SPEC
-from webapp.determination import shape
-from webapp.scenarios import Gate
+from webapp.serving.determination import shape
+from webapp.governance.scenarios import Gate
 
 OUTCOME_OF_KIND = {"applicability": "policy_not_applicable", "inconsistency": "request_inconsistent",
                    "exclusion": "not_medically_necessary", "criterion": "criteria_not_met",

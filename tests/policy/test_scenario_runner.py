@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 import pydmn
-from webapp.scenarios import Gate, run_spec
+from webapp.governance.scenarios import Gate, run_spec
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

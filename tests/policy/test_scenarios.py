@@ -6,8 +6,8 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from webapp.scenarios import run_file
-from webapp.scenarios import test_command as scenarios_command
+from webapp.governance.scenarios import run_file
+from webapp.governance.scenarios import test_command as scenarios_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "decisions" / "car-t-candidate-selection.scenarios.yaml"

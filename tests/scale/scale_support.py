@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
 
 from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
 
-from webapp import contract  # noqa: E402
+from webapp.serving import contract  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"

@@ -1,4 +1,4 @@
-"""Re-determination of cases under a model version (webapp.impact): old beside new, the case's own
+"""Re-determination of cases under a model version (webapp.serving.redetermine): old beside new, the case's own
 answer first, the baseline version's otherwise; a case the version's schema refuses is reported
 with its errors; the transition summary counts each move."""
 from collections import Counter
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
-from webapp.impact import (Case, Impact, ModelVersion, Outcome, case_from_record, redetermine,
+from webapp.serving.redetermine import (Case, Impact, ModelVersion, Outcome, case_from_record, redetermine,
                            summary_lines, transitions)
 
 MODEL = (Path(__file__).parent / "data" / "threshold.dmn").read_text()
@@ -73,7 +73,7 @@ def test_audit_records_of_both_answer_shapes_are_cases():
 
 def test_the_car_t_model_answers_as_the_service_does(car_t_source, base_request):
     """The base request of the scenarios is appropriate, under the model and against itself."""
-    from webapp.jsonvalues import to_json
+    from webapp.serving.jsonvalues import to_json
     car_t = ModelVersion("car-t-candidate-selection", car_t_source, contract=CAR_T_CONTRACT)
     [impact] = redetermine([Case("base", to_json(base_request))], car_t, baseline=car_t)
     assert impact.new.determination == "medically_appropriate" and impact.new.disposition == "approve"

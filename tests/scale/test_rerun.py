@@ -20,13 +20,13 @@ from click.testing import CliRunner
 
 from scale_support import CAR_T, CAR_T_CONTRACT, car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
 from budget_models import looping_on, request_with
-from webapp import cases
-from webapp.audit import AuditStore
+from webapp.bulk import cases
+from webapp.store.audit import AuditStore
 from webapp.cli import main
-from webapp.determination import audit_outputs, shape
-from webapp.impact import Case, ModelVersion, redetermine, transitions
-from webapp.rerun import rerun
-from webapp.synthetic import Synthesizer
+from webapp.serving.determination import audit_outputs, shape
+from webapp.serving.redetermine import Case, ModelVersion, redetermine, transitions
+from webapp.bulk.rerun import rerun
+from webapp.bulk.synthetic import Synthesizer
 
 CAR_T_ID = "car-t-candidate-selection"
 
@@ -245,9 +245,9 @@ def test_a_case_past_the_evaluation_budget_is_written_with_the_budget(tmp_path, 
 
 def test_versions_are_found_in_the_database_then_in_the_models_directory(tmp_path, car_t_source):
     from sqlalchemy import create_engine
-    from webapp import migrate
-    from webapp.rerun import version_source
-    from webapp.versions import VersionStore
+    from webapp.store import migrate
+    from webapp.bulk.rerun import version_source
+    from webapp.store.versions import VersionStore
     url = f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}"
     models = tmp_path / "decisions"
     models.mkdir()
@@ -276,7 +276,7 @@ def test_the_local_cluster_runs_without_the_workers_profiler():
     many distinct stacks a worker's memory grew with the number of cases (282 MB at 100,000,
     420 MB at 1,000,000)."""
     import dask
-    from webapp.rerun import _cluster
+    from webapp.bulk.rerun import _cluster
     client, cluster = _cluster(None, 1)
     try:
         enabled = client.run(lambda: dask.config.get("distributed.worker.profile.enabled"))
@@ -292,7 +292,7 @@ def test_the_local_cluster_takes_only_clients_holding_its_credentials():
     local process ran code through it (as the user running rerun, with its access to the audit trail)."""
     from distributed import Client
     from distributed.security import Security
-    from webapp.rerun import _cluster
+    from webapp.bulk.rerun import _cluster
     client, cluster = _cluster(None, 1)
     try:
         assert client.submit(sum, [1, 2]).result() == 3                      # the run's own client

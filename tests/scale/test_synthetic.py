@@ -8,9 +8,9 @@ import pydmn
 import pytest
 
 from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
-from webapp.impact import ModelVersion
-from webapp.schemas import inputs_schema, validate_inputs
-from webapp.synthetic import CHANGES, Synthesizer
+from webapp.serving.redetermine import ModelVersion
+from webapp.serving.inputs import inputs_schema, validate_inputs
+from webapp.bulk.synthetic import CHANGES, Synthesizer
 
 RANGES = Path(__file__).resolve().parents[1] / "webapp" / "data" / "ranges.dmn"
 

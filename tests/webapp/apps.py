@@ -8,7 +8,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def copy_model(source: Path, directory: Path) -> None:
-    """A model file, with the request contract that travels beside it (webapp.contract)."""
+    """A model file, with the request contract that travels beside it (webapp.serving.contract)."""
     shutil.copy(source, directory / source.name)
     contract = source.with_name(f"{source.name.split('.')[0]}.contract.yaml")
     if source.suffix == ".dmn" and contract.exists():

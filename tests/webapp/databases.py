@@ -35,8 +35,8 @@ from pytest_postgresql.janitor import DatabaseJanitor
 from sqlalchemy import create_engine, text
 from sqlalchemy.pool import NullPool
 
-from webapp import migrate
-from webapp.migrate import SERVICE_ROLE
+from webapp.store import migrate
+from webapp.store.migrate import SERVICE_ROLE
 
 OWNER, SERVICE_LOGIN, SUPERUSER = "car_t_owner", "car_t_app", "postgres"
 

@@ -14,10 +14,10 @@ from sqlalchemy.exc import DBAPIError
 
 from conftest import _auth, make_app
 from threads import in_threads
-from webapp import chain, chain_heads, migrate
-from webapp.audit import AuditStore
+from webapp.store import chain, chain_heads, migrate
+from webapp.store.audit import AuditStore
 from webapp.cli import main
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 EVAL = "/api/v1/models/simpletable/evaluate"
 M = "simpletable"
@@ -126,7 +126,7 @@ def test_every_row_carries_its_place_and_each_append_writes_the_head_outside(app
     assert [r.id for r in rows] == traffic and [r.chain_seq for r in rows] == [1, 2, 3, 4, 5, 6]
     assert rows[0].chain_prev == chain.GENESIS
     assert all(r.chain_prev == before.chain_hash for before, r in zip(rows, rows[1:]))
-    caplog.set_level("INFO", logger="webapp.audit")
+    caplog.set_level("INFO", logger="webapp.store.audit")
     newest = _determine(client, auth)
     head = chain_heads.read(app.extensions["audit"].heads.path)["evaluations"]
     row = _row(database, "evaluations", "id = :i", {"i": newest})
@@ -204,7 +204,7 @@ def test_the_log_names_the_first_rewritten_head_even_when_the_head_file_is_rewri
         app, client, auth, traffic, tmp_path, database, caplog):
     """Whoever holds the host can rewrite the head file as well; a log kept elsewhere still holds
     every head (`audit verify --log`)."""
-    caplog.set_level("INFO", logger="webapp.audit")
+    caplog.set_level("INFO", logger="webapp.store.audit")
     later = [_determine(client, auth, age) for age in (21, 22)]
     log = tmp_path / "service.log"
     log.write_text(caplog.text)

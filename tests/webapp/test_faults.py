@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from conftest import DATA, KEYS, make_app
 from servers import Server
-from webapp import migrate
-from webapp.audit import AuditStore
+from webapp.store import migrate
+from webapp.store.audit import AuditStore
 
 M = "/api/v1/models/simpletable"
 ALL = {"Authorization": f"Bearer {KEYS['all']}"}

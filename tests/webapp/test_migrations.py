@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import create_engine
 
 from threads import in_threads
-from webapp import migrate
-from webapp.audit import AuditStore
+from webapp.store import migrate
+from webapp.store.audit import AuditStore
 
 
 def _tables(path):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import make_app
 from webapp.app import create_app
-from webapp.auth import Key, KeyConfigError, parse_keys
+from webapp.api.auth import Key, KeyConfigError, parse_keys
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,7 +73,7 @@ def test_an_unexpected_error_is_logged_with_its_traceback_and_answered_with_a_re
     def broken(*args, **kwargs):
         raise RuntimeError("engine fault with patient detail 4242")
     monkeypatch.setattr("webapp.api.models.run", broken)
-    caplog.set_level(logging.ERROR, logger="webapp.errors")
+    caplog.set_level(logging.ERROR, logger="webapp.api.errors")
     r = client.post(EVAL, json=GOOD, headers={**auth(), "X-Request-Id": "req-123"})
     assert r.status_code == 500 and r.json["code"] == "internal_error"
     assert r.json["request_id"] == "req-123" == r.headers["X-Request-Id"]

@@ -9,8 +9,8 @@ from sqlalchemy.exc import DBAPIError
 
 from databases import PostgresServer
 from threads import in_threads
-from webapp import migrate
-from webapp.audit import AuditStore, AuditUnavailable
+from webapp.store import migrate
+from webapp.store.audit import AuditStore, AuditUnavailable
 from webapp.cli import main
 
 ROW = {"id": "e1", "model_id": "m", "model_version": "v", "endpoint": "t", "caller": "c",
@@ -119,7 +119,7 @@ def test_a_lost_connection_refuses_one_answer_then_reconnects(postgres_database)
 
 def test_an_answered_record_survives_a_crash_of_the_database():
     """The append commits asynchronously, so that the chain's turn does not wait for a WAL flush;
-    the answer still waits for the flush (webapp/audit.py). The WAL writer here waits 10 s between
+    the answer still waits for the flush (webapp/store/audit.py). The WAL writer here waits 10 s between
     rounds, so only that flush can put the record on disk before the crash."""
     server = PostgresServer(options="-c wal_writer_delay=10000 -c wal_writer_flush_after=0").start()
     try:

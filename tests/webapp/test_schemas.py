@@ -9,8 +9,8 @@ from hypothesis import given, settings, strategies as st
 from marshmallow import ValidationError
 
 import pydmn
-from webapp import contract
-from webapp.schemas import _fast_loader, inputs_schema, validate_inputs
+from webapp.serving import contract
+from webapp.serving.inputs import _fast_loader, inputs_schema, validate_inputs
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from conftest import DATA, make_app
-from webapp import bounded
+from webapp.governance import bounded
 
 UPLOAD = "/api/v1/validation"
 

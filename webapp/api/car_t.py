@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from flask import current_app
 
-from webapp import budgets
+from webapp.serving import budgets
 from webapp.api.common import Blueprint, built_answer, json_body, model_entry, valid_inputs
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
-from webapp.auth import require
-from webapp.errors import ApiError
-from webapp.determination import DeterminationBatchSchema, DeterminationSchema, answer, audit_outputs
-from webapp.evaluation import audit_row, record, run
-from webapp.jsonvalues import to_json
+from webapp.api.auth import require
+from webapp.api.errors import ApiError
+from webapp.serving.determination import DeterminationBatchSchema, DeterminationSchema, answer, audit_outputs
+from webapp.serving.evaluation import audit_row, record, run
+from webapp.serving.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",
                description="Medical Policy 7.02.11: determinations for CAR-T requests")
@@ -28,7 +28,7 @@ def policy():
 
 def determine(entry, decision, inputs, budget=None, case=None):
     """The answer to one request, evaluated under `budget` (by default the request's: 422 or 503
-    past it, webapp.budgets)."""
+    past it, webapp.serving.budgets)."""
     return answer(entry, run(entry, inputs, budget=budget, case=case), decision)
 
 

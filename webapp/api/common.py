@@ -9,10 +9,10 @@ from flask import Response, current_app, g, request
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 
-from webapp import bounded
-from webapp.errors import ApiError
-from webapp.jsonvalues import BodyError, parse_body
-from webapp.schemas import validate_inputs
+from webapp.governance import bounded
+from webapp.api.errors import ApiError
+from webapp.serving.jsonvalues import BodyError, parse_body
+from webapp.serving.inputs import validate_inputs
 
 
 def json_body():
@@ -33,7 +33,7 @@ log = logging.getLogger("webapp.api")
 
 
 def within_budget(fn, *args, seconds: float, too_slow: str, field: str):
-    """fn(*args) in a child process under its time budget and the memory cap (webapp.bounded), for
+    """fn(*args) in a child process under its time budget and the memory cap (webapp.governance.bounded), for
     work on content a caller sent: past either a 422 (`too_slow`, under `field`, and which budget),
     and the worker is free again; a fault in the child a 500 whose traceback is logged under the
     request id."""

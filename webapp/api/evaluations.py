@@ -7,9 +7,9 @@ from flask import current_app
 
 from webapp.api.common import Blueprint
 from webapp.api.schemas import AuditPageSchema, AuditQuery, AuditRecordSchema, ErrorSchema
-from webapp.audit import AuditUnavailable
-from webapp.auth import require
-from webapp.errors import ApiError
+from webapp.store.audit import AuditUnavailable
+from webapp.api.auth import require
+from webapp.api.errors import ApiError
 
 bp = Blueprint("evaluations", __name__, url_prefix="/api/v1", description="The audit trail (read-only)")
 

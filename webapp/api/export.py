@@ -4,7 +4,7 @@
     GET  /api/v1/models/<model>/validation                           (any valid key)
     POST /api/v1/validation   (body: DMN XML; role author) -> findings, 200 even when it has errors
 
-An uploaded model is analysed in a child process under a time budget (webapp.bounded): past it
+An uploaded model is analysed in a child process under a time budget (webapp.governance.bounded): past it
 the answer is 422 "model too complex" and the worker is free again.
 """
 from __future__ import annotations
@@ -14,12 +14,12 @@ from flask import Response, current_app, request
 from pydmn.analysis import has_errors, validate
 from webapp.api.common import Blueprint, model_entry, within_budget
 from webapp.api.schemas import ErrorSchema, ExportQuery, ValidationReportSchema
-from webapp.auth import require
-from webapp.errors import ApiError
+from webapp.api.auth import require
+from webapp.api.errors import ApiError
 from webapp.export import FORMATS, export_model
 from webapp.export.pdf import PdfUnavailable
-from webapp.headers import DOCUMENT_CSP, attachment
-from webapp.openapi import MODEL_PARAMETER
+from webapp.api.headers import DOCUMENT_CSP, attachment
+from webapp.api.openapi import MODEL_PARAMETER
 
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
                description="Exports and validation of the decision logic, for compliance and the committee")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app
 
-from webapp import chain_verify
+from webapp.store import chain_verify
 from webapp.api.common import Blueprint
 from webapp.api.schemas import HealthSchema, ReadySchema
-from webapp.auth import public
+from webapp.api.auth import public
 
 bp = Blueprint("health", __name__, description="Liveness and readiness (no key needed)")
 

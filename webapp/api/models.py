@@ -8,12 +8,12 @@ from flask import Response, current_app, g
 from webapp.api.common import Blueprint, built_answer, model_entry, valid_inputs
 from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
                                 ReloadErrorSchema, ReloadSchema)
-from webapp.auth import require
-from webapp.errors import ApiError
-from webapp.headers import attachment
-from webapp.evaluation import audit_row, evaluation_answer, record, run
-from webapp.jsonvalues import to_json
-from webapp.openapi import MODEL_PARAMETER, input_json_schema
+from webapp.api.auth import require
+from webapp.api.errors import ApiError
+from webapp.api.headers import attachment
+from webapp.serving.evaluation import audit_row, evaluation_answer, record, run
+from webapp.serving.jsonvalues import to_json
+from webapp.api.openapi import MODEL_PARAMETER, input_json_schema
 
 bp = Blueprint("models", __name__, url_prefix="/api/v1", description="Loaded models: schemas, DMN, evaluation, reload")
 log = logging.getLogger("webapp.models")

@@ -1,7 +1,7 @@
 """The API's own request and response shapes. Each schema validates or serializes what the views
 receive and send (flask-smorest's `arguments` and `response`) and documents it in /openapi.json:
 one source for both. A model's input data have schemas derived from its item definitions
-(webapp.schemas); the CAR-T answer's shape lives with the code that builds it (webapp.determination).
+(webapp.serving.inputs); the CAR-T answer's shape lives with the code that builds it (webapp.serving.determination).
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import datetime as dt
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from webapp.errors import CODES
-from webapp.versions import STATES as VERSION_STATES
+from webapp.api.errors import CODES
+from webapp.store.versions import STATES as VERSION_STATES
 
 SEVERITIES = ("error", "warning", "info")
 DECISION_STATUSES = ("succeeded", "failed", "skipped")
@@ -241,7 +241,7 @@ class ValidationReportSchema(Schema):
     findings = fields.List(fields.Nested(ValidationFindingSchema), required=True)
 
 
-# -- policy versions: drafts, four-eyes approval, publish, rollback (webapp.versions) ---------------
+# -- policy versions: drafts, four-eyes approval, publish, rollback (webapp.store.versions) ---------------
 _SHA256 = validate.Regexp(r"^[0-9a-f]{64}$", error="a sha256: 64 lower-case hex digits")
 _COMMENT = validate.Length(max=4000)
 

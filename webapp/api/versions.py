@@ -1,7 +1,7 @@
 """/api/v1/models/{model}/versions: drafts, review evidence, four-eyes approval, publish, rollback.
 
-The rules are the store's (webapp.versions); this module reads requests, builds the evidence a
-reviewer reads (webapp.evidence, in a child process under a budget), and tells the registry when
+The rules are the store's (webapp.store.versions); this module reads requests, builds the evidence a
+reviewer reads (webapp.governance.evidence, in a child process under a budget), and tells the registry when
 what serves changed. The console calls these same operations.
 """
 from __future__ import annotations
@@ -12,21 +12,22 @@ from pathlib import Path
 from flask import Response, current_app, g
 from werkzeug.routing import BaseConverter
 
-from webapp import budgets, evidence
+from webapp.governance import evidence
+from webapp.serving import budgets
 from webapp.api.common import Blueprint, within_budget
 from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
                                 ErrorSchema, EvidenceQuery, PolicyVersionSchema, RejectRequest, ReviewSchema,
                                 RollbackRequest, StepRequest, VersionListSchema)
-from webapp.audit import AuditUnavailable
-from webapp.auth import require
-from webapp.drafts import checked, scenarios_within_budget
-from webapp.errors import ApiError
-from webapp.evidence_report import render_html, render_pdf
+from webapp.store.audit import AuditUnavailable
+from webapp.api.auth import require
+from webapp.governance.drafts import checked, scenarios_within_budget
+from webapp.api.errors import ApiError
+from webapp.export.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
-from webapp.headers import DOCUMENT_CSP, attachment
-from webapp.openapi import MODEL_PARAMETER
-from webapp.scenarios import scenario_file_of
-from webapp.versions import sha256
+from webapp.api.headers import DOCUMENT_CSP, attachment
+from webapp.api.openapi import MODEL_PARAMETER
+from webapp.governance.scenarios import scenario_file_of
+from webapp.store.versions import sha256
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")

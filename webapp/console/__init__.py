@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request,
                    send_from_directory, url_for)
 
-from webapp.auth import public
+from webapp.api.auth import public
 from webapp.console import session as console_session
 
 ASSETS = Path(__file__).resolve().parent.parent / "static" / "console"

@@ -1,8 +1,8 @@
-"""The console's sign-in: an API key, once, for a session (webapp.sessions: a row of the database,
+"""The console's sign-in: an API key, once, for a session (webapp.store.sessions: a row of the database,
 named by a random token the signed cookie holds; HttpOnly, SameSite=Strict); and a CSRF token for
 every state change.
 
-The API accepts the session in place of `Authorization` (webapp.auth asks `session_digest`), so the
+The API accepts the session in place of `Authorization` (webapp.api.auth asks `session_digest`), so the
 console calls the same API as everyone, with the same roles. A request that changes state with the
 session and without the session's CSRF token (header `X-CSRF-Token`, or the form field `csrf`) is
 refused: SameSite=Strict already keeps other sites' requests from carrying the cookie, and the
@@ -23,10 +23,10 @@ from pathlib import Path
 
 from flask import current_app, g, request, session
 
-from webapp.auth import Caller, hash_key, identify
-from webapp.errors import ApiError
-from webapp.files import private_dir
-from webapp.sessions import SessionStore
+from webapp.api.auth import Caller, hash_key, identify
+from webapp.api.errors import ApiError
+from webapp.store.files import private_dir
+from webapp.store.sessions import SessionStore
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CSRF_HEADER = "X-CSRF-Token"
@@ -105,7 +105,7 @@ def signed_in() -> Caller | None:
 
 
 def session_digest() -> str | None:
-    """For webapp.auth: the signed-in key's hash; 403 for a state change without the CSRF token."""
+    """For webapp.api.auth: the signed-in key's hash; 403 for a state change without the CSRF token."""
     digest = _signed_in_key()
     if digest is None:
         return None

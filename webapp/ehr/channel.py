@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from webapp.ehr import fhir_query, mapping as fhir_mapping, plan as plans
 from webapp.ehr.hook_request import HookRequest
 from webapp.ehr.resources import problems, reference_to
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 log = logging.getLogger("webapp.ehr")
 

@@ -9,12 +9,12 @@ from flask import current_app, g
 
 from webapp.api.car_t import policy
 from webapp.api.common import json_body
-from webapp.auth import ehr_jwt
+from webapp.api.auth import ehr_jwt
 from webapp.ehr import questionnaire
 from webapp.ehr.blueprint import OUTCOME, bp
 from webapp.ehr.outcome import FHIR_JSON, information
 from webapp.ehr.resources import checked, reference_to
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 _PARAMETERS = {"type": "object", "required": ["resourceType"], "properties": {
     "resourceType": {"const": "Parameters"}, "parameter": {"type": "array", "items": {"type": "object"}}}}

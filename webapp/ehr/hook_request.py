@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from webapp.ehr.resources import checked, contents, refers_to
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 _TOKEN = re.compile(r"\{\{\s*context\.(\w+)\s*\}\}")
 

@@ -9,20 +9,20 @@ from decimal import Decimal
 
 from flask import current_app
 
-from webapp import budgets
+from webapp.serving import budgets
 from webapp.api.car_t import determine, policy
 from webapp.api.common import json_body, valid_inputs
-from webapp.auth import ehr_jwt, public
-from webapp.determination import audit_outputs
+from webapp.api.auth import ehr_jwt, public
+from webapp.serving.determination import audit_outputs
 from webapp.ehr import coverage_information, hook_request, questionnaire
 from webapp.ehr.blueprint import OUTCOME, bp
 from webapp.ehr.channel import merged
 from webapp.ehr.discovery import SERVICES, document
 from webapp.ehr.mapping import request_body
 from webapp.ehr.resources import bundle_of, reference_to
-from webapp.errors import ApiError
-from webapp.evaluation import audit_row, record
-from webapp.jsonvalues import to_json
+from webapp.api.errors import ApiError
+from webapp.serving.evaluation import audit_row, record
+from webapp.serving.jsonvalues import to_json
 
 _HOOK_REQUEST = {"type": "object", "required": ["hook", "hookInstance", "context"], "properties": {
     "hook": {"type": "string"}, "hookInstance": {"type": "string"}, "fhirServer": {"type": "string"},

@@ -21,8 +21,8 @@ from flask import request
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from webapp.auth import Caller
-from webapp.errors import ApiError
+from webapp.api.auth import Caller
+from webapp.api.errors import ApiError
 
 ALGORITHMS = {"ES384": "EC", "RS384": "RSA"}      # and the key type each signs with
 LEEWAY_S = 10          # clock skew between the EHR and us
@@ -80,7 +80,7 @@ class EhrAuth:
         self.issuer, self.audience, self.engine = issuer, audience.rstrip("/"), engine
 
     def caller(self) -> Caller:
-        """The EHR making this request (before_request, through webapp.auth), or a 401."""
+        """The EHR making this request (before_request, through webapp.api.auth), or a 401."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise _unauthorized("none sent (Authorization: Bearer <JWT>)")

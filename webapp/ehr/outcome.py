@@ -1,12 +1,12 @@
 """The EHR channel's errors as FHIR OperationOutcomes (CRD: 400, 412 and 422 carry one): the same
-statuses and reasons as the service's JSON envelope (webapp.errors), one issue per offending element,
+statuses and reasons as the service's JSON envelope (webapp.api.errors), one issue per offending element,
 its FHIRPath-like location in `expression`, and the request id in `diagnostics`."""
 from __future__ import annotations
 
 from flask import Response, current_app, g
 from werkzeug.exceptions import HTTPException
 
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 FHIR_JSON = "application/fhir+json"
 ISSUE_TYPES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fhir.resources.R4B import get_fhir_model_class
 from pydantic import ValidationError
 
-from webapp.errors import ApiError
+from webapp.api.errors import ApiError
 
 
 class InvalidResource(ValueError):

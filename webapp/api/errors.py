@@ -1,0 +1,87 @@
+"""The one JSON error envelope {"code","status","message","errors","request_id"} and the handlers
+that emit it, for our own errors, for werkzeug's and flask-smorest's HTTP errors, and for faults."""
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from flask import Flask, g, jsonify
+from sqlalchemy.exc import DatabaseError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("webapp.api.errors")
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+         415: "unsupported_media_type", 422: "invalid_input", 500: "internal_error",
+         503: "unavailable"}
+
+# webargs names where it read the arguments; a caller knows them as the body and the query string.
+_LOCATIONS = {"json": "body", "query": "query", "view_args": "path"}
+
+
+def fault_reason(exc: BaseException) -> str:
+    """What a client may be told of a database fault: SQLite's own fixed text ("database or disk is
+    full"), the system's ("No space left on device"), or else the error's class (psycopg's text can
+    name hosts and users)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) if isinstance(exc, sqlite3.Error) else type(exc).__name__
+
+
+class ApiError(Exception):
+    """Raised where a request must stop; `errors` maps each offending field to its reasons."""
+
+    def __init__(self, status: int, message: str, errors: dict | list | None = None):
+        super().__init__(message)
+        self.status, self.message, self.errors = status, message, errors or {}
+
+
+def envelope(status: int, message: str, errors=None, headers=None):
+    response = jsonify({"code": CODES.get(status, "error"), "status": status, "message": message,
+                        "errors": errors or {}, "request_id": g.get("request_id", "")})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def http_error(exc: HTTPException):
+    """werkzeug's errors, and flask-smorest's (422 from argument parsing carries `messages`)."""
+    data = getattr(exc, "data", None) or {}
+    messages = data.get("messages") or {}
+    errors = {_LOCATIONS.get(where, where): found for where, found in messages.items()}
+    status = exc.code or 500
+    message = {422: "the request does not match its schema"}.get(status, exc.description or exc.name)
+    if status == 422 and data.get("message"):
+        message = data["message"]
+    headers = dict(data.get("headers") or {})
+    if status == 405 and getattr(exc, "valid_methods", None):
+        headers["Allow"] = ", ".join(exc.valid_methods)
+    return envelope(status, message, errors, headers)
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ApiError)
+    def _api_error(exc: ApiError):
+        return envelope(exc.status, exc.message, exc.errors)
+
+    app.register_error_handler(HTTPException, http_error)
+
+    @app.errorhandler(DatabaseError)
+    def _database_fault(exc: DatabaseError):
+        # A full disk, a lock held too long, a lost server or a damaged file: the transaction was
+        # rolled back, so nothing changed. Other database errors (a broken constraint) are ours: 500.
+        if not isinstance(exc, OperationalError) and type(exc) is not DatabaseError:
+            return _unexpected(exc)
+        reason = fault_reason(exc.orig)
+        log.error("request_id=%s database fault: %s", g.get("request_id", ""), reason)
+        return envelope(503, "the database cannot be written or read now; nothing was changed: try again "
+                             "later", {"database": [reason]})
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        # The traceback goes to the server log under the request id the client is given; the
+        # client sees neither the exception nor its text (an engine error could quote patient data).
+        log.error("request_id=%s unhandled %s", g.get("request_id", ""), type(exc).__name__, exc_info=exc)
+        return envelope(500, "internal error: quote the request id to the operators")

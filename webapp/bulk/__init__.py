@@ -1,0 +1,1 @@
+"""Many cases at once: reading them, re-determining them on a Dask cluster, synthesising them."""

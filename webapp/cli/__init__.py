@@ -1,0 +1,92 @@
+"""`python -m webapp` / `car-t-service`: serve, evaluate, keys, test, validate, export, diff, normalize,
+audit verify."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from webapp.api.auth import ROLES, KeyConfigError, key_entry, new_key, parse_roles
+from webapp.store.chain_verify import audit_group
+from webapp.config import ROOT
+from webapp.cli.governance import diff_command, export_command, validate_command
+from webapp.store.migrate import migrate_command
+from webapp.governance.normalize import normalize_command
+from webapp.bulk.rerun import rerun_command
+from webapp.governance.scenarios import test_command
+from webapp.cli.versions import versions_command
+
+
+@click.group()
+def main():
+    """The CAR-T decision service."""
+
+
+@main.command()
+@click.option("--port", default=lambda: int(os.environ.get("PORT", 8000)), show_default="8000 or $PORT")
+@click.option("--workers", default=None, type=int)
+def serve(port, workers):
+    """Serve with gunicorn on 127.0.0.1 (prints a development key when none is configured)."""
+    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp" / "gunicorn_conf.py"),
+            "--bind", f"127.0.0.1:{port}", "webapp.wsgi:app"]
+    if workers:
+        args += ["--workers", str(workers)]
+    os.chdir(ROOT)
+    os.execv(sys.executable, args)
+
+
+@main.command()
+@click.argument("model")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--decision", "decisions", multiple=True, help="decision to answer (default: all)")
+def evaluate(model, file, decisions):
+    """Evaluate MODEL (a .dmn path or a model id in decisions/) with the inputs in FILE.json
+    (the inputs object, or a body {"inputs": {...}}), checked against the model's schema."""
+    import pydmn
+    from webapp.serving.evaluation import decision_json
+    from webapp.serving.jsonvalues import BodyError, parse_body
+    from webapp.serving.inputs import inputs_schema, validate_inputs
+    path = Path(model)
+    if not path.is_file():
+        path = ROOT / "decisions" / f"{model}.dmn"
+    try:
+        loaded = pydmn.load(path)
+        inputs = parse_body(file.read_bytes())
+    except (pydmn.DMNError, BodyError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if isinstance(inputs, dict) and isinstance(inputs.get("inputs"), dict):
+        inputs = inputs["inputs"]
+    inputs, errors = validate_inputs(inputs_schema(loaded, False, "Inputs"), inputs)
+    if errors:
+        raise click.ClickException(f"the inputs do not match the model's data types: {json.dumps(errors)}")
+    unknown = [n for n in decisions if n not in loaded.definitions.decisions]
+    if unknown:
+        raise click.UsageError(f"no decision named {', '.join(map(repr, unknown))}")
+    result = loaded.evaluate(inputs, decision=list(decisions) or None)
+    names = list(decisions) or list(result.decisions)
+    click.echo(json.dumps({n: decision_json(result.decisions[n]) for n in names}, indent=2, default=str))
+
+
+@main.command()
+@click.option("--name", required=True, help="the person (or calling system) the key belongs to: four eyes "
+                                            "compares names, and every record shows it")
+@click.option("--roles", default=",".join(ROLES), show_default=True,
+              help=f"comma-separated, among: {', '.join(ROLES)}")
+def keys(name, roles):
+    """Make an API key for a named person: prints the key (give it to them) and the configuration
+    entry (the key's hash, its roles and the name)."""
+    key, digest = new_key()
+    try:
+        entry = key_entry(digest, parse_roles(roles), name)
+    except KeyConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"API key: {key}")
+    click.echo(f"CAR_T_API_KEYS entry: {entry}")
+
+
+for _command in (test_command, normalize_command, validate_command, export_command, diff_command,
+                 migrate_command, rerun_command, versions_command, audit_group):
+    main.add_command(_command)

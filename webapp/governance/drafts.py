@@ -1,0 +1,89 @@
+"""What content becomes before it is stored as a draft: a model saved by the KIE editor (DMN
+1.4-1.6) is rewritten as DMN 1.3, the version dmn-js edits (webapp.governance.normalize's conversion), and the
+result is validated. Content is untrusted, so the work runs in a child process under the validation
+budget (webapp.governance.bounded). A draft with validation errors is stored (work in progress is saved) but
+cannot be submitted, nor can one whose scenarios do not each evaluate within the evaluation budget
+(webapp.serving.budgets); content that is not the XML of a DMN model's definitions (stored, it could never
+be deleted), a file with a DTD, or one too complex to analyse in time, is refused."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from flask import current_app
+from lxml import etree
+
+import pydmn
+from pydmn import MODEL_VERSIONS, ModelError
+from webapp.serving import budgets
+from webapp.api.common import within_budget
+from webapp.api.export import REFUSED, refuse_unsafe, report
+from webapp.api.errors import ApiError
+from webapp.governance.normalize import normalize
+from webapp.governance.scenarios import run_spec
+
+
+def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
+    """(the DMN version of the model, None) or (None, why the content is not a DMN model's XML)."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:        # a billion laughs too: libxml2 stops the expansion
+        return None, f"not well-formed XML: {exc.msg}"
+    name = etree.QName(root)
+    if name.localname != "definitions" or name.namespace not in MODEL_VERSIONS:
+        return None, f"the root element is {root.tag[:200]!r}, not the definitions of a DMN 1.1-1.6 model"
+    return MODEL_VERSIONS[name.namespace], None
+
+
+def prepare(data: bytes) -> dict:
+    """{"content", "normalised_from", "note", "report", "not_dmn"}: the bytes to store and their
+    findings; `not_dmn` says why the content is not a DMN model, if it is not."""
+    found = report(data)
+    version, not_dmn = _dmn_version(data)
+    if not_dmn or any(f["code"] in REFUSED for f in found["findings"]):     # refused by checked(), after the child
+        return {"content": data, "normalised_from": None, "note": None, "report": found, "not_dmn": not_dmn}
+    note, content = None, data
+    if version in ("1.4", "1.5", "1.6"):
+        try:
+            content = normalize(data)
+            found = report(content)
+        except ModelError as exc:
+            note = f"kept as DMN {version}, which dmn-js cannot edit: {exc}"
+    return {"content": content, "normalised_from": version if content is not data else None,
+            "note": note, "report": found, "not_dmn": None}
+
+
+def checked(data: bytes) -> dict:
+    """prepare(data) under the budget; 422 for content that is not a DMN model, or a refused or too
+    complex model."""
+    prepared = within_budget(prepare, data, seconds=current_app.config["VALIDATION_BUDGET_S"],
+                             too_slow="model too complex", field="content")
+    refuse_unsafe(prepared["report"], "content")
+    if prepared["not_dmn"]:
+        raise ApiError(422, f"the content is not a DMN model: {prepared['not_dmn']}", {"content": [prepared["not_dmn"]]})
+    return prepared
+
+
+def _over_budget(data: bytes, scenario_file: Path, budget: pydmn.Budget) -> list[tuple[str, str]]:
+    """(title, problem) of the scenario the content cannot evaluate within `budget` (in the child)."""
+    try:
+        model = pydmn.load(data)
+    except pydmn.DMNError:      # validation names what is wrong with it
+        return []
+    spec = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
+    return [(o.title, o.problems[0]) for o in run_spec(spec, model, scenario_file, budget).over_budget]
+
+
+def scenarios_within_budget(data: bytes, scenario_file: Path) -> None:
+    """Nothing, or 422 naming the first of the model's scenarios that the content cannot evaluate
+    within the evaluation budget, and the budget: such a draft cannot be submitted."""
+    if not scenario_file.is_file():
+        return
+    config = current_app.config
+    over = within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
+                         seconds=config["VALIDATION_BUDGET_S"], too_slow="scenarios too complex to run",
+                         field="scenarios")
+    if over:
+        title, problem = over[0]
+        raise ApiError(422, f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
+                            f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})

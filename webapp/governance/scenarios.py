@@ -1,0 +1,259 @@
+"""Policy scenarios that travel with a DMN model: load, run, and report rule coverage.
+
+A scenario file (``*.scenarios.yaml`` beside the model) names its model, a complete set of
+``base_inputs`` and a list of scenarios that override only the facts they are about, so an analyst
+reads each scenario as "the complete request, except ...".
+
+A scenario's ``expected`` names what the answer must say. When the decision's value is a context, its
+keys are compared; otherwise the answer is the CAR-T answer of webapp.serving.determination (determination,
+disposition, and the findings and criteria met, compared by id as lists without regard to order).
+
+Every scenario goes through the service's own request gate (webapp.serving.inputs, with the model's contract,
+webapp.serving.contract), exactly as a request would: one that the service refuses with a 422 expects
+``rejected``, the paths of the fields refused, and the model is not evaluated on it. The values the
+service supplies itself come from the file: ``today`` (the file's, or a scenario's own) is the
+determination date.
+
+Each scenario is evaluated under the service's evaluation budget (webapp.serving.budgets); the first one
+past it fails naming the budget, and the scenarios after it are not run: the model cannot serve as
+it is, and each would cost a whole budget more.
+"""
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+import yaml
+
+import pydmn
+from webapp.serving import budgets
+from webapp.serving import contract as contracts
+from webapp.config import load_config
+from webapp.serving.determination import shape
+from webapp.serving.inputs import inputs_schema, validate_inputs
+
+LIST_FIELDS = ("findings", "failed_criteria", "missing_documentation", "criteria_met")
+
+
+@dataclass
+class Outcome:
+    title: str
+    section: str
+    passed: bool
+    problems: list[str] = field(default_factory=list)
+    exceeded: str | None = None         # the evaluation went past its budget (pydmn Result.exceeded)
+
+
+@dataclass
+class Report:
+    model_path: Path
+    outcomes: list[Outcome]
+    unexercised: dict[str, list[str]]   # decision name -> rule ids no scenario matched
+    # rule ids the file declares not reachable (with the committed parameters) that a scenario reached
+    reached_unreachable: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+    @property
+    def over_budget(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.exceeded]
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = copy.deepcopy(base)
+    for key, value in (override or {}).items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _as_json(value):
+    """YAML reads an unquoted 2026-05-01 as a date; a request carries JSON text, so the gate gets text."""
+    if isinstance(value, dict):
+        return {k: _as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_json(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+class Gate:
+    """The service's request gate for one model: its schema and contract, built once per file run."""
+
+    def __init__(self, spec: dict, model, folder: Path):
+        self.contract = contracts.load(contracts.contract_file(folder, Path(spec.get("model", "")).stem))
+        self.schema = inputs_schema(model, True, "ScenarioInputs", self.contract)
+        self.today = spec.get("today")
+
+    def inputs(self, spec: dict, scenario: dict) -> tuple[dict | None, list[str]]:
+        """(the engine's inputs, []) for an accepted scenario, (None, refused paths) otherwise."""
+        raw = _as_json(_merge(spec.get("base_inputs", {}), scenario.get("inputs", {})))
+        loaded, errors = validate_inputs(self.schema, raw, self.contract)
+        if errors:
+            return None, _paths(errors)
+        today = _as_json(scenario.get("today", self.today))
+        return {**loaded, **self.contract.service_inputs(datetime.date.fromisoformat(today) if today else None)}, []
+
+
+def _paths(errors: dict, prefix: str = "") -> list[str]:
+    """`Request.infusions_requested` for each refused field; a list item's field is named without its index."""
+    found = set()
+    for key, value in errors.items():
+        index = isinstance(key, int) or str(key).isdigit()
+        path = prefix if index else (f"{prefix}.{key}" if prefix else str(key))
+        if isinstance(value, dict):
+            found.update(_paths(value, path))
+        else:
+            found.add(path)
+    return sorted(found)
+
+
+def scenario_files(path: Path) -> list[Path]:
+    path = Path(path)
+    return sorted(path.glob("*.scenarios.yaml")) if path.is_dir() else [path]
+
+
+def run_file(path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:
+    spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    model_path = Path(path).parent / spec["model"]
+    return run_spec(spec, pydmn.load(model_path), model_path, budget)
+
+
+def scenario_file_of(model_path: Path) -> Path:
+    """Scenarios travel beside their model: decisions/<stem>.scenarios.yaml."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.scenarios.yaml")
+
+
+def check_model(model_id: str, model, path: Path, budget: pydmn.Budget = pydmn.Budget()) -> list[str]:
+    """The service's reload gate: one text per failing scenario; [] when all pass or there are none.
+
+    Runs the scenarios on the model object being loaded (not on the file again), so what is
+    checked is exactly what will serve, each under `budget`.
+    """
+    file = scenario_file_of(path)
+    if not file.is_file():
+        return []
+    try:
+        spec = yaml.safe_load(file.read_text(encoding="utf-8"))
+        report = run_spec(spec, model, Path(path), budget)
+    except Exception as exc:    # a broken scenario file must reject the model, not crash the reload
+        return [f"{file.name}: cannot run scenarios ({type(exc).__name__}: {exc})"]
+    return [f"scenario {o.title!r} [{o.section}]: {'; '.join(o.problems)}" for o in report.failed]
+
+
+def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[tuple[str, dict]] | None:
+    """(title, the engine's inputs) of every scenario beside the model (or in `file`) that the request
+    gate accepts; None when the model has no scenario file."""
+    file = file or scenario_file_of(model_path)
+    if not file.is_file():
+        return None
+    spec = yaml.safe_load(file.read_text(encoding="utf-8"))
+    gate = Gate(spec, model, Path(file).parent)
+    cases = [(s["title"], gate.inputs(spec, s)[0]) for s in spec["scenarios"]]
+    return [(title, inputs) for title, inputs in cases if inputs is not None]
+
+
+def run_spec(spec: dict, model, model_path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:
+    decision = spec.get("decision", "Determination")
+    gate = Gate(spec, model, Path(model_path).parent)
+    matched: set[str] = set()
+    outcomes = []
+    for position, scenario in enumerate(spec["scenarios"], 1):
+        inputs, rejected = gate.inputs(spec, scenario)
+        if rejected:
+            # The service refuses such a request (422) before any evaluation, so the scenario does too.
+            outcomes.append(_compare(scenario, {"rejected": rejected}))
+            continue
+        result = model.evaluate(inputs, budget=budget)
+        if result.exceeded:
+            left = len(spec["scenarios"]) - position
+            outcomes.append(Outcome(scenario["title"], scenario.get("section", ""), False, [
+                f"evaluation budget exceeded: {budgets.describe(budget, result.exceeded)}"
+                + (f"; the {left} scenario(s) after it did not run" if left else "")], result.exceeded))
+            break
+        for decision_result in result.decisions.values():
+            matched.update(m.rule_id for m in decision_result.matched_rules)
+        outcomes.append(_compare(scenario, _answer(model, result, decision)))
+    # Rules that wait on a change of Policy Parameters or of a fact table cannot be reached by any
+    # request; the file names them with the reason, and a scenario reaching one shows the list is stale.
+    unreachable = set(spec.get("not_reachable") or {})
+    return Report(model_path, outcomes, _unexercised(model, matched | unreachable), sorted(unreachable & matched))
+
+
+def _answer(model, result, decision: str):
+    value = result[decision]
+    if isinstance(value, dict):
+        return value
+    body = shape(model, result, decision)
+    summary = {key: [item["id"] for item in body[key]] for key in LIST_FIELDS}
+    return {"determination": body["determination"], "disposition": body["disposition"], **summary}
+
+
+def _compare(scenario: dict, actual) -> Outcome:
+    expected_all = scenario.get("expected", {})
+    if not isinstance(expected_all, dict):
+        # A decision with a plain value (not a context): `expected` is that value.
+        got = actual.get("determination") if isinstance(actual, dict) else actual
+        same = got == expected_all
+        problems = [] if same else [f"expected {expected_all!r}, got {got!r}"]
+        return Outcome(scenario["title"], scenario.get("section", ""), same, problems)
+    problems = []
+    if "rejected" in actual and "rejected" not in expected_all:
+        problems.append(f"rejected by the data dictionary: {actual['rejected']!r}")
+    for key, expected in expected_all.items():
+        got = actual.get(key)
+        if key in LIST_FIELDS or key == "rejected":
+            same = sorted(got or []) == sorted(expected or [])
+        else:
+            same = got == expected
+        if not same:
+            problems.append(f"{key}: expected {expected!r}, got {got!r}")
+    return Outcome(scenario["title"], scenario.get("section", ""), not problems, problems)
+
+
+def _unexercised(model, matched: set[str]) -> dict[str, list[str]]:
+    missing = {}
+    for name, decision in model.definitions.decisions.items():
+        rules = getattr(decision.expression, "rules", None)
+        if rules:
+            ids = [r.id for r in rules if r.id not in matched]
+            if ids:
+                missing[name] = ids
+    return missing
+
+
+@click.command("test")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=Path("decisions"))
+def test_command(path: Path) -> None:
+    """Run the scenarios in PATH (a folder or a .scenarios.yaml file) and report unexercised rules."""
+    ok = True
+    budget = budgets.evaluation(load_config())
+    for file in scenario_files(path):
+        report = run_file(file, budget)
+        passed = len(report.outcomes) - len(report.failed)
+        click.echo(f"{file}: {passed}/{len(report.outcomes)} scenarios pass")
+        for outcome in report.failed:
+            ok = False
+            click.echo(f"  FAIL {outcome.title} [{outcome.section}]")
+            for problem in outcome.problems:
+                click.echo(f"       {problem}")
+        if report.unexercised:
+            ok = False
+            click.echo("  rules no scenario exercised:")
+            for table, ids in report.unexercised.items():
+                click.echo(f"    {table}: {', '.join(ids)}")
+        else:
+            click.echo("  every rule is exercised by some scenario (or named in not_reachable)")
+        if report.reached_unreachable:
+            ok = False
+            click.echo(f"  named in not_reachable but reached by a scenario: {', '.join(report.reached_unreachable)}")
+    raise SystemExit(0 if ok else 1)

@@ -1,0 +1,182 @@
+"""The CAR-T answer a utilization-management team acts on, shaped from one evaluation of the policy model.
+
+The model's criteria tables are COLLECT tables whose rows each say `{id, kind, met, section, text,
+needed, supplied_by}`: a criterion met (`met` true) or a finding (a failed criterion, an exclusion, a
+case for clinical review, a missing document, an unknown deciding fact, a contradiction, or a reason
+the policy does not apply). `Determination` ranks the findings and `Disposition` routes the request
+(docs/policy-interpretation.md). This module turns the evaluation into the response body: findings and
+criteria met as objects with their citation and the facts that decided them (each input the rule
+tested, the test, and the value it had), and the reasons, one shape everywhere, the trace included.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from webapp.api.schemas import DecisionResultSchema
+from webapp.store.audit import new_id
+from webapp.serving.evaluation import decision_json
+from webapp.serving.jsonvalues import to_json
+
+OUTCOMES = ("policy_not_applicable", "request_inconsistent", "not_medically_necessary", "criteria_not_met",
+            "clinical_review_required", "documentation_incomplete", "medically_appropriate")
+DISPOSITIONS = ("approve", "pend_for_information", "clinical_review", "not_under_this_policy")
+FINDING_KINDS = ("criterion", "exclusion", "review", "documentation", "data", "applicability", "inconsistency")
+SUPPLIERS = ("provider", "plan_pharmacy", "plan_eligibility", "plan_configuration")
+FAILED_KINDS = ("applicability", "exclusion", "criterion", "review")
+MISSING_KINDS = ("documentation", "data")
+DISPOSITION = "Disposition"
+PARAMETERS = "Policy Parameters"
+SECTION, EXPLANATION = "policy section", "explanation"
+ROW_KEYS = frozenset(("id", "kind", "met", "text"))
+
+
+def answer(entry, result, decision_name: str) -> dict:
+    """The response body of POST /api/v1/car-t/determinations for one evaluated request."""
+    return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
+            **shape(entry.model, result, decision_name)}
+
+
+def audit_outputs(body: dict) -> dict:
+    """What the audit row keeps of an answer (its trace goes to the row's matched rules)."""
+    return {"determination": body["determination"], "disposition": body["disposition"],
+            "findings": body["findings"], "criteria_met": [c["id"] for c in body["criteria_met"]]}
+
+
+def shape(model, result, decision_name: str) -> dict:
+    """Everything of the answer but its ids: what the scenarios compare."""
+    trace = {name: decision_json(result.decisions[name])
+             for name in model.definitions.decisions if name in result.decisions}
+    citation = _citation(model, trace)
+    findings, met, reasons = [], [], []
+    for name, decision in trace.items():
+        table = model.definitions.decisions[name].expression
+        rows = _rows(decision)
+        decision["reasons"] = []
+        for position, matched in enumerate(decision["matched_rules"]):
+            annotations = matched["annotations"]
+            row = rows[position] if rows else None
+            section = (row.get("section") if row else None) or annotations.get(SECTION) or None
+            decision["reasons"].append({
+                "decision": name, "rule_id": matched["rule_id"], "rule_index": matched["index"],
+                "policy_section": section, "finding_id": row["id"] if row else None,
+                "met": row["met"] if row else None,
+                "text": row["text"] if row else (annotations.get(EXPLANATION) or None)})
+            if row is None:
+                continue
+            item = {"id": row["id"], "kind": row["kind"], "citation": citation(section), "text": row["text"],
+                    "facts": _facts(table, matched["index"], result.decisions[name].input_values)}
+            if row["met"]:
+                met.append(item)
+            else:
+                findings.append({**item, "needed": row.get("needed"), "supplied_by": row.get("supplied_by")})
+        reasons.extend(decision["reasons"])
+    return {"determination": (trace.get(decision_name) or {}).get("value"),
+            "disposition": (trace.get(DISPOSITION) or {}).get("value"),
+            "findings": findings,
+            "failed_criteria": [f for f in findings if f["kind"] in FAILED_KINDS],
+            "missing_documentation": [f for f in findings if f["kind"] in MISSING_KINDS],
+            "criteria_met": met, "reasons": reasons, "trace": trace}
+
+
+def _rows(decision: dict) -> list[dict] | None:
+    """The rows a criteria table produced, one per matched rule in rule order; None for other decisions."""
+    value = decision["value"]
+    if not isinstance(value, list) or len(value) != len(decision["matched_rules"]) or not value:
+        return None
+    if not all(isinstance(row, dict) and ROW_KEYS <= row.keys() for row in value):
+        return None
+    return value
+
+
+def _citation(model, trace: dict):
+    """`Medical Policy 7.02.11, Statement I.C, effective 2026-04-15`: the policy named by the model's
+    knowledge source, the rule's section, and the effective date of Policy Parameters."""
+    sources = list(model.definitions.knowledge_sources.values())
+    document = sources[0].name if sources else model.name
+    parameters = (trace.get(PARAMETERS) or {}).get("value")
+    effective = parameters.get("effective_date") if isinstance(parameters, dict) else None
+
+    def cite(section: str | None) -> str:
+        parts = [document] + ([section] if section else []) + ([f"effective {effective}"] if effective else [])
+        return ", ".join(parts)
+    return cite
+
+
+def _facts(table, rule_index: int, values: tuple) -> list[dict]:
+    """What decided a row: each input column its rule tests, the test that held, and the value the
+    column had (the engine's, so the answer shows what the model saw, never a re-computation)."""
+    rule = table.rules[rule_index - 1]
+    return [{"input": clause.label or clause.text, "expression": clause.text, "test": entry.strip(),
+             "value": to_json(value)}
+            for clause, entry, value in zip(table.inputs, rule.input_entries, values)
+            if entry.strip() not in ("-", "")]
+
+
+# -- response schemas ----------------------------------------------------------------------------
+class FactSchema(Schema):
+    input = fields.String(required=True, metadata={"description": "the column's label"})
+    expression = fields.String(required=True, metadata={"description": "what the column reads (FEEL)"})
+    test = fields.String(required=True, metadata={"description": "the test that held (FEEL unary tests)"})
+    value = fields.Raw(required=True, allow_none=True, metadata={
+        "description": "the value the column had (JSON; dates as ISO 8601 text; null when not known)"})
+
+
+class CriterionMetSchema(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
+    citation = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "why it is met, with the facts' values"})
+    facts = fields.List(fields.Nested(FactSchema), required=True, metadata={
+        "description": "each input the row tested: the test that held and the value it had"})
+
+
+class PolicyFindingSchema(CriterionMetSchema):
+    id = fields.String(required=True, metadata={
+        "description": "a policy section (I.A, II, GL-I.E.1), DATA-<section>, INCONSISTENT-<what>, "
+                       "APPLICABILITY-..., DISCLAIMER-... or II-SOLID-ORGAN (docs/api.md lists them)"})
+    citation = fields.String(required=True, metadata={
+        "description": "e.g. Medical Policy 7.02.11, Statement I.C, effective 2026-04-15"})
+    text = fields.String(required=True, metadata={"description": "the reason, for the reviewer, with the facts' values"})
+    needed = fields.String(required=True, allow_none=True, metadata={
+        "description": "for a pend: the evidence that resolves it; null otherwise"})
+    supplied_by = fields.String(required=True, allow_none=True, validate=validate.OneOf(SUPPLIERS), metadata={
+        "description": "for a pend: who supplies what is needed: the provider, the Health Plan Pharmacy, the plan's "
+                       "eligibility and benefits records, or the plan's configuration of this service; null otherwise"})
+
+
+class ReasonSchema(Schema):
+    decision = fields.String(required=True)
+    rule_id = fields.String(required=True, allow_none=True)
+    rule_index = fields.Integer(required=True, metadata={"description": "the rule's row number, from 1"})
+    policy_section = fields.String(required=True, allow_none=True)
+    finding_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "the id of the finding or criterion the rule gives; null for rules of other tables"})
+    met = fields.Boolean(required=True, allow_none=True)
+    text = fields.String(required=True, allow_none=True)
+
+
+class DecisionTraceSchema(DecisionResultSchema):
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+
+
+class DeterminationSchema(Schema):
+    evaluation_id = fields.String(required=True, metadata={"description": "GET /api/v1/evaluations/{id}"})
+    model_id = fields.String(required=True)
+    model_version = fields.String(required=True, metadata={"description": "sha256 of the DMN file"})
+    determination = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES), metadata={
+        "description": "the outcome of the highest-ranking finding, in this precedence: " + " > ".join(OUTCOMES)})
+    disposition = fields.String(required=True, allow_none=True, validate=validate.OneOf(DISPOSITIONS))
+    findings = fields.List(fields.Nested(PolicyFindingSchema), required=True,
+                           metadata={"description": "every finding, whatever the determination"})
+    failed_criteria = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
+        "description": "the findings of kind " + ", ".join(FAILED_KINDS)})
+    missing_documentation = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
+        "description": "the findings of kind " + ", ".join(MISSING_KINDS)})
+    criteria_met = fields.List(fields.Nested(CriterionMetSchema), required=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={
+        "description": "every rule that matched, in the order of the decisions"})
+    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionTraceSchema), required=True)
+
+
+class DeterminationBatchSchema(Schema):
+    results = fields.List(fields.Nested(DeterminationSchema), required=True)
