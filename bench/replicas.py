@@ -25,7 +25,7 @@ def run(rounds: int = ROUNDS) -> dict:
     sys.path.insert(0, str(ROOT / "tests" / "webapp"))
     from databases import PostgresDatabase, PostgresServer
     from servers import DATA, Server, publish
-    from webapp.api.auth import hash_key
+    from webapp.store.keys import hash_key
     keys = f"{hash_key(AUTHOR)}:author,evaluate:Ann Author;{hash_key(APPROVER)}:approver,evaluate:Cat Approver"
     delays = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -13,13 +13,13 @@ import time
 import uuid
 from pathlib import Path
 
-from flask import g
 from werkzeug.test import EnvironBuilder
 
 from bench.http import ROOT, ROUTE, car_t_body
 from webapp.app import create_app
-from webapp.api.auth import hash_key, identify
-from webapp.serving.determination import answer, audit_outputs
+from webapp.api.auth import identify
+from webapp.store.keys import hash_key
+from webapp.serving.determination import DECISION, answer, audit_outputs
 from webapp.serving.evaluation import audit_row
 from webapp.serving.jsonvalues import parse_body, to_json
 from webapp.serving.inputs import validate_inputs
@@ -47,11 +47,11 @@ def stages(database_url: str, var: Path) -> dict[str, float]:
     body = _timed(found, "request JSON parse", lambda: parse_body(raw))
     inputs = _timed(found, "input schema", lambda: validate_inputs(entry.schema(True), body)[0])
     result = _timed(found, "engine (evaluate, every decision)", lambda: entry.model.evaluate(inputs))
-    shaped = _timed(found, "answer shaping (webapp.serving.determination)", lambda: answer(entry, result, "Determination"))
+    shaped = _timed(found, "answer shaping (webapp.serving.determination)", lambda: answer(entry, result, DECISION))
     _timed(found, "response JSON encoding", lambda: app.json.dumps(shaped))
     with app.test_request_context():
-        g.caller = identify(hash_key("bench"))          # who check_access finds for the bench's key
-        row = _timed(found, "audit row", lambda: audit_row(shaped, to_json(inputs), "car_t.determination",
+        caller = identify(hash_key("bench"))          # who check_access finds for the bench's key
+        row = _timed(found, "audit row", lambda: audit_row(shaped, to_json(inputs), "car_t.determination", caller,
                                                            audit_outputs(shaped)))
     store = app.extensions["audit"]
     _timed(found, "audit write: JSON, INSERT, commit", lambda: store.record([dict(row, id=str(uuid.uuid4()))]))

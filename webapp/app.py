@@ -18,10 +18,12 @@ from webapp.api import errors, headers
 from webapp.serving import budgets
 from webapp.store import chain_heads, migrate
 from webapp.store.audit import AuditStore
-from webapp.api.auth import check_access, parse_keys
+from webapp.api.auth import check_access
+from webapp.store.keys import parse_keys
 from webapp.config import load_config
 from webapp.api.openapi import create_api, docs_bp
-from webapp.serving.registry import ModelRegistry, model_findings
+from webapp.governance import validation
+from webapp.serving.registry import ModelRegistry
 from webapp.store.sessions import service_started
 from webapp.governance.scenarios import check_model
 from webapp.store.versions import VersionStore
@@ -50,7 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
                              scenario_check=app.config.get("SCENARIO_CHECK", partial(
                                  check_model, budget=budgets.evaluation(app.config))),
-                             on_version=audit.note_version, validation=model_findings,
+                             on_version=audit.note_version, validation=validation.gate,
                              poll_s=app.config["SERVING_POLL_S"])
     app.extensions["model_registry"] = registry
     outcome = registry.start()

@@ -4,13 +4,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from webapp.serving.determination import DECISION
+
+# Where the models and the var directory are by default: the checkout this package sits in (make run),
+# or, for an installed wheel, the directory the service is started from.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+HOME = _CHECKOUT if (_CHECKOUT / "decisions").is_dir() else Path.cwd()
 
 
 def load_config(overrides: dict | None = None) -> dict:
-    var = Path(os.environ.get("CAR_T_VAR_DIR", ROOT / "var"))
+    var = Path(os.environ.get("CAR_T_VAR_DIR", HOME / "var"))
     config = {
-        "MODELS_DIR": os.environ.get("CAR_T_MODELS_DIR", str(ROOT / "decisions")),
+        "MODELS_DIR": os.environ.get("CAR_T_MODELS_DIR", str(HOME / "decisions")),
         "VAR_DIR": str(var),
         "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{var / 'audit.sqlite3'}"),
         # gunicorn's master upgrades the schema before forking (webapp/gunicorn_conf.py) and tells
@@ -46,7 +51,7 @@ def load_config(overrides: dict | None = None) -> dict:
         # beside the SQLite file, or var/audit-chain-head with PostgreSQL.
         "AUDIT_HEAD_FILE": os.environ.get("CAR_T_AUDIT_HEAD_FILE", ""),
         "CAR_T_MODEL": os.environ.get("CAR_T_MODEL", "car-t-candidate-selection"),
-        "CAR_T_DECISION": "Determination",
+        "CAR_T_DECISION": DECISION,
         # The EHR channel (webapp.ehr, docs/ehr.md): the EHR's JWK set (a URL or a file), the issuer of its
         # JWTs, the base URL it calls us at (each JWT's aud is that plus the path), the FHIR server we may
         # query with a hook's token, seconds all of one hook's queries may take, the plan file.

@@ -35,7 +35,7 @@ loglevel = os.environ.get("LOG_LEVEL", "info")
 def on_starting(server):
     from webapp.serving import budgets
     from webapp.store import migrate
-    from webapp.api.auth import KeyConfigError, ROLES, key_entry, new_key, parse_keys
+    from webapp.store.keys import KeyConfigError, ROLES, key_entry, new_key, parse_keys
     from webapp.store.sessions import service_started
 
     try:

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from console_support import (as_, database, key_of, make_app, name_of, postgres_database,  # noqa: F401 (fixtures)
                              postgres_server)
 from threads import in_threads
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 from webapp.console.session import shared_secret
 
 VERSIONS = "/api/v1/models/simpletable/versions"

@@ -7,7 +7,7 @@ import re
 from console_support import (DATA, app, as_, client, database, key_id_of, make_app, name_of,  # noqa: F401 (fixtures)
                              postgres_database, postgres_server)
 from apps import service_app
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 M = "/api/v1/models/simpletable"
 GOOD = {"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}}

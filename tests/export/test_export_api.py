@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from webapp.app import create_app
-from webapp.api.auth import ROLES, hash_key
+from webapp.store.keys import ROLES, hash_key
 
 DATA = Path(__file__).parent / "data"
 SEEDED = Path(__file__).parent.parent / "analysis" / "data" / "seeded-defects.dmn"

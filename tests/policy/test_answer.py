@@ -11,11 +11,11 @@ import pytest
 import pydmn
 from webapp.api.schemas import EvaluationSchema
 from webapp.app import create_app
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 from webapp.serving.jsonvalues import to_json
 from webapp.governance.scenarios import scenario_inputs
-from webapp.serving.determination import (DISPOSITIONS, FINDING_KINDS, OUTCOMES, DeterminationSchema,
-                                   DeterminationBatchSchema)
+from webapp.api.schemas import DeterminationBatchSchema, DeterminationSchema
+from webapp.serving.determination import DISPOSITIONS, FINDING_KINDS, OUTCOMES
 
 from policy_requests import MODEL, allo, request
 

@@ -10,7 +10,8 @@ from lxml import etree
 
 import pydmn
 from pydmn.analysis import has_errors, validate
-from webapp.governance.normalize import normalize, normalize_command
+from webapp.cli.governance import normalize_command
+from webapp.governance.normalize import normalize
 from webapp.governance.scenarios import scenario_inputs
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import yaml
 from click.testing import CliRunner
 
 from webapp.governance.scenarios import run_file
-from webapp.governance.scenarios import test_command as scenarios_command
+from webapp.cli.governance import test_command as scenarios_command
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "decisions" / "car-t-candidate-selection.scenarios.yaml"

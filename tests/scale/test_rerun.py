@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import click
 import pytest
 from click.testing import CliRunner
 
@@ -26,6 +25,7 @@ from webapp.cli import main
 from webapp.serving.determination import audit_outputs, shape
 from webapp.serving.redetermine import Case, ModelVersion, redetermine, transitions
 from webapp.bulk.rerun import rerun
+from webapp.store.errors import Invalid, NotFound
 from webapp.bulk.synthetic import Synthesizer
 
 CAR_T_ID = "car-t-candidate-selection"
@@ -265,9 +265,9 @@ def test_versions_are_found_in_the_database_then_in_the_models_directory(tmp_pat
     assert version_source(CAR_T_ID, "2", config) == draft
     assert version_source(CAR_T_ID, hashlib.sha256(draft).hexdigest(), config) == draft
     assert version_source(CAR_T_ID, hashlib.sha256(b"<the file>").hexdigest(), config) == b"<the file>"
-    with pytest.raises(click.UsageError, match="no version 3"):
+    with pytest.raises(NotFound, match="no version 3"):
         version_source(CAR_T_ID, "3", config)
-    with pytest.raises(click.UsageError, match="give a DMN file"):
+    with pytest.raises(Invalid, match="give a DMN file"):
         version_source(CAR_T_ID, "latest", config)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from databases import database, postgres_database, postgres_server  # noqa: F401 (fixtures)
 from apps import DATA, service_app  # noqa: F401 (DATA: for the test modules)
-from webapp.api.auth import ROLES, hash_key
+from webapp.store.keys import ROLES, hash_key
 
 # One key per role, and one with every role; each belongs to a person of its own, named by it.
 KEYS = {"all": "key-all", **{role: f"key-{role}" for role in ROLES}}

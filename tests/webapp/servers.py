@@ -28,7 +28,7 @@ class Server:
     """`python -m webapp serve` on a free port (or `port`) with a new, empty var directory."""
 
     def __init__(self, tmp_path, workers=2, max_body=None, models=(DATA / "simpletable.dmn",), env_extra=None,
-                 port=None):
+                 port=None, python=sys.executable, cwd=ROOT):
         directory = tmp_path / "decisions"
         directory.mkdir(parents=True, exist_ok=True)
         for model in models:
@@ -43,7 +43,7 @@ class Server:
             env["CAR_T_MAX_BODY"] = str(max_body)
         env.update(env_extra or {})
         self.log = open(tmp_path / "server.log", "w+")
-        self.proc = subprocess.Popen([sys.executable, "-m", "webapp", "serve"], cwd=ROOT, env=env,
+        self.proc = subprocess.Popen([python, "-m", "webapp", "serve"], cwd=cwd, env=env,
                                      stdout=self.log if "CAR_T_API_KEYS" in env else subprocess.PIPE,
                                      stderr=self.log, text=True,
                                      start_new_session=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import KEYS, make_app
-from webapp.api.auth import ROLES
+from webapp.store.keys import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC = {("get", "/healthz"), ("get", "/readyz"), ("get", "/cds-services")}

@@ -17,7 +17,8 @@ from threads import in_threads
 from webapp.store import chain, chain_heads, migrate
 from webapp.store.audit import AuditStore
 from webapp.cli import main
-from webapp.api.errors import ApiError
+from webapp.api.errors import status_of
+from webapp.store.errors import Unavailable
 
 EVAL = "/api/v1/models/simpletable/evaluate"
 M = "simpletable"
@@ -298,9 +299,9 @@ def test_an_append_whose_head_cannot_be_written_outside_is_refused(app, tmp_path
         r = client.post(EVAL, json={"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}},
                         headers=auth("evaluate"))
         assert r.status_code == 503
-        with pytest.raises(ApiError) as refused:
+        with pytest.raises(Unavailable) as refused:
             restarted.extensions["versions"].create(M, b"<definitions/>", "ann", "", "upload")
-        assert refused.value.status == 503 and "head file" in refused.value.message
+        assert status_of(refused.value) == 503 and "head file" in refused.value.message
     finally:
         restarted.extensions["audit"].close()
     assert database.stored_ids() == []

@@ -14,7 +14,7 @@ import pytest
 from budget_models import CAR_T_ID, REQUEST, looping_on, request_with
 from servers import ROOT, Server, publish
 from threads import in_threads
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 CAR_T = ROOT / "decisions" / f"{CAR_T_ID}.dmn"
 SCENARIOS = ROOT / "decisions" / f"{CAR_T_ID}.scenarios.yaml"

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from webapp.app import create_app
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"

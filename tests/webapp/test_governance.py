@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from webapp.app import create_app
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 DATA = Path(__file__).parent / "data"
 ADMIN = {"Authorization": "Bearer admin"}

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from servers import Server
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 EVAL = "/api/v1/models/simpletable/evaluate"

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from conftest import make_app
 from webapp.app import create_app
-from webapp.api.auth import Key, KeyConfigError, parse_keys
+from webapp.store.keys import Key, KeyConfigError, parse_keys
 from webapp.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ import threading
 import pytest
 
 from servers import DATA, Server, publish
-from webapp.api.auth import hash_key
+from webapp.store.keys import hash_key
 
 MODEL = "simpletable"
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}

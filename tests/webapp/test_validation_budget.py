@@ -63,7 +63,7 @@ def test_the_child_may_grow_by_its_memory_cap_only():
 def test_an_upload_over_the_budget_is_422_and_the_service_goes_on(tmp_path, auth, monkeypatch):
     app = make_app(tmp_path, VALIDATION_BUDGET_S=0.5)
     client = app.test_client()
-    monkeypatch.setattr("webapp.api.export.report", _forever)
+    monkeypatch.setattr("webapp.governance.validation.as_json", _forever)
     r = _upload(client, auth, (DATA / "simpletable.dmn").read_bytes())
     assert r.status_code == 422 and r.json["message"].startswith("model too complex")
     assert client.get("/readyz").status_code == 200

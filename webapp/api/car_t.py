@@ -4,12 +4,11 @@ from __future__ import annotations
 from flask import current_app
 
 from webapp.serving import budgets
-from webapp.api.common import Blueprint, built_answer, json_body, model_entry, valid_inputs
-from webapp.api.schemas import BATCH_LIMIT, BatchRequest, ErrorSchema
+from webapp.api.common import Blueprint, audit_row, built_answer, json_body, model_entry, record, run, valid_inputs
+from webapp.api.schemas import BATCH_LIMIT, BatchRequest, DeterminationBatchSchema, DeterminationSchema, ErrorSchema
 from webapp.api.auth import require
 from webapp.api.errors import ApiError
-from webapp.serving.determination import DeterminationBatchSchema, DeterminationSchema, answer, audit_outputs
-from webapp.serving.evaluation import audit_row, record, run
+from webapp.serving.determination import answer, audit_outputs
 from webapp.serving.jsonvalues import to_json
 
 bp = Blueprint("car_t", __name__, url_prefix="/api/v1/car-t",

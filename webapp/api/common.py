@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 
 from webapp.governance import bounded
 from webapp.api.errors import ApiError
+from webapp.serving import budgets, evaluation
 from webapp.serving.jsonvalues import BodyError, parse_body
 from webapp.serving.inputs import validate_inputs
 
@@ -33,14 +34,11 @@ log = logging.getLogger("webapp.api")
 
 
 def within_budget(fn, *args, seconds: float, too_slow: str, field: str):
-    """fn(*args) in a child process under its time budget and the memory cap (webapp.governance.bounded), for
-    work on content a caller sent: past either a 422 (`too_slow`, under `field`, and which budget),
-    and the worker is free again; a fault in the child a 500 whose traceback is logged under the
-    request id."""
+    """webapp.governance.bounded.within_budget with the app's memory cap: past the budget a 422, and
+    the worker is free again; a fault in the child a 500 whose traceback is logged under the request id."""
     try:
-        return bounded.run(fn, *args, seconds=seconds, memory_mb=current_app.config["CHILD_MEMORY_MB"])
-    except bounded.OverBudget as exc:
-        raise ApiError(422, f"{too_slow}: {exc}, its budget", {field: [too_slow]}) from None
+        return bounded.within_budget(fn, *args, seconds=seconds, memory_mb=current_app.config["CHILD_MEMORY_MB"],
+                                     too_slow=too_slow, field=field)
     except bounded.ChildFailed as exc:
         log.error("request_id=%s %s: the child failed: %s", g.get("request_id", ""), fn.__name__, exc.args[-1])
         raise ApiError(500, "internal error: quote the request id to the operators") from None
@@ -88,3 +86,20 @@ def valid_inputs(entry, data, required: bool, where: str) -> dict:
     if errors:
         raise ApiError(422, "the input does not match the model's data types", {where: errors})
     return {**loaded, **entry.contract.service_inputs()}
+
+
+# -- what every evaluating endpoint does, with the request's caller and budget ------------------
+def run(entry, inputs: dict, decisions=None, budget=None, case: str | None = None):
+    """webapp.serving.evaluation.run under `budget`, by default the request's (one deadline for all
+    of a request's evaluations)."""
+    return evaluation.run(entry, inputs, budget or budgets.request(current_app.config), decisions, case)
+
+
+def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:
+    """The audit record of an answer to the request's caller."""
+    return evaluation.audit_row(answer, inputs, endpoint, g.caller, outputs)
+
+
+def record(rows: list[dict]) -> None:
+    """Write before answering (webapp.serving.evaluation.record) in the app's audit store."""
+    evaluation.record(current_app.extensions["audit"], rows)

@@ -1,13 +1,16 @@
 """The one JSON error envelope {"code","status","message","errors","request_id"} and the handlers
-that emit it, for our own errors, for werkzeug's and flask-smorest's HTTP errors, and for faults."""
+that emit it: for the domain's errors (webapp.store.errors, each class mapped to its status in
+STATUS, the one place a domain error becomes HTTP), for the API's own (ApiError), for werkzeug's and
+flask-smorest's HTTP errors, and for faults."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from flask import Flask, g, jsonify
 from sqlalchemy.exc import DatabaseError, OperationalError
 from werkzeug.exceptions import HTTPException
+
+from webapp.store.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Unavailable, fault_reason
 
 log = logging.getLogger("webapp.api.errors")
 
@@ -20,13 +23,12 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
 _LOCATIONS = {"json": "body", "query": "query", "view_args": "path"}
 
 
-def fault_reason(exc: BaseException) -> str:
-    """What a client may be told of a database fault: SQLite's own fixed text ("database or disk is
-    full"), the system's ("No space left on device"), or else the error's class (psycopg's text can
-    name hosts and users)."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) if isinstance(exc, sqlite3.Error) else type(exc).__name__
+# Each domain error's status; a subclass takes its nearest listed class's.
+STATUS = {NotFound: 404, Conflict: 409, Forbidden: 403, Invalid: 422, Unavailable: 503}
+
+
+def status_of(exc: DomainError) -> int:
+    return next(STATUS[cls] for cls in type(exc).__mro__ if cls in STATUS)
 
 
 class ApiError(Exception):
@@ -65,6 +67,10 @@ def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return envelope(exc.status, exc.message, exc.errors)
+
+    @app.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        return envelope(status_of(exc), exc.message, exc.errors)
 
     app.register_error_handler(HTTPException, http_error)
 

@@ -11,21 +11,18 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
-from pydmn.analysis import has_errors, validate
 from webapp.api.common import Blueprint, model_entry, within_budget
 from webapp.api.schemas import ErrorSchema, ExportQuery, ValidationReportSchema
 from webapp.api.auth import require
 from webapp.api.errors import ApiError
 from webapp.export import FORMATS, export_model
+from webapp.governance import validation
 from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
 from webapp.api.openapi import MODEL_PARAMETER
 
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
                description="Exports and validation of the decision logic, for compliance and the committee")
-
-# Findings that mean the upload is refused outright rather than reported on.
-REFUSED = {"xml-dtd"}
 
 _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.startswith("text/")
                                           else {"type": "string", "format": "binary"}}
@@ -53,28 +50,13 @@ def export(model: str, format: str):
     return attachment(answer, file_name)
 
 
-def refuse_unsafe(found: dict, field: str) -> None:
-    """422 when a report holds a finding that refuses the upload outright (a DTD)."""
-    refused = [f["message"] for f in found["findings"] if f["code"] in REFUSED]
-    if refused:
-        raise ApiError(422, "the model is refused: " + "; ".join(refused), {field: refused})
-
-
-def report(source) -> dict:
-    """Validation findings of one model as the API answers them (runs in the bounded child)."""
-    findings = validate(source)
-    return {"valid": not has_errors(findings),
-            "counts": {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")},
-            "findings": [{k: v for k, v in f.as_dict().items() if k != "file"} for f in findings]}
-
-
 @bp.get("/models/<model>/validation", parameters=[MODEL_PARAMETER])
 @bp.response(200, ValidationReportSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such model")
 def model_validation(model: str):
     """Validation findings of a loaded model (schema, semantics, decision table analysis)."""
     entry = model_entry(model)
-    return entry.cached(("validation",), lambda: report(entry.source))
+    return entry.cached(("validation",), lambda: validation.as_json(entry.source))
 
 
 @bp.post("/validation")
@@ -94,7 +76,9 @@ def upload_validation():
     data = request.get_data(cache=False)
     if not data:
         raise ApiError(400, "send the DMN XML as the request body")
-    found = within_budget(report, data, seconds=current_app.config["VALIDATION_BUDGET_S"],
+    found = within_budget(validation.as_json, data, seconds=current_app.config["VALIDATION_BUDGET_S"],
                           too_slow="model too complex", field="body")
-    refuse_unsafe(found, "body")
+    refused = validation.refused(found)
+    if refused:
+        raise ApiError(422, "the model is refused: " + "; ".join(refused), {"body": refused})
     return found

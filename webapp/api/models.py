@@ -5,13 +5,13 @@ import logging
 
 from flask import Response, current_app, g
 
-from webapp.api.common import Blueprint, built_answer, model_entry, valid_inputs
+from webapp.api.common import Blueprint, audit_row, built_answer, model_entry, record, run, valid_inputs
 from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
                                 ReloadErrorSchema, ReloadSchema)
 from webapp.api.auth import require
 from webapp.api.errors import ApiError
 from webapp.api.headers import attachment
-from webapp.serving.evaluation import audit_row, evaluation_answer, record, run
+from webapp.serving.evaluation import evaluation_answer
 from webapp.serving.jsonvalues import to_json
 from webapp.api.openapi import MODEL_PARAMETER, input_json_schema
 

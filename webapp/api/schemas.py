@@ -1,7 +1,7 @@
 """The API's own request and response shapes. Each schema validates or serializes what the views
 receive and send (flask-smorest's `arguments` and `response`) and documents it in /openapi.json:
 one source for both. A model's input data have schemas derived from its item definitions
-(webapp.serving.inputs); the CAR-T answer's shape lives with the code that builds it (webapp.serving.determination).
+(webapp.serving.inputs); the CAR-T answer is built by webapp.serving.determination and documented here.
 """
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ import datetime as dt
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from webapp.api.errors import CODES
+from webapp.serving.determination import (DISPOSITIONS, FAILED_KINDS, FINDING_KINDS, MISSING_KINDS, OUTCOMES,
+                                         SUPPLIERS)
 from webapp.store.versions import STATES as VERSION_STATES
 
 SEVERITIES = ("error", "warning", "info")
@@ -277,6 +279,8 @@ class VersionSummarySchema(Schema):
     proposers = fields.List(fields.String(), required=True, metadata={
         "description": "everyone who saved or submitted it: none of them may approve it (four eyes)"})
     approved_by = fields.String(required=True, allow_none=True)
+    editable = fields.Boolean(required=True, metadata={
+        "description": "an author may save a new content into it (a draft, or one submitted, approved or rejected)"})
 
 
 class PolicyVersionSchema(VersionSummarySchema):
@@ -429,3 +433,73 @@ class CaseSchema(Schema):
     recorded = fields.Raw(required=True, metadata={"description": "the outputs the audit record holds"})
     serving = fields.Nested(CaseSideSchema, required=True)
     draft = fields.Nested(CaseSideSchema, required=True)
+
+
+# -- the CAR-T answer --------------------------------------------------------------------------------
+class FactSchema(Schema):
+    input = fields.String(required=True, metadata={"description": "the column's label"})
+    expression = fields.String(required=True, metadata={"description": "what the column reads (FEEL)"})
+    test = fields.String(required=True, metadata={"description": "the test that held (FEEL unary tests)"})
+    value = fields.Raw(required=True, allow_none=True, metadata={
+        "description": "the value the column had (JSON; dates as ISO 8601 text; null when not known)"})
+
+
+class CriterionMetSchema(Schema):
+    id = fields.String(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
+    citation = fields.String(required=True)
+    text = fields.String(required=True, metadata={"description": "why it is met, with the facts' values"})
+    facts = fields.List(fields.Nested(FactSchema), required=True, metadata={
+        "description": "each input the row tested: the test that held and the value it had"})
+
+
+class PolicyFindingSchema(CriterionMetSchema):
+    id = fields.String(required=True, metadata={
+        "description": "a policy section (I.A, II, GL-I.E.1), DATA-<section>, INCONSISTENT-<what>, "
+                       "APPLICABILITY-..., DISCLAIMER-... or II-SOLID-ORGAN (docs/api.md lists them)"})
+    citation = fields.String(required=True, metadata={
+        "description": "e.g. Medical Policy 7.02.11, Statement I.C, effective 2026-04-15"})
+    text = fields.String(required=True, metadata={"description": "the reason, for the reviewer, with the facts' values"})
+    needed = fields.String(required=True, allow_none=True, metadata={
+        "description": "for a pend: the evidence that resolves it; null otherwise"})
+    supplied_by = fields.String(required=True, allow_none=True, validate=validate.OneOf(SUPPLIERS), metadata={
+        "description": "for a pend: who supplies what is needed: the provider, the Health Plan Pharmacy, the plan's "
+                       "eligibility and benefits records, or the plan's configuration of this service; null otherwise"})
+
+
+class ReasonSchema(Schema):
+    decision = fields.String(required=True)
+    rule_id = fields.String(required=True, allow_none=True)
+    rule_index = fields.Integer(required=True, metadata={"description": "the rule's row number, from 1"})
+    policy_section = fields.String(required=True, allow_none=True)
+    finding_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "the id of the finding or criterion the rule gives; null for rules of other tables"})
+    met = fields.Boolean(required=True, allow_none=True)
+    text = fields.String(required=True, allow_none=True)
+
+
+class DecisionTraceSchema(DecisionResultSchema):
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
+
+
+class DeterminationSchema(Schema):
+    evaluation_id = fields.String(required=True, metadata={"description": "GET /api/v1/evaluations/{id}"})
+    model_id = fields.String(required=True)
+    model_version = fields.String(required=True, metadata={"description": "sha256 of the DMN file"})
+    determination = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES), metadata={
+        "description": "the outcome of the highest-ranking finding, in this precedence: " + " > ".join(OUTCOMES)})
+    disposition = fields.String(required=True, allow_none=True, validate=validate.OneOf(DISPOSITIONS))
+    findings = fields.List(fields.Nested(PolicyFindingSchema), required=True,
+                           metadata={"description": "every finding, whatever the determination"})
+    failed_criteria = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
+        "description": "the findings of kind " + ", ".join(FAILED_KINDS)})
+    missing_documentation = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
+        "description": "the findings of kind " + ", ".join(MISSING_KINDS)})
+    criteria_met = fields.List(fields.Nested(CriterionMetSchema), required=True)
+    reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={
+        "description": "every rule that matched, in the order of the decisions"})
+    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionTraceSchema), required=True)
+
+
+class DeterminationBatchSchema(Schema):
+    results = fields.List(fields.Nested(DeterminationSchema), required=True)

@@ -27,7 +27,7 @@ from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
 from webapp.api.openapi import MODEL_PARAMETER
 from webapp.governance.scenarios import scenario_file_of
-from webapp.store.versions import sha256
+from webapp.store.stamps import sha256
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
@@ -122,7 +122,7 @@ def create_draft(body: dict, model: str):
     if body["base"] is not None:
         _store().get(model, body["base"])
     _within_draft_limit(g.caller.person)
-    prepared = checked(body["content"].encode("utf-8"))
+    prepared = checked(body["content"].encode("utf-8"), current_app.config)
     origin = "upload" if prepared["normalised_from"] else "api"
     version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
                               base_number=body["base"] or getattr(_registry().get(model), "number", None))
@@ -170,7 +170,7 @@ def get_version_dmn(model: str, number: str):
 def save_draft(body: dict, model: str, number: str):
     """Save an edit; it makes the version a draft again, withdrawing a submission or approval."""
     current = _version(model, number)
-    prepared = checked(body["content"].encode("utf-8"))
+    prepared = checked(body["content"].encode("utf-8"), current_app.config)
     version = _store().save(model, current.number, prepared["content"], g.caller.person, body["comment"],
                             body["sha256"])
     return _saved(version, prepared)
@@ -188,12 +188,13 @@ def submit(body: dict, model: str, number: str):
     evaluate within the evaluation budget."""
     version = _version(model, number)
     content = _store().content(version.sha256)
-    prepared = checked(content)
+    prepared = checked(content, current_app.config)
     if not prepared["report"]["valid"]:
         errors = [f["message"] for f in prepared["report"]["findings"] if f["severity"] == "error"]
         raise ApiError(409, f"version {version.number} has {len(errors)} validation error(s): fix them before "
                             "submitting", {"validation": errors})
-    scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"))
+    scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"),
+                            current_app.config)
     return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
 

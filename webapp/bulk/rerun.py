@@ -32,7 +32,6 @@ goes on.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
@@ -42,17 +41,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import click
 
 import pydmn
 from webapp.bulk import cases
-from webapp.serving import budgets
+from webapp.store.errors import Invalid, NotFound
 from webapp.serving import contract
-from webapp.config import load_config
 from webapp.store.files import private_dir
+from webapp.serving.determination import DECISION
 from webapp.serving.redetermine import Case, Impact, ModelVersion, redetermine, summary_lines
+from webapp.store.stamps import sha256
 
-DECISION = "Determination"
 PARTITION_SIZE = 2_000
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LOADED: dict[str, ModelVersion] = {}      # in each worker process: sha256 -> version
@@ -62,26 +60,24 @@ def version_source(model_id: str, version: str | None, config: dict) -> bytes:
     """The DMN of a version of `model_id`, the one place a version is looked up: a DMN file; a
     version number or the sha256 of a version in the database (the console's versions); None for
     the version serving now. A database without versions (never served) falls back to the model's
-    file in the models directory (or its last good copy), whose sha256 also names it."""
+    file in the models directory, whose sha256 also names it."""
     if version is not None and Path(version).is_file():
         return Path(version).read_bytes()
     if version is not None and not (version.isdigit() or _SHA256.fullmatch(version)):
-        raise click.UsageError(f"--version {version!r}: give a DMN file, a version number or a sha256")
+        raise Invalid(f"--version {version!r}: give a DMN file, a version number or a sha256")
     from_database = _database_version(model_id, version, config["DATABASE_URL"])
     if from_database is not None:
         return from_database
-    files = [Path(config["MODELS_DIR"]) / f"{model_id}.dmn", Path(config["VAR_DIR"]) / "last-good" / f"{model_id}.dmn"]
-    for candidate in files:
-        if candidate.is_file():
-            source = candidate.read_bytes()
-            if version is None or hashlib.sha256(source).hexdigest() == version:
-                return source
-    raise click.UsageError(f"no version {version or 'serving'} of {model_id} in the database or the models directory")
+    file = Path(config["MODELS_DIR"]) / f"{model_id}.dmn"
+    if file.is_file():
+        source = file.read_bytes()
+        if version is None or sha256(source) == version:
+            return source
+    raise NotFound(f"no version {version or 'serving'} of {model_id} in the database or the models directory")
 
 
 def _database_version(model_id: str, version: str | None, url: str) -> bytes | None:
     from sqlalchemy import create_engine, inspect
-    from webapp.api.errors import ApiError
     from webapp.store.migrate import sqlite_path
     from webapp.store.versions import VersionStore
     path = sqlite_path(url)
@@ -96,10 +92,7 @@ def _database_version(model_id: str, version: str | None, url: str) -> bytes | N
             serving = store.serving().get(model_id)
             return store.content(serving["sha256"]) if serving else None
         if version.isdigit():
-            try:
-                return store.content(store.get(model_id, int(version)).sha256)
-            except ApiError as exc:
-                raise click.UsageError(exc.message) from None
+            return store.content(store.get(model_id, int(version)).sha256)
         return store.content(version) if store.number_with_content(model_id, version) else None
     finally:
         engine.dispose()
@@ -259,55 +252,3 @@ def rerun(model_id: str, version: bytes, source: str, out_dir: Path, baseline: b
     with _private_writer(Path(out_dir) / "summary.txt") as f:
         f.write("\n".join(summary["lines"]).encode() + b"\n")
     return summary
-
-
-def _instant(text: str) -> dt.datetime:
-    try:
-        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO 8601 date or instant") from None
-    return stamp.replace(tzinfo=dt.timezone.utc) if stamp.tzinfo is None else stamp.astimezone(dt.timezone.utc)
-
-
-@click.command("rerun")
-@click.option("--model", "model_id", required=True, help="the model id (its file stem in the models directory)")
-@click.option("--version", "version", required=True,
-              help="a DMN file, or a version number or sha256 of the model's versions")
-@click.option("--from", "source", required=True, help="`audit`, or a .jsonl, .csv or .parquet file of requests")
-@click.option("--since", help="with --from audit: records from this instant (ISO 8601; UTC without an offset)")
-@click.option("--baseline", help="compare with this version (as --version) instead of the record "
-                                 "(audit) or the version serving now (files)")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), help="output directory "
-              "(default: var/rerun/<model>-<version>-<time>)")
-@click.option("--scheduler", help="a Dask scheduler, tls://HOST:PORT, its client credentials from Dask's "
-                                  "configuration (DASK_DISTRIBUTED__COMM__TLS__CA_FILE, __CLIENT__CERT, "
-                                  "__CLIENT__KEY); default: a local cluster on TLS with credentials of its own")
-@click.option("--workers", type=int, help="local cluster: worker processes (default: every core)")
-@click.option("--partition-size", "size", type=click.IntRange(min=1), default=PARTITION_SIZE, show_default=True)
-def rerun_command(model_id, version, source, since, baseline, out_dir, scheduler, workers, size):
-    """Determine every case of a backlog again under a model version; per-case Parquet and a summary."""
-    config = load_config()
-    if since and source != cases.AUDIT:
-        raise click.UsageError("--since applies to --from audit")
-    if source != cases.AUDIT and not Path(source).exists():
-        raise click.UsageError(f"--from {source!r}: no such file")
-    new = version_source(model_id, version, config)
-    if baseline is not None or source != cases.AUDIT:
-        old = version_source(model_id, baseline, config)
-    else:
-        old = None
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    out_dir = out_dir or Path(config["VAR_DIR"]) / "rerun" / f"{model_id}-{hashlib.sha256(new).hexdigest()[:12]}-{stamp}"
-    try:
-        summary = rerun(model_id, new, source, out_dir, baseline=old,
-                        since=_instant(since) if since else None, database_url=config["DATABASE_URL"],
-                        scheduler=scheduler, workers=workers, size=size,
-                        terms=contract.load(contract.contract_file(Path(config["MODELS_DIR"]), model_id)),
-                        budget=budgets.evaluation(config))
-    except (ValueError, OSError) as exc:
-        raise click.ClickException(str(exc)) from None
-    for line in summary["lines"]:
-        click.echo(line)
-    click.echo(f"{summary['cases']} cases ({summary['invalid']} refused by the version's schema, "
-               f"{summary['changed']} changed) in {summary['seconds']:.1f} s on {summary['workers']} workers; "
-               f"per case: {out_dir / 'cases'}")

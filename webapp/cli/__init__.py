@@ -9,15 +9,11 @@ from pathlib import Path
 
 import click
 
-from webapp.api.auth import ROLES, KeyConfigError, key_entry, new_key, parse_roles
-from webapp.store.chain_verify import audit_group
-from webapp.config import ROOT
-from webapp.cli.governance import diff_command, export_command, validate_command
-from webapp.store.migrate import migrate_command
-from webapp.governance.normalize import normalize_command
-from webapp.bulk.rerun import rerun_command
-from webapp.governance.scenarios import test_command
-from webapp.cli.versions import versions_command
+from webapp.store.keys import ROLES, KeyConfigError, key_entry, new_key, parse_roles
+from webapp.config import HOME, load_config
+from webapp.cli.bulk import rerun_command
+from webapp.cli.governance import diff_command, export_command, normalize_command, test_command, validate_command
+from webapp.cli.store import audit_group, migrate_command, versions_command
 
 
 @click.group()
@@ -30,11 +26,11 @@ def main():
 @click.option("--workers", default=None, type=int)
 def serve(port, workers):
     """Serve with gunicorn on 127.0.0.1 (prints a development key when none is configured)."""
-    args = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp" / "gunicorn_conf.py"),
+    args = [sys.executable, "-m", "gunicorn", "-c", str(Path(__file__).resolve().parents[1] / "gunicorn_conf.py"),
             "--bind", f"127.0.0.1:{port}", "webapp.wsgi:app"]
     if workers:
         args += ["--workers", str(workers)]
-    os.chdir(ROOT)
+    os.chdir(HOME)
     os.execv(sys.executable, args)
 
 
@@ -51,7 +47,7 @@ def evaluate(model, file, decisions):
     from webapp.serving.inputs import inputs_schema, validate_inputs
     path = Path(model)
     if not path.is_file():
-        path = ROOT / "decisions" / f"{model}.dmn"
+        path = Path(load_config()["MODELS_DIR"]) / f"{model}.dmn"
     try:
         loaded = pydmn.load(path)
         inputs = parse_body(file.read_bytes())

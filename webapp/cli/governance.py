@@ -1,8 +1,5 @@
-"""Command line governance tools: validate models, export their logic, diff two versions.
-
-The lead registers `validate_command`, `export_command` and `diff_command` under `python -m webapp`
-as `validate`, `export` and `diff`.
-"""
+"""The governance commands: `validate` models, `export` their logic, `diff` two versions,
+`normalize` a KIE-saved file and `test` the scenarios."""
 from __future__ import annotations
 
 import json
@@ -11,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from pydmn.analysis import has_errors, model_files, validate
+import pydmn
+from pydmn.analysis import model_files, validate
+from webapp.config import load_config
+from webapp.governance import validation
+from webapp.governance.normalize import normalize
+from webapp.governance.scenarios import run_file, scenario_files
+from webapp.serving import budgets
+from webapp.serving.determination import DECISION
+from webapp.store.stamps import sha256
 
 
 @click.command("validate")
@@ -26,19 +31,12 @@ def validate_command(paths, fmt, strict, quiet):
     failed, report = False, {}
     for path in [f for p in paths for f in model_files(p)]:
         findings = validate(path)
-        shown = [f for f in findings if not (quiet and f.severity == "info")]
-        report[str(path)] = [f.as_dict() for f in shown]
-        bad = has_errors(findings) or (strict and any(f.severity == "warning" for f in findings))
+        report[str(path)] = [f.as_dict() for f in findings if not (quiet and f.severity == "info")]
+        bad, shown = validation.lines(path, findings, strict, quiet)
         failed |= bad
         if fmt == "text":
-            counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-            click.echo(f"{path}: {'FAIL' if bad else 'ok'} ({counts['error']} errors, "
-                       f"{counts['warning']} warnings, {counts['info']} notes)")
-            for f in shown:
-                click.echo(f"  {f.severity}: {f.code}" + (f" line {f.line}" if f.line else "")
-                           + (f" ({f.where})" if f.where else "")
-                           + (f" [{f.element_id}]" if f.element_id and not f.table else "")
-                           + f": {f.message}")
+            for line in shown:
+                click.echo(line)
     if fmt == "json":
         click.echo(json.dumps(report, indent=2, default=str))
     sys.exit(1 if failed else 0)
@@ -100,14 +98,13 @@ def _load_scenarios(path: Path, old: Path, old_model) -> list[tuple[str, dict]]:
 def diff_command(old, new, fmt, scenarios, output):
     """What changed between two versions of a model: first the scenario results it changes, then
     each rule, cell and expression."""
-    import hashlib
     from pydmn.analysis import diff_files
     diff = diff_files(old, new)
     impact, note = scenario_impact(old, new, scenarios, diff)
     if fmt == "html":
         from webapp.export.html_export import render_diff_html
-        text = render_diff_html(diff, impact, note, hashlib.sha256(old.read_bytes()).hexdigest(),
-                                hashlib.sha256(new.read_bytes()).hexdigest())
+        text = render_diff_html(diff, impact, note, sha256(old.read_bytes()),
+                                sha256(new.read_bytes()))
     elif fmt == "json":
         text = json.dumps({"old": str(old), "new": str(new),
                            "impact": impact.as_dict() if impact else None, "scenarios_note": note,
@@ -124,7 +121,6 @@ def diff_command(old, new, fmt, scenarios, output):
 def scenario_impact(old: Path, new: Path, scenarios: Path | None, diff=None):
     """(Impact, None) when scenarios ran, else (None, why they did not): a diff never keeps
     quiet about scenario results it could not compute."""
-    import pydmn
     from pydmn import analysis
     from webapp.governance.scenarios import scenario_file_of, scenario_inputs
     try:
@@ -148,4 +144,46 @@ def _checked(file: Path) -> list[str]:
         return []
     import yaml
     spec = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    return [spec.get("decision", "Determination")] if isinstance(spec, dict) else []
+    return [spec.get("decision", DECISION)] if isinstance(spec, dict) else []
+
+
+@click.command("normalize")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write here instead of rewriting PATH in place.")
+def normalize_command(path: Path, output: Path | None) -> None:
+    """Rewrite PATH (as saved by the KIE editor) as DMN 1.3 without losing model content."""
+    try:
+        converted = normalize(path.read_bytes())
+    except pydmn.ModelError as exc:
+        raise click.ClickException(str(exc)) from exc
+    (output or path).write_bytes(converted)
+    click.echo(f"{output or path}: DMN 1.3")
+
+
+@click.command("test")
+@click.argument("path", type=click.Path(exists=True, path_type=Path), default=Path("decisions"))
+def test_command(path: Path) -> None:
+    """Run the scenarios in PATH (a folder or a .scenarios.yaml file) and report unexercised rules."""
+    ok = True
+    budget = budgets.evaluation(load_config())
+    for file in scenario_files(path):
+        report = run_file(file, budget)
+        passed = len(report.outcomes) - len(report.failed)
+        click.echo(f"{file}: {passed}/{len(report.outcomes)} scenarios pass")
+        for outcome in report.failed:
+            ok = False
+            click.echo(f"  FAIL {outcome.title} [{outcome.section}]")
+            for problem in outcome.problems:
+                click.echo(f"       {problem}")
+        if report.unexercised:
+            ok = False
+            click.echo("  rules no scenario exercised:")
+            for table, ids in report.unexercised.items():
+                click.echo(f"    {table}: {', '.join(ids)}")
+        else:
+            click.echo("  every rule is exercised by some scenario (or named in not_reachable)")
+        if report.reached_unreachable:
+            ok = False
+            click.echo(f"  named in not_reachable but reached by a scenario: {', '.join(report.reached_unreachable)}")
+    raise SystemExit(0 if ok else 1)

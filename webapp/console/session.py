@@ -23,7 +23,9 @@ from pathlib import Path
 
 from flask import current_app, g, request, session
 
-from webapp.api.auth import Caller, hash_key, identify
+from webapp.api.auth import identify
+
+from webapp.store.keys import Caller, hash_key
 from webapp.api.errors import ApiError
 from webapp.store.files import private_dir
 from webapp.store.sessions import SessionStore

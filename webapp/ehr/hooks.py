@@ -21,7 +21,7 @@ from webapp.ehr.discovery import SERVICES, document
 from webapp.ehr.mapping import request_body
 from webapp.ehr.resources import bundle_of, reference_to
 from webapp.api.errors import ApiError
-from webapp.serving.evaluation import audit_row, record
+from webapp.api.common import audit_row, record
 from webapp.serving.jsonvalues import to_json
 
 _HOOK_REQUEST = {"type": "object", "required": ["hook", "hookInstance", "context"], "properties": {

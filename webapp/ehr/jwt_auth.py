@@ -21,7 +21,7 @@ from flask import request
 from sqlalchemy import Column, DateTime, MetaData, String, Table, insert
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from webapp.api.auth import Caller
+from webapp.store.keys import Caller
 from webapp.api.errors import ApiError
 
 ALGORITHMS = {"ES384": "EC", "RS384": "RSA"}      # and the key type each signs with

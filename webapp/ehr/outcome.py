@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask import Response, current_app, g
 from werkzeug.exceptions import HTTPException
 
-from webapp.api.errors import ApiError
+from webapp.api.errors import ApiError, status_of
+from webapp.store.errors import DomainError
 
 FHIR_JSON = "application/fhir+json"
 ISSUE_TYPES = {400: "invalid", 401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported",
@@ -45,10 +46,14 @@ def response(status: int, message: str, errors=None, headers=None) -> Response:
 
 
 def register(bp) -> None:
-    """Every ApiError and HTTP error of the blueprint's routes as an OperationOutcome."""
+    """Every ApiError, domain error and HTTP error of the blueprint's routes as an OperationOutcome."""
     @bp.errorhandler(ApiError)
     def _api_error(exc: ApiError):
         return response(exc.status, exc.message, exc.errors)
+
+    @bp.errorhandler(DomainError)
+    def _domain_error(exc: DomainError):
+        return response(status_of(exc), exc.message, exc.errors)
 
     @bp.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):

@@ -14,10 +14,10 @@ content is the assertion's, so its version is the assertion's id.
 """
 from __future__ import annotations
 
-import datetime as dt
 
 from webapp.ehr.coverage_information import provider_pends
 from webapp.ehr.mapping import Mapping, input_fields
+from webapp.store.stamps import now
 
 DTR = "http://hl7.org/fhir/us/davinci-dtr/StructureDefinition"
 NONE_SUFFIX = ".none"
@@ -199,4 +199,4 @@ def _descriptions(model, service_inputs) -> dict:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return now().isoformat(timespec="seconds")

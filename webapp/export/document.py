@@ -11,7 +11,6 @@ audit trail, so an export can be tied to the decisions that used it.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 
@@ -19,6 +18,7 @@ import pydmn
 from pydmn import elements as el
 from webapp.export.boxed import KIND_NAMES, boxed
 from webapp.export.drd_svg import drd_svg
+from webapp.store import stamps
 
 HIT_LETTERS = {"UNIQUE": "U", "ANY": "A", "PRIORITY": "P", "FIRST": "F", "RULE ORDER": "R",
                "OUTPUT ORDER": "O", "COLLECT": "C"}
@@ -188,7 +188,7 @@ def build_document(source, name_hint: str | None = None, now: dt.datetime | None
             "requires": _names(defs, d.required_decisions + d.required_inputs),
             "knowledge": _names(defs, d.required_knowledge), "authority": _names(defs, d.authority),
             "logic_kind": KIND_NAMES[logic["kind"]] if logic else "none", "logic": logic})
-    exported = (now or dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc)
+    exported = (now or stamps.now()).astimezone(dt.timezone.utc)
     title = meta.get("policy_title") or defs.name or name_hint or "DMN model"
     policy = meta.get("policy_number", "")
     return {
@@ -197,7 +197,7 @@ def build_document(source, name_hint: str | None = None, now: dt.datetime | None
         "name": defs.name, "id": defs.id, "namespace": defs.namespace,
         "dmn_version": defs.dmn_version, "description": defs.description or "",
         "file": file or name_hint or "",
-        "version": hashlib.sha256(data).hexdigest(),
+        "version": stamps.sha256(data),
         "exported_at": exported.strftime("%Y-%m-%d %H:%M UTC"),
         "policy_number": meta.get("policy_number", ""), "effective_date": meta.get("effective_date", ""),
         "last_reviewed": meta.get("last_reviewed", ""),

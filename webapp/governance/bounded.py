@@ -15,6 +15,8 @@ import signal
 import time
 import traceback
 
+from webapp.store.errors import Invalid
+
 _FORK = multiprocessing.get_context("fork")
 
 
@@ -76,3 +78,13 @@ def run(fn, *args, seconds: float, memory_mb: float | None = None):
     if outcome[0] == "error":
         raise ChildFailed(outcome[1], outcome[2])
     return outcome[1]
+
+
+def within_budget(fn, *args, seconds: float, memory_mb: int, too_slow: str, field: str):
+    """fn(*args) on content a caller sent, in the child under its budget: past the clock or the
+    memory cap an Invalid naming `too_slow`, the budget, and `field` (the same content would fail
+    again); a fault in the child raises ChildFailed for the caller to log."""
+    try:
+        return run(fn, *args, seconds=seconds, memory_mb=memory_mb)
+    except OverBudget as exc:
+        raise Invalid(f"{too_slow}: {exc}, its budget", {field: [too_slow]}) from None

@@ -10,17 +10,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from flask import current_app
 from lxml import etree
 
 import pydmn
 from pydmn import MODEL_VERSIONS, ModelError
-from webapp.serving import budgets
-from webapp.api.common import within_budget
-from webapp.api.export import REFUSED, refuse_unsafe, report
-from webapp.api.errors import ApiError
+from webapp.governance import bounded, validation
 from webapp.governance.normalize import normalize
 from webapp.governance.scenarios import run_spec
+from webapp.serving import budgets
+from webapp.store.errors import Invalid
 
 
 def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
@@ -38,29 +36,32 @@ def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
 def prepare(data: bytes) -> dict:
     """{"content", "normalised_from", "note", "report", "not_dmn"}: the bytes to store and their
     findings; `not_dmn` says why the content is not a DMN model, if it is not."""
-    found = report(data)
+    found = validation.as_json(data)
     version, not_dmn = _dmn_version(data)
-    if not_dmn or any(f["code"] in REFUSED for f in found["findings"]):     # refused by checked(), after the child
+    if not_dmn or validation.refused(found):     # refused by checked(), after the child
         return {"content": data, "normalised_from": None, "note": None, "report": found, "not_dmn": not_dmn}
     note, content = None, data
     if version in ("1.4", "1.5", "1.6"):
         try:
             content = normalize(data)
-            found = report(content)
+            found = validation.as_json(content)
         except ModelError as exc:
             note = f"kept as DMN {version}, which dmn-js cannot edit: {exc}"
     return {"content": content, "normalised_from": version if content is not data else None,
             "note": note, "report": found, "not_dmn": None}
 
 
-def checked(data: bytes) -> dict:
-    """prepare(data) under the budget; 422 for content that is not a DMN model, or a refused or too
-    complex model."""
-    prepared = within_budget(prepare, data, seconds=current_app.config["VALIDATION_BUDGET_S"],
-                             too_slow="model too complex", field="content")
-    refuse_unsafe(prepared["report"], "content")
+def checked(data: bytes, config: dict) -> dict:
+    """prepare(data) under the validation budget of `config` (the service's settings); Invalid for
+    content that is not a DMN model, or a refused or too complex model."""
+    prepared = bounded.within_budget(prepare, data, seconds=config["VALIDATION_BUDGET_S"],
+                                     memory_mb=config["CHILD_MEMORY_MB"], too_slow="model too complex",
+                                     field="content")
+    refused = validation.refused(prepared["report"])
+    if refused:
+        raise Invalid("the model is refused: " + "; ".join(refused), {"content": refused})
     if prepared["not_dmn"]:
-        raise ApiError(422, f"the content is not a DMN model: {prepared['not_dmn']}", {"content": [prepared["not_dmn"]]})
+        raise Invalid(f"the content is not a DMN model: {prepared['not_dmn']}", {"content": [prepared["not_dmn"]]})
     return prepared
 
 
@@ -74,16 +75,15 @@ def _over_budget(data: bytes, scenario_file: Path, budget: pydmn.Budget) -> list
     return [(o.title, o.problems[0]) for o in run_spec(spec, model, scenario_file, budget).over_budget]
 
 
-def scenarios_within_budget(data: bytes, scenario_file: Path) -> None:
-    """Nothing, or 422 naming the first of the model's scenarios that the content cannot evaluate
+def scenarios_within_budget(data: bytes, scenario_file: Path, config: dict) -> None:
+    """Nothing, or Invalid naming the first of the model's scenarios that the content cannot evaluate
     within the evaluation budget, and the budget: such a draft cannot be submitted."""
     if not scenario_file.is_file():
         return
-    config = current_app.config
-    over = within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
-                         seconds=config["VALIDATION_BUDGET_S"], too_slow="scenarios too complex to run",
-                         field="scenarios")
+    over = bounded.within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
+                                 seconds=config["VALIDATION_BUDGET_S"], memory_mb=config["CHILD_MEMORY_MB"],
+                                 too_slow="scenarios too complex to run", field="scenarios")
     if over:
         title, problem = over[0]
-        raise ApiError(422, f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
-                            f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})
+        raise Invalid(f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
+                      f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})

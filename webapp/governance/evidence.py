@@ -17,7 +17,6 @@ the counts alone.
 """
 from __future__ import annotations
 
-import datetime as dt
 from functools import partial
 from pathlib import Path
 
@@ -26,11 +25,12 @@ import yaml
 import pydmn
 from pydmn import DMNError, analysis
 from webapp.serving import budgets
-from webapp.api.export import report
+from webapp.governance import validation
 from webapp.serving.evaluation import decision_json
 from webapp.serving.redetermine import Case, ModelVersion, case_from_record, redetermine
 from webapp.serving.inputs import inputs_schema, validate_inputs
 from webapp.governance.scenarios import run_spec, scenario_inputs
+from webapp.store.stamps import now
 
 SCENARIO_LIMIT_NOTE = "No scenarios ran: {why}."
 CASE_ROLES = ("author", "approver", "audit")      # who reads the impact case by case
@@ -120,22 +120,22 @@ def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_f
           records: list[dict], limit: int, budget: pydmn.Budget) -> dict:
     """The evidence pack of a draft (runs in the bounded child), each evaluation under `budget`.
     `serving` is the registry Entry of the version that serves, or None for a model nothing serves yet."""
-    validation = report(draft_source)
+    report = validation.as_json(draft_source)
     if serving is None:
         diff, diff_json = None, {"changes": [], "text": "", "note": "no version serves: the whole model is new"}
     else:
         diff, diff_json = _diff(serving.source, draft_source, serving.number)
     try:
-        new_model = pydmn.load(draft_source) if validation["valid"] else None
+        new_model = pydmn.load(draft_source) if report["valid"] else None
     except DMNError:
         new_model = None
     old_model = serving.model if serving is not None else None
     return {
         "model_id": model_id,
         "serving": {"number": getattr(serving, "number", None), "sha256": getattr(serving, "version", None)},
-        "computed_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-        "validation": validation,
-        "table_analysis": [f for f in validation["findings"] if f.get("table")],
+        "computed_at": now().isoformat(),
+        "validation": report,
+        "table_analysis": [f for f in report["findings"] if f.get("table")],
         "diff": diff_json,
         "scenarios": _scenarios(scenario_file, old_model, new_model, diff, budget),
         "real_cases": _real_cases(model_id, decision, records, serving,

@@ -9,9 +9,7 @@ extensions (column widths: `kie:ComponentsWidthsExtension`, notes) are kept; DMN
 """
 from __future__ import annotations
 
-from pathlib import Path
 
-import click
 from lxml import etree
 
 import pydmn
@@ -47,17 +45,3 @@ def _text(node) -> str:
 def normalize(source: bytes) -> bytes:
     """The DMN 1.3 form of a KIE-saved model; raises pydmn.ModelError for what 1.3 cannot hold."""
     return pydmn.to_dmn13(constraints_as_allowed_values(source), keep_extensions=True)
-
-
-@click.command("normalize")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write here instead of rewriting PATH in place.")
-def normalize_command(path: Path, output: Path | None) -> None:
-    """Rewrite PATH (as saved by the KIE editor) as DMN 1.3 without losing model content."""
-    try:
-        converted = normalize(path.read_bytes())
-    except pydmn.ModelError as exc:
-        raise click.ClickException(str(exc)) from exc
-    (output or path).write_bytes(converted)
-    click.echo(f"{output or path}: DMN 1.3")

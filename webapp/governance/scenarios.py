@@ -25,14 +25,12 @@ import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
 import yaml
 
 import pydmn
 from webapp.serving import budgets
 from webapp.serving import contract as contracts
-from webapp.config import load_config
-from webapp.serving.determination import shape
+from webapp.serving.determination import DECISION, shape
 from webapp.serving.inputs import inputs_schema, validate_inputs
 
 LIST_FIELDS = ("findings", "failed_criteria", "missing_documentation", "criteria_met")
@@ -163,7 +161,7 @@ def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[t
 
 
 def run_spec(spec: dict, model, model_path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:
-    decision = spec.get("decision", "Determination")
+    decision = spec.get("decision", DECISION)
     gate = Gate(spec, model, Path(model_path).parent)
     matched: set[str] = set()
     outcomes = []
@@ -229,31 +227,3 @@ def _unexercised(model, matched: set[str]) -> dict[str, list[str]]:
             if ids:
                 missing[name] = ids
     return missing
-
-
-@click.command("test")
-@click.argument("path", type=click.Path(exists=True, path_type=Path), default=Path("decisions"))
-def test_command(path: Path) -> None:
-    """Run the scenarios in PATH (a folder or a .scenarios.yaml file) and report unexercised rules."""
-    ok = True
-    budget = budgets.evaluation(load_config())
-    for file in scenario_files(path):
-        report = run_file(file, budget)
-        passed = len(report.outcomes) - len(report.failed)
-        click.echo(f"{file}: {passed}/{len(report.outcomes)} scenarios pass")
-        for outcome in report.failed:
-            ok = False
-            click.echo(f"  FAIL {outcome.title} [{outcome.section}]")
-            for problem in outcome.problems:
-                click.echo(f"       {problem}")
-        if report.unexercised:
-            ok = False
-            click.echo("  rules no scenario exercised:")
-            for table, ids in report.unexercised.items():
-                click.echo(f"    {table}: {', '.join(ids)}")
-        else:
-            click.echo("  every rule is exercised by some scenario (or named in not_reachable)")
-        if report.reached_unreachable:
-            ok = False
-            click.echo(f"  named in not_reachable but reached by a scenario: {', '.join(report.reached_unreachable)}")
-    raise SystemExit(0 if ok else 1)

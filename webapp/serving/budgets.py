@@ -17,10 +17,8 @@ from __future__ import annotations
 import logging
 import time
 
-from flask import g
-
 import pydmn
-from webapp.api.errors import ApiError
+from webapp.store.errors import Invalid, Unavailable
 
 log = logging.getLogger("webapp.serving.budgets")
 
@@ -64,15 +62,15 @@ def describe(budget: pydmn.Budget, exceeded: str) -> str:
 
 
 def refuse(result, budget: pydmn.Budget, entry, case: str | None = None) -> None:
-    """Nothing, or the request's answer when its evaluation went past its budget: 422 (steps) or 503
-    (clock), naming the budget (and the case of a batch). Logged without the request's inputs."""
+    """Nothing, or the request's answer when its evaluation went past its budget: Invalid past the
+    steps (the same request would exceed them again), Unavailable past the clock (a busy machine
+    may answer it later), naming the budget (and the case of a batch). Logged without the inputs."""
     if result.exceeded is None:
         return
     why = describe(budget, result.exceeded)
-    log.warning("request_id=%s model=%s version=%s evaluation over its budget: %s%s", g.get("request_id", ""),
-                entry.id, entry.version[:12], result.exceeded, f" (case {case})" if case is not None else "")
-    status = 422 if result.exceeded == "steps" else 503
+    log.warning("model=%s version=%s evaluation over its budget: %s%s", entry.id, entry.version[:12],
+                result.exceeded, f" (case {case})" if case is not None else "")
     where = f"case {case}" if case is not None else "the request"
     message = f"the model version {entry.number or entry.version[:12]} cannot answer {where}: {why}"
     errors = {"cases": {case: [why]}} if case is not None else {"evaluation": [why]}
-    raise ApiError(status, message, errors)
+    raise (Invalid if result.exceeded == "steps" else Unavailable)(message, errors)

@@ -10,10 +10,7 @@ tested, the test, and the value it had), and the reasons, one shape everywhere, 
 """
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
-
-from webapp.api.schemas import DecisionResultSchema
-from webapp.store.audit import new_id
+from webapp.store.stamps import new_id
 from webapp.serving.evaluation import decision_json
 from webapp.serving.jsonvalues import to_json
 
@@ -24,6 +21,7 @@ FINDING_KINDS = ("criterion", "exclusion", "review", "documentation", "data", "a
 SUPPLIERS = ("provider", "plan_pharmacy", "plan_eligibility", "plan_configuration")
 FAILED_KINDS = ("applicability", "exclusion", "criterion", "review")
 MISSING_KINDS = ("documentation", "data")
+DECISION = "Determination"      # the decision whose answer this module shapes
 DISPOSITION = "Disposition"
 PARAMETERS = "Policy Parameters"
 SECTION, EXPLANATION = "policy section", "explanation"
@@ -110,73 +108,3 @@ def _facts(table, rule_index: int, values: tuple) -> list[dict]:
              "value": to_json(value)}
             for clause, entry, value in zip(table.inputs, rule.input_entries, values)
             if entry.strip() not in ("-", "")]
-
-
-# -- response schemas ----------------------------------------------------------------------------
-class FactSchema(Schema):
-    input = fields.String(required=True, metadata={"description": "the column's label"})
-    expression = fields.String(required=True, metadata={"description": "what the column reads (FEEL)"})
-    test = fields.String(required=True, metadata={"description": "the test that held (FEEL unary tests)"})
-    value = fields.Raw(required=True, allow_none=True, metadata={
-        "description": "the value the column had (JSON; dates as ISO 8601 text; null when not known)"})
-
-
-class CriterionMetSchema(Schema):
-    id = fields.String(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(FINDING_KINDS))
-    citation = fields.String(required=True)
-    text = fields.String(required=True, metadata={"description": "why it is met, with the facts' values"})
-    facts = fields.List(fields.Nested(FactSchema), required=True, metadata={
-        "description": "each input the row tested: the test that held and the value it had"})
-
-
-class PolicyFindingSchema(CriterionMetSchema):
-    id = fields.String(required=True, metadata={
-        "description": "a policy section (I.A, II, GL-I.E.1), DATA-<section>, INCONSISTENT-<what>, "
-                       "APPLICABILITY-..., DISCLAIMER-... or II-SOLID-ORGAN (docs/api.md lists them)"})
-    citation = fields.String(required=True, metadata={
-        "description": "e.g. Medical Policy 7.02.11, Statement I.C, effective 2026-04-15"})
-    text = fields.String(required=True, metadata={"description": "the reason, for the reviewer, with the facts' values"})
-    needed = fields.String(required=True, allow_none=True, metadata={
-        "description": "for a pend: the evidence that resolves it; null otherwise"})
-    supplied_by = fields.String(required=True, allow_none=True, validate=validate.OneOf(SUPPLIERS), metadata={
-        "description": "for a pend: who supplies what is needed: the provider, the Health Plan Pharmacy, the plan's "
-                       "eligibility and benefits records, or the plan's configuration of this service; null otherwise"})
-
-
-class ReasonSchema(Schema):
-    decision = fields.String(required=True)
-    rule_id = fields.String(required=True, allow_none=True)
-    rule_index = fields.Integer(required=True, metadata={"description": "the rule's row number, from 1"})
-    policy_section = fields.String(required=True, allow_none=True)
-    finding_id = fields.String(required=True, allow_none=True, metadata={
-        "description": "the id of the finding or criterion the rule gives; null for rules of other tables"})
-    met = fields.Boolean(required=True, allow_none=True)
-    text = fields.String(required=True, allow_none=True)
-
-
-class DecisionTraceSchema(DecisionResultSchema):
-    reasons = fields.List(fields.Nested(ReasonSchema), required=True)
-
-
-class DeterminationSchema(Schema):
-    evaluation_id = fields.String(required=True, metadata={"description": "GET /api/v1/evaluations/{id}"})
-    model_id = fields.String(required=True)
-    model_version = fields.String(required=True, metadata={"description": "sha256 of the DMN file"})
-    determination = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES), metadata={
-        "description": "the outcome of the highest-ranking finding, in this precedence: " + " > ".join(OUTCOMES)})
-    disposition = fields.String(required=True, allow_none=True, validate=validate.OneOf(DISPOSITIONS))
-    findings = fields.List(fields.Nested(PolicyFindingSchema), required=True,
-                           metadata={"description": "every finding, whatever the determination"})
-    failed_criteria = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
-        "description": "the findings of kind " + ", ".join(FAILED_KINDS)})
-    missing_documentation = fields.List(fields.Nested(PolicyFindingSchema), required=True, metadata={
-        "description": "the findings of kind " + ", ".join(MISSING_KINDS)})
-    criteria_met = fields.List(fields.Nested(CriterionMetSchema), required=True)
-    reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={
-        "description": "every rule that matched, in the order of the decisions"})
-    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionTraceSchema), required=True)
-
-
-class DeterminationBatchSchema(Schema):
-    results = fields.List(fields.Nested(DeterminationSchema), required=True)

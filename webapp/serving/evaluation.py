@@ -1,12 +1,12 @@
-"""Running a model for a request and shaping the answer: decisions, audit rows."""
+"""Running a model for a request and shaping the answer: decisions, audit rows, the record written
+before the answer. Who asks and under which budget are the caller's to say (webapp.api.common)."""
 from __future__ import annotations
 
-from flask import current_app, g
-
 from webapp.serving import budgets
-from webapp.store.audit import AuditUnavailable, new_id
-from webapp.api.errors import ApiError
 from webapp.serving.jsonvalues import to_json
+from webapp.store.audit import AuditUnavailable
+from webapp.store.stamps import new_id
+from webapp.store.errors import NotFound, Unavailable
 
 
 def message_json(m) -> dict:
@@ -22,15 +22,14 @@ def decision_json(d) -> dict:
                               for r in d.matched_rules]}
 
 
-def run(entry, inputs: dict, decisions=None, budget=None, case: str | None = None):
-    """Evaluate in this worker under `budget` (by default the request's, webapp.serving.budgets); unknown
-    decision names are 404, an evaluation past its budget 422 or 503 (naming `case` of a batch)."""
+def run(entry, inputs: dict, budget, decisions=None, case: str | None = None):
+    """Evaluate in this worker under `budget` (webapp.serving.budgets); unknown decision names are
+    NotFound, an evaluation past its budget Invalid or Unavailable (naming `case` of a batch)."""
     wanted = decisions or None
     if wanted:
         unknown = [n for n in wanted if n not in entry.model.definitions.decisions]
         if unknown:
-            raise ApiError(404, "unknown decision", {"decisions": [f"no decision named {n!r}" for n in unknown]})
-    budget = budget or budgets.request(current_app.config)
+            raise NotFound("unknown decision", {"decisions": [f"no decision named {n!r}" for n in unknown]})
     result = entry.model.evaluate(inputs, decision=wanted, budget=budget)
     budgets.refuse(result, budget, entry, case)
     return result
@@ -43,19 +42,20 @@ def evaluation_answer(entry, result, wanted) -> dict:
             "messages": [message_json(m) for m in result.messages]}
 
 
-def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:
+def audit_row(answer: dict, inputs, endpoint: str, caller, outputs=None) -> dict:
+    """The audit record of an answer; `caller` is who asked (webapp.store.keys.Caller: key id and name)."""
     trace = answer.get("trace") or answer.get("decisions") or {}
     return {"id": answer["evaluation_id"], "model_id": answer["model_id"],
             "model_version": answer["model_version"], "endpoint": endpoint,
-            "caller": g.caller.key_id, "caller_name": g.caller.name, "inputs": inputs,
+            "caller": caller.key_id, "caller_name": caller.name, "inputs": inputs,
             "outputs": outputs if outputs is not None else {n: d["value"] for n, d in trace.items()},
             "matched_rules": {n: d["matched_rules"] for n, d in trace.items() if d["matched_rules"]}}
 
 
-def record(rows: list[dict]) -> None:
+def record(store, rows: list[dict]) -> None:
     """Write before answering: no answer without its record."""
     try:
-        current_app.extensions["audit"].record(rows)
+        store.record(rows)
     except AuditUnavailable as exc:
-        raise ApiError(503, "the audit store cannot be written; no determination was given",
-                       {"audit": [str(exc)]}) from exc
+        raise Unavailable("the audit store cannot be written; no determination was given",
+                          {"audit": [exc.reason]}) from exc

@@ -17,7 +17,6 @@ budget under "evaluation".
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator
@@ -26,8 +25,9 @@ import pydmn
 
 from webapp.serving import budgets
 from webapp.serving.contract import NONE as NO_CONTRACT, Contract
-from webapp.serving.determination import shape
+from webapp.serving.determination import DECISION, shape
 from webapp.serving.inputs import inputs_schema, validate_inputs
+from webapp.store.stamps import sha256
 
 INVALID = "invalid"     # the new side of a transition when the version's schema refused the case
 NONE = "none"           # the old side when there was nothing to compare with
@@ -79,10 +79,10 @@ class Impact:
 class ModelVersion:
     """A model version ready to determine cases: loaded once, its input schema built once."""
 
-    def __init__(self, model_id: str, source: bytes, decision: str = "Determination",
+    def __init__(self, model_id: str, source: bytes, decision: str = DECISION,
                  contract: Contract = NO_CONTRACT):
         self.model_id = model_id
-        self.sha256 = hashlib.sha256(source).hexdigest()
+        self.sha256 = sha256(source)
         self.model = pydmn.load(source)
         if decision not in self.model.definitions.decisions:
             raise ValueError(f"model {model_id} ({self.sha256[:12]}) has no decision {decision!r}")

@@ -22,8 +22,6 @@ marked `fallback`.
 """
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import logging
 import os
 import threading
@@ -34,13 +32,13 @@ from pathlib import Path
 from typing import Callable
 
 import pydmn
-from pydmn.analysis import validate
 from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.serving import contract
 from webapp.store.files import private_dir
 from webapp.serving.inputs import inputs_schema
 from webapp.store.versions import FILES, VersionStore
+from webapp.store.stamps import now, sha256
 
 log = logging.getLogger("webapp.serving.registry")
 
@@ -85,22 +83,6 @@ class Entry:
                 "decision_services": list(defs.decision_services)}
 
 
-def model_findings(path: Path) -> tuple[list[str], list[str]]:
-    """The service's validation gate (pydmn.analysis) as (errors, warnings); notes are left out."""
-    try:
-        findings = validate(path)
-    except Exception as exc:   # an analysis bug must reject the model, not take the service down
-        return [f"validation failed: {type(exc).__name__}: {exc}"], []
-    texts = {"error": [], "warning": []}
-    for f in findings:
-        if f.severity in texts:
-            where = f" ({f.element_id})" if f.element_id else ""
-            texts[f.severity].append(f"{f.severity} {f.code}{where}: {f.message}")
-    return texts["error"], texts["warning"]
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat()
 
 
 def _title(text: str) -> str:
@@ -195,7 +177,7 @@ class ModelRegistry:
                 return known
             try:
                 source = self.store.content(sha)
-                entry = Entry(model_id, pydmn.load(source), sha, _now(), source, number,
+                entry = Entry(model_id, pydmn.load(source), sha, now().isoformat(), source, number,
                               contract=contract.load(contract.contract_file(self.directory, model_id)))
             except Exception as exc:    # a version the engine no longer reads must not stop the others
                 log.error("model %s version %s does not load: %s", model_id, number, type(exc).__name__)
@@ -241,7 +223,7 @@ class ModelRegistry:
                 warned[path.stem] = warnings
             if errors:
                 rejected[path.stem] = errors
-                self.store.note_file(path.stem, hashlib.sha256(source).hexdigest(), "rejected", FILES, errors=errors)
+                self.store.note_file(path.stem, sha256(source), "rejected", FILES, errors=errors)
             else:
                 accepted[path.stem] = source
         if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start"):
@@ -260,7 +242,7 @@ class ModelRegistry:
         drafts, unchanged, rejected, warned = [], [], {}, {}
         for path in self._files():
             source = path.read_bytes()
-            sha = hashlib.sha256(source).hexdigest()
+            sha = sha256(source)
             known = self.store.number_with_content(path.stem, sha)
             if known is not None:
                 unchanged.append({"id": path.stem, "number": known})

@@ -27,7 +27,6 @@ import logging
 import os
 import sqlite3
 import threading
-import uuid
 from pathlib import Path
 from typing import Iterator
 
@@ -39,9 +38,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from webapp.store import chain, chain_heads
 from webapp.store.chain_heads import Head, HeadFile
-from webapp.api.errors import fault_reason
+from webapp.store.errors import Unavailable, fault_reason
 from webapp.store.files import private_file
 from webapp.store.migrate import sqlite_path
+from webapp.store.stamps import new_id, now
 
 log = logging.getLogger("webapp.store.audit")
 metadata = MetaData()
@@ -54,14 +54,15 @@ evaluations = Table(
     Column("model_version", String(64), nullable=False),
     Column("endpoint", String(60), nullable=False),
     Column("caller", String(64), nullable=False),
-    Column("caller_name", String(64), nullable=True),       # the key holder's name (webapp.api.auth)
+    Column("caller_name", String(64), nullable=True),       # the key holder's name (webapp.store.keys)
     Column("inputs", Text, nullable=False),
     Column("outputs", Text, nullable=False),
     Column("matched_rules", Text, nullable=False),
-    Column("chain_seq", BigInteger, nullable=False, unique=True),
+    Column("chain_seq", BigInteger, nullable=False),
     Column("chain_prev", String(64), nullable=False),
     Column("chain_hash", String(64), nullable=False),
     Index("ix_evaluations_model_time", "model_id", "created_at"),
+    Index("uq_evaluations_chain_seq", "chain_seq", unique=True),
 )
 
 model_versions = Table(
@@ -74,16 +75,13 @@ model_versions = Table(
 )
 
 
-class AuditUnavailable(Exception):
-    """The store cannot be written or read; the caller answers 503."""
+class AuditUnavailable(Unavailable):
+    """The store cannot be written or read; `reason` is the fault's class, never its text."""
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
+    def __init__(self, reason: str):
+        super().__init__("the audit store cannot be written or read now; nothing was changed",
+                         {"audit": [reason]})
+        self.reason = reason
 
 
 def _dumps(data) -> str:

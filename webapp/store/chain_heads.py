@@ -17,7 +17,6 @@ append writes it again.
 """
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import logging
 import os
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from webapp.store.files import private_file
 from webapp.store.migrate import sqlite_path
+from webapp.store.stamps import now
 
 log = logging.getLogger("webapp.store.audit")
 LOG_LINE = re.compile(r"audit chain head (evaluations|version_steps) (\d+) ([0-9a-f]{64})")
@@ -94,7 +94,7 @@ class HeadFile:
             if entry.get("committed", (0, ""))[0] >= seq:
                 return False
             entry["committed"] = (seq, sha256)
-            entry["at"] = _now()
+            entry["at"] = now().isoformat(timespec="seconds")
             entry.setdefault("pending", (seq, sha256))
             return True
         try:
@@ -113,7 +113,7 @@ class HeadFile:
                 return False
             for table, head in heads.items():
                 found[table] = {"pending": (head.seq, head.sha256), "committed": (head.seq, head.sha256),
-                                "at": _now()}
+                                "at": now().isoformat(timespec="seconds")}
             started.append(True)
             return True
         self._update(change)
@@ -151,8 +151,6 @@ def from_log(path: Path) -> dict[str, list[Head]]:
     return found
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _format(heads: dict) -> bytes:

@@ -14,15 +14,12 @@ Policy content is checked too: each version's bytes hash to the sha256 its steps
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import sys
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import click
-from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Integer, MetaData, Table, Text, create_engine,
+from sqlalchemy import (BigInteger, Boolean, Column, DateTime, Integer, MetaData, Table, Text,
                         func, insert, select)
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -30,6 +27,7 @@ from webapp.store import chain, chain_heads
 from webapp.store.audit import evaluations
 from webapp.store.chain_heads import Head
 from webapp.store.versions import contents, steps, versions
+from webapp.store.stamps import now, sha256
 
 metadata = MetaData()
 verifications = Table(
@@ -185,7 +183,7 @@ def _check_contents(conn, report: Report) -> None:
     rows = conn.execution_options(stream_results=True, yield_per=50).execute(select(contents.c.sha256,
                                                                                     contents.c.content))
     for sha, content in rows:
-        if hashlib.sha256(content).hexdigest() != sha:
+        if sha256(content) != sha:
             report.problems.append(f"version_contents: the content stored as {sha} does not hash to it: "
                                    "a policy version's bytes were changed")
 
@@ -206,7 +204,7 @@ def record(engine, report: Report) -> None:
     summary = {"rows": report.rows, "tails": report.tails, "problems": report.problems[:100]}
     with engine.begin() as conn:
         conn.execute(insert(verifications).values(
-            at=dt.datetime.now(dt.timezone.utc), clean=report.clean, rows=sum(report.rows.values()),
+            at=now(), clean=report.clean, rows=sum(report.rows.values()),
             problems=len(report.problems), report=json.dumps(summary)))
 
 
@@ -221,42 +219,3 @@ def last(engine) -> dict | None:
         return None
     at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.timezone.utc)
     return {"at": at.isoformat(), "clean": row.clean, "rows": row.rows, "problems": row.problems}
-
-
-@click.group("audit")
-def audit_group():
-    """The audit trail."""
-
-
-@audit_group.command("verify")
-@click.option("--head-file", "head_files", multiple=True, type=click.Path(path_type=Path),
-              help="a head file to check against (default: the service's, CAR_T_AUDIT_HEAD_FILE); "
-                   "with replicas on several hosts, give each host's")
-@click.option("--log", "logs", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="a log of the service: every 'audit chain head' line in it is checked too")
-def verify_command(head_files, logs):
-    """Check the hash chains of the audit records and lifecycle steps (DATABASE_URL): print every
-    changed, replaced, inserted or deleted row and exit 1; record the result for /readyz."""
-    from webapp.config import load_config
-    config = load_config()
-    url = config["DATABASE_URL"]
-    files = list(head_files) or [chain_heads.location(url, config["VAR_DIR"], config["AUDIT_HEAD_FILE"])]
-    engine = create_engine(url)
-    try:
-        report = verify(engine, files, logs)
-        for problem in report.problems:
-            click.echo(problem)
-        rows = ", ".join(f"{table} {report.rows[table]} rows (to position {report.tails[table]})"
-                         for table in chain.TABLES)
-        click.echo(f"audit chain {'intact' if report.clean else 'BROKEN'}: {rows}; "
-                   f"{len(report.problems)} problem(s)")
-        try:
-            record(engine, report)
-        except SQLAlchemyError as exc:
-            click.echo(f"warning: the result could not be recorded: {type(exc).__name__}", err=True)
-    except SQLAlchemyError as exc:
-        raise click.ClickException(f"cannot read the audit store: {type(exc).__name__}: "
-                                   f"{str(exc).splitlines()[0][:300]}") from None
-    finally:
-        engine.dispose()
-    sys.exit(0 if report.clean else 1)

@@ -22,7 +22,6 @@ import os
 import sqlite3
 from pathlib import Path
 
-import click
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -139,15 +138,3 @@ def _grant_service_role(connection: Connection) -> None:
                        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {SERVICE_ROLE}, PUBLIC"]
     for statement in statements:
         connection.execute(text(statement))
-
-
-@click.command("migrate")
-def migrate_command():
-    """Bring the database (DATABASE_URL) to the newest schema revision. On PostgreSQL run it with
-    the tables' owner: it also grants the service role what the service needs."""
-    from webapp.config import load_config
-    try:
-        click.echo(f"database at revision {upgrade(load_config()['DATABASE_URL'])}")
-    except Exception as exc:      # one line; the URL may hold a password, the message does not
-        raise click.ClickException(f"cannot upgrade the database: {type(exc).__name__}: "
-                                   f"{str(exc).splitlines()[0][:300]}") from None

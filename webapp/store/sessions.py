@@ -14,8 +14,9 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, String, Table, and_, create_engine, exists, func,
+from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, String, Table, and_, create_engine, exists, func,
                         insert, select)
+from webapp.store.stamps import now
 
 SIGNED_IN, SIGNED_OUT, STARTED = "signed-in", "signed-out", "started"
 
@@ -27,11 +28,9 @@ sessions = Table(
     Column("token", String(64), nullable=True),
     Column("key_hash", String(64), nullable=True),
     Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_console_sessions_token", "token", "event"),
+    Index("ix_console_sessions_event", "event", "id"),
 )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _named(token: str) -> str:
@@ -47,7 +46,7 @@ class SessionStore:
     def _add(self, event: str, token: str | None = None, key_hash: str | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(sessions).values(event=event, token=_named(token) if token else None,
-                                                 key_hash=key_hash, at=_now()))
+                                                 key_hash=key_hash, at=now()))
 
     def open(self, key_hash: str) -> str:
         """A new session of the key with this hash; its token, for the cookie."""
@@ -75,7 +74,7 @@ class SessionStore:
         if row is None:
             return None
         at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.timezone.utc)
-        return row.key_hash if _now() - at <= dt.timedelta(hours=hours) else None
+        return row.key_hash if now() - at <= dt.timedelta(hours=hours) else None
 
 
 def service_started(url: str) -> None:

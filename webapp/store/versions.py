@@ -15,25 +15,25 @@ back shows in `audit verify`.
 The four-eyes rule lives here, not in the API: nobody approves a version they saved content of or
 submitted (authors, editors and submitters alike, whatever their roles), an approval names the
 sha256 it approved, any later save makes the version a draft again (withdrawing it), and publish
-takes only that sha256. Actors are people (webapp.api.auth.Caller.person: a key's holder by name), so
+takes only that sha256. Actors are people (webapp.store.keys.Caller.person: a key's holder by name), so
 one person's two keys are one pair of eyes; an approver is also matched by their key's id, which
 is how steps written before keys had names recorded them.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Integer, LargeBinary, MetaData, String, Table,
+from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text, UniqueConstraint, bindparam, func, insert, select, text)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from webapp.store import chain
 from webapp.store.chain_heads import HeadFile
-from webapp.api.errors import ApiError
+from webapp.store.errors import Conflict, Forbidden, NotFound, Unavailable
+from webapp.store.stamps import now, sha256
 
 STATES = ("draft", "submitted", "approved", "rejected", "published", "retired")
 EDITABLE = ("draft", "submitted", "approved", "rejected")
@@ -66,15 +66,17 @@ steps = Table(
     Column("seq", Integer, nullable=False),
     Column("action", String(30), nullable=False),
     Column("state", String(20), nullable=False),
-    Column("sha256", String(64), nullable=False),
+    Column("sha256", String(64), ForeignKey("version_contents.sha256"), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     Column("comment", Text, nullable=False),
     Column("details", Text, nullable=False),
-    Column("chain_seq", BigInteger, nullable=False, unique=True),
+    Column("chain_seq", BigInteger, nullable=False),
     Column("chain_prev", String(64), nullable=False),
     Column("chain_hash", String(64), nullable=False),
     UniqueConstraint("version_id", "seq"),
+    Index("ix_version_steps_version", "version_id", "seq"),
+    Index("uq_version_steps_chain_seq", "chain_seq", unique=True),
 )
 _STEP_COLUMNS = ["version_id", "seq", "action", "state", "sha256", "actor", "at", "comment", "details"]
 _APPEND_STEP = text(chain.append_sql("version_steps", _STEP_COLUMNS, [f":{c}" for c in _STEP_COLUMNS], ":digest")
@@ -91,6 +93,7 @@ serving = Table(
     Column("actor", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("model_id", "seq"),
+    Index("ix_serving_model", "model_id", "seq"),
 )
 reviews = Table(
     "reviews", metadata,
@@ -102,6 +105,7 @@ reviews = Table(
     Column("evidence", Text, nullable=False),
     Column("serving_sha256", String(64), nullable=True),
     Column("scenarios_sha256", String(64), nullable=True),
+    Index("uq_reviews_key", "version_id", "sha256", "serving_sha256", "scenarios_sha256", unique=True),
 )
 file_checks = Table(
     "file_checks", metadata,
@@ -113,15 +117,8 @@ file_checks = Table(
     Column("errors", Text, nullable=False),
     Column("actor", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_file_checks_model", "model_id", "id"),
 )
-
-
-def sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
 
 
 def _iso(stamp: dt.datetime) -> str:
@@ -189,14 +186,12 @@ class Version:
                "updated_at": self.last.at, "origin": self.origin, "base_number": self.base_number,
                "comment": self.steps[0].comment, "editors": sorted(self.editors),
                "proposers": sorted(self.proposers),
-               "approved_by": self.approval.actor if self.approval else None}
+               "approved_by": self.approval.actor if self.approval else None,
+               "editable": self.state in EDITABLE}
         if with_steps:
             out["steps"] = [s.as_dict() for s in self.steps]
         return out
 
-
-def _conflict(message: str, errors=None) -> ApiError:
-    return ApiError(409, message, errors)
 
 
 class VersionStore:
@@ -230,7 +225,7 @@ class VersionStore:
         with self.engine.connect() as conn:
             found = self._versions(conn, model_id, number)
         if not found:
-            raise ApiError(404, f"model {model_id!r} has no version {number}")
+            raise NotFound(f"model {model_id!r} has no version {number}")
         return found[0]
 
     def content(self, sha: str) -> bytes:
@@ -287,7 +282,7 @@ class VersionStore:
     def _put_content(self, conn, content: bytes) -> str:
         digest = sha256(content)
         dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(conn.dialect.name)
-        values = {"sha256": digest, "content": content, "at": _now()}
+        values = {"sha256": digest, "content": content, "at": now()}
         if dialect is not None:
             conn.execute(dialect.insert(contents).values(**values).on_conflict_do_nothing())
         elif conn.execute(select(contents.c.sha256).where(contents.c.sha256 == digest)).first() is None:
@@ -298,7 +293,7 @@ class VersionStore:
               details: dict | None = None, seq: int | None = None) -> None:
         """Append a step to the lifecycle chain (webapp.store.chain), in the chain's turn."""
         step = {"version_id": version.id, "seq": (version.last.seq + 1) if seq is None else seq, "action": action,
-                "state": state, "sha256": sha, "actor": actor, "at": _now(), "comment": comment or "",
+                "state": state, "sha256": sha, "actor": actor, "at": now(), "comment": comment or "",
                 "details": json.dumps(details or {}, separators=(",", ":"))}
         digest = chain.step_digest({"model_id": version.model_id, "number": version.number, "origin": version.origin,
                                     "base_number": version.base_number, "author": version.author}, step)
@@ -310,7 +305,7 @@ class VersionStore:
             try:
                 self.heads.pending("version_steps", *head)
             except OSError as exc:      # the transaction rolls back: no step without its head outside
-                raise ApiError(503, "the audit chain's head file cannot be written") from exc
+                raise Unavailable("the audit chain's head file cannot be written") from exc
         conn.info[_NEWEST_STEP] = head
 
     def _transaction(self, work):
@@ -322,7 +317,7 @@ class VersionStore:
                 result = work(conn)
                 head = conn.info.pop(_NEWEST_STEP, None)
         except IntegrityError:
-            raise _conflict("the version changed while this request was made; reload it and try again") from None
+            raise Conflict("the version changed while this request was made; reload it and try again") from None
         if head is not None and self.heads is not None:
             self.heads.committed("version_steps", *head)
         return result
@@ -336,7 +331,7 @@ class VersionStore:
             sha = self._put_content(conn, content)
             new_id = conn.execute(insert(versions).values(
                 model_id=model_id, number=number, origin=origin, base_number=base_number, author=actor,
-                at=_now())).inserted_primary_key[0]
+                at=now())).inserted_primary_key[0]
             stub = Version(new_id, model_id, number, origin, base_number, actor, "")
             self._step(conn, stub, "saved", "draft", sha, actor, comment, details, seq=1)
             return number
@@ -351,15 +346,15 @@ class VersionStore:
                 sha = self._put_content(conn, content)
                 new_id = conn.execute(insert(versions).values(
                     model_id=model_id, number=1, origin="seed", base_number=None, author=FILES,
-                    at=_now())).inserted_primary_key[0]
+                    at=now())).inserted_primary_key[0]
                 stub = Version(new_id, model_id, 1, "seed", None, FILES, "")
                 self._step(conn, stub, "saved", "draft", sha, FILES, comment, seq=1)
                 self._step(conn, stub, "published", "published", sha, FILES, comment, seq=2)
                 conn.execute(insert(serving).values(model_id=model_id, seq=1, version_id=new_id, sha256=sha,
-                                                    action="seeded", actor=FILES, at=_now()))
+                                                    action="seeded", actor=FILES, at=now()))
         try:
             self._transaction(work)
-        except ApiError:
+        except Conflict:
             return False
         return True
 
@@ -369,10 +364,10 @@ class VersionStore:
         withdraws a submission or an approval (named in the step)."""
         version = self.get(model_id, number)
         if version.state not in EDITABLE:
-            raise _conflict(f"version {number} is {version.state}: only an unpublished version can be edited; "
+            raise Conflict(f"version {number} is {version.state}: only an unpublished version can be edited; "
                             "start a new draft from it")
         if version.sha256 != expected_sha:
-            raise _conflict("the version was changed since you opened it", {"sha256": [
+            raise Conflict("the version was changed since you opened it", {"sha256": [
                 f"the version holds {version.sha256}, not {expected_sha}"]})
         new_sha = sha256(content)
         if new_sha == version.sha256:
@@ -392,10 +387,10 @@ class VersionStore:
         if check is not None:
             check(version)
         if version.state not in allowed_from:
-            raise _conflict(f"version {number} is {version.state}; {action} needs it "
+            raise Conflict(f"version {number} is {version.state}; {action} needs it "
                             f"{' or '.join(allowed_from)}")
         if sha != version.sha256:
-            raise _conflict(f"version {number} holds other content than the one named",
+            raise Conflict(f"version {number} holds other content than the one named",
                             {"sha256": [f"the version holds {version.sha256}, not {sha}"]})
         self._transaction(lambda conn: self._step(conn, version, action, state, sha, actor, comment, details))
         return self.get(model_id, number)
@@ -405,10 +400,10 @@ class VersionStore:
 
     def approve(self, model_id, number, sha, actor, comment, evidence: str,
                 identities: frozenset = frozenset()) -> Version:
-        """`identities`: every name the approver may be recorded under (webapp.api.auth.Caller), `actor`'s too."""
+        """`identities`: every name the approver may be recorded under (webapp.store.keys.Caller), `actor`'s too."""
         def four_eyes(version: Version):
             if (identities | {actor}) & version.proposers:
-                raise ApiError(403, "four eyes: you saved or submitted this version, so someone else must "
+                raise Forbidden("four eyes: you saved or submitted this version, so someone else must "
                                     "approve it", {"approver": [f"{actor} saved or submitted version {number}"]})
         return self._transition(model_id, number, sha, actor, comment, "approved", "approved", ("submitted",),
                                 {"evidence": evidence}, four_eyes)
@@ -430,16 +425,16 @@ class VersionStore:
             self._step(conn, target, action, "published", target.sha256, actor, comment)
             conn.execute(insert(serving).values(
                 model_id=model_id, seq=(current.seq + 1) if current else 1, version_id=target.id,
-                sha256=target.sha256, action=action, actor=actor, at=_now()))
+                sha256=target.sha256, action=action, actor=actor, at=now()))
         self._transaction(work)
 
     def publish(self, model_id, number, sha, actor, comment) -> Version:
         """Serve an approved version: only the sha256 its approval names."""
         version = self.get(model_id, number)
         if version.state != "approved":
-            raise _conflict(f"version {number} is {version.state}: only an approved version is published")
+            raise Conflict(f"version {number} is {version.state}: only an approved version is published")
         if sha != version.approval.sha256:
-            raise _conflict("publish names content other than the approved one",
+            raise Conflict("publish names content other than the approved one",
                             {"sha256": [f"approved: {version.approval.sha256}"]})
         self._switch(model_id, version, actor, comment, "published")
         return self.get(model_id, number)
@@ -448,7 +443,7 @@ class VersionStore:
         """Serve again a version that served before (retired), at once."""
         version = self.get(model_id, number)
         if version.state != "retired":
-            raise _conflict(f"version {number} is {version.state}: a rollback returns to a version that "
+            raise Conflict(f"version {number} is {version.state}: a rollback returns to a version that "
                             "served before (retired)")
         self._switch(model_id, version, actor, reason, "rolled back")
         return self.get(model_id, number)
@@ -468,9 +463,9 @@ class VersionStore:
         """Keep a computed review; (digest, evidence) of the one stored for its key, which is
         another process's when two computed it at once (the unique key keeps the first)."""
         text = json.dumps(evidence, separators=(",", ":"), sort_keys=True, default=str)
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = sha256(text.encode())
         values = {"digest": digest, "version_id": version.id, "sha256": version.sha256, "actor": actor,
-                  "at": _now(), "evidence": text, "serving_sha256": serving_sha, "scenarios_sha256": scenarios_sha}
+                  "at": now(), "evidence": text, "serving_sha256": serving_sha, "scenarios_sha256": scenarios_sha}
         with self.engine.begin() as conn:
             dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(conn.dialect.name)
             if dialect is not None:
@@ -493,7 +488,7 @@ class VersionStore:
                   errors: list | None = None) -> None:
         with self.engine.begin() as conn:
             conn.execute(insert(file_checks).values(model_id=model_id, sha256=sha, outcome=outcome, number=number,
-                                                    errors=json.dumps(errors or []), actor=actor, at=_now()))
+                                                    errors=json.dumps(errors or []), actor=actor, at=now()))
 
     def last_file_checks(self) -> dict[str, dict]:
         """model id -> the newest check of its file: {"sha256", "outcome", "errors", "at"}."""

@@ -11,7 +11,7 @@ export function history(model, listing, roles) {
     when(v.updated_at),
     h('code', { title: v.sha256 }, short(v.sha256)),
     v.comment,
-    author && ['draft', 'submitted', 'approved', 'rejected'].includes(v.state)
+    author && v.editable
       ? h('a', { href: `/console/models/${encodeURIComponent(model)}/edit?version=${v.number}` }, 'edit')
       : (author ? h('a', { href: `/console/models/${encodeURIComponent(model)}/edit?from=${v.number}` }, 'new draft from it') : ''),
   ]);

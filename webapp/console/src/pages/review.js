@@ -5,7 +5,6 @@
 import { get, post, version as versionUrl } from '../api.js';
 import { $, badge, count, fill, h, notice, problem, short, table, when } from '../dom.js';
 
-const EDITABLE = ['draft', 'submitted', 'approved', 'rejected'];
 
 function validation(ev) {
   const report = ev.validation;
@@ -133,7 +132,7 @@ export default async function review(data) {
     fill($('#steps'), steps(version));
     const forms = [];
     const proposer = version.proposers.includes(data.person);
-    if (EDITABLE.includes(version.state) && roles.includes('author')) {
+    if (version.editable && roles.includes('author')) {
       forms.push(h('a', { class: 'button', href: `/console/models/${encodeURIComponent(model)}/edit?version=${number}` }, 'Edit'));
     }
     if (version.state === 'draft' && roles.includes('author')) {
