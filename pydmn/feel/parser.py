@@ -21,6 +21,9 @@ from lark.lexer import Lexer
 
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
+from pydmn.feel.builtins import BUILTINS
+from pydmn.feel.properties import PROPERTY_NAMES
+from pydmn.feel.typecheck import TYPE_NAMES
 
 MAX_TEXT = 200_000          # characters of one expression
 MAX_NESTING = 100           # brackets and if/for/some/every/function constructs inside each other
@@ -40,18 +43,6 @@ PUNCTUATION = {
     "+": "PLUS", "-": "MINUS", "*": "STAR", "/": "SLASH", "**": "POW", "=": "EQ", "!=": "NE",
     "<": "LT", "<=": "LE", ">": "GT", ">=": "GE",
 }
-
-# Multi-word names every expression knows: built-in functions and type names.
-ALWAYS_KNOWN = frozenset({
-    "date and time", "days and time duration", "years and months duration", "string length",
-    "upper case", "lower case", "substring before", "substring after", "string join",
-    "list contains", "list replace", "insert before", "index of", "distinct values",
-    "get value", "get entries", "context put", "context merge", "day of year", "day of week",
-    "month of year", "week of year", "round up", "round down", "round half up",
-    "round half down", "starts with", "ends with", "met by", "overlaps before",
-    "overlaps after", "finished by", "started by", "is defined", "time offset",
-    "start included", "end included",
-})
 
 _SPACE = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)+", re.S)
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -86,6 +77,12 @@ def unescape(body: str, text: str, pos: int) -> str:
 def _is_multi_word(name: str) -> bool:
     """A name the plain word rules would not read whole (spaces, `'./-+*?`, or a keyword)."""
     return bool(_SPECIAL.search(name)) or name in KEYWORDS
+
+
+# Multi-word names every expression knows: built-in functions (the registry, DMN 1.5 10.3.4),
+# type names and the properties of values, taken from where each is defined.
+ALWAYS_KNOWN = frozenset(n for n in (*BUILTINS, *TYPE_NAMES.values(), *PROPERTY_NAMES)
+                         if " " in n)
 
 
 def _lead(text: str, pos: int = 0) -> str:
