@@ -17,15 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
+from pydmn.errors import ModelError
 from pydmn.feel import ast
 from pydmn.feel.builtins import BUILTINS
+from pydmn.feel.typecheck import TYPE_NAMES
 from pydmn.model import elements as el
+from pydmn.model.typerefs import TypeRefs
 
-# FEEL's base types (and the DMN 1.1 spellings) as a typeRef or an `instance of` type names them
-BASE_TYPES = {"number", "string", "boolean", "date", "time", "date and time", "dateTime",
-              "days and time duration", "dayTimeDuration", "years and months duration",
-              "yearMonthDuration", "duration", "Any", "context", "list", "function", "range",
-              "Null"}
 # values whose paths are never valid (temporal values, durations and ranges have properties)
 NO_PROPERTIES = {"number", "string", "boolean"}
 
@@ -71,35 +69,37 @@ class Types:
     def __init__(self, defs: el.Definitions, import_names=()):
         self.items = defs.item_definitions
         self.import_names = set(import_names)
-        self._memo: dict[int, object] = {}
+        self._refs = TypeRefs(self.items, self.item, self._base)
 
-    def resolve(self, type_ref: str | None, depth: int = 0):
-        if not type_ref or depth > 30:
+    def resolve(self, type_ref: str | None):
+        """The static type of a typeRef; None where it is not known (a recursive or over-deep
+        chain of item definitions among them: the engine's loader reports those)."""
+        if not type_ref:
             return None
-        ref = base_name(type_ref.strip())
-        item = self.items.get(ref)
-        if item is not None:
-            return self.item(item, depth)
-        if ref in BASE_TYPES and ref not in ("Any", "Null", "context", "list"):
-            return Base(ref)
-        return None       # imported types, list<...> / context<...> type text: not modelled
+        try:
+            return self._refs(base_name(type_ref.strip()))
+        except ModelError:
+            return None
 
-    def item(self, item: el.ItemDefinition, depth: int = 0):
-        key = id(item)
-        if key not in self._memo:
-            self._memo[key] = None          # a recursive type refers to itself as unknown
-            if item.function_item is not None:
-                inner = FUNCTION
-            elif item.components:
-                inner = Struct(lazy=lambda: {c.name: self.item(c, depth + 1) for c in item.components})
-            else:
-                inner = self.resolve(item.type_ref, depth + 1)
-            self._memo[key] = ListOf(inner) if item.is_collection else inner
-        return self._memo[key]
+    @staticmethod
+    def _base(ref: str):
+        name = TYPE_NAMES.get(ref)
+        if name is None or name in ("Any", "Null", "context", "list"):
+            return None       # imported types, list<...> / context<...> type text: not modelled
+        return Base(name)
+
+    def item(self, item: el.ItemDefinition):
+        if item.function_item is not None:
+            inner = FUNCTION
+        elif item.components:
+            inner = Struct(lazy=lambda: {c.name: self.item(c) for c in item.components})
+        else:
+            inner = self.resolve(item.type_ref)
+        return ListOf(inner) if item.is_collection else inner
 
     def known_type_name(self, name: str) -> bool:
         name = base_name(name)
-        return (name in BASE_TYPES or name in self.items
+        return (name in TYPE_NAMES or name in self.items
                 or name.split(".", 1)[0] in self.import_names)
 
 

@@ -55,19 +55,6 @@ class Portability:
         findings += self.empty_collects()
         return findings
 
-    def _constraint_text(self, type_ref: str | None) -> str | None:
-        """The allowed values (or type constraint) an item definition or one it refines carries."""
-        seen = 0
-        while type_ref and seen < 20:
-            item = self.defs.item_definitions.get(self.semantics._strip(type_ref))
-            if item is None or item.is_collection or item.components:
-                return None
-            for text in (item.allowed_values, item.type_constraint):
-                if text and text.strip():
-                    return text.strip()
-            type_ref, seen = item.type_ref, seen + 1
-        return None
-
     def input_types(self, name: str, table: el.DecisionTable) -> list[Finding]:
         findings = []
         for c, clause in enumerate(table.inputs):
@@ -77,7 +64,7 @@ class Portability:
             own = clause.input_values if clause.input_values and clause.input_values.strip() else None
             if own is not None and _null_admitted(own):
                 continue
-            constraint = own or self._constraint_text(clause.type_ref)
+            constraint = own or self.semantics.constraint_text(clause.type_ref)
             if constraint is None:
                 continue
             column = column_name(clause)

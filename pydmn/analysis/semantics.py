@@ -16,9 +16,12 @@ from pydmn.analysis.domains import feel_text
 from pydmn.analysis.feel_check import Where, column_name, output_name
 from pydmn.analysis.findings import Finding
 from pydmn.analysis.locations import SourceMap
-from pydmn.analysis.names import BASE_TYPES, Types, base_name
+from pydmn.analysis.names import Types, base_name
 from pydmn.analysis.tables import literal_list
+from pydmn.errors import ModelError
+from pydmn.feel.typecheck import TYPE_NAMES
 from pydmn.model import elements as el
+from pydmn.model.typerefs import TypeRefs
 from pydmn.model.walk import decision_tables
 
 
@@ -35,6 +38,10 @@ class Semantics:
         self.smap = smap or SourceMap(None)
         self.findings: list[Finding] = []
         self.types = Types(defs, [i.name for i in defs.imports])
+        items = defs.item_definitions
+        self._bases = TypeRefs(items, self._base_of, lambda ref: (TYPE_NAMES.get(ref), None))
+        self._constraints = TypeRefs(items, self._constraints_of, lambda ref: [])
+        self._constraint_texts = TypeRefs(items, self._constraint_text_of, lambda ref: None)
 
     def add(self, severity, code, message, element=None):
         self.findings.append(Finding(severity, code, message, getattr(element, "id", None),
@@ -48,22 +55,29 @@ class Semantics:
         return self.types.known_type_name(type_ref) or self._strip(type_ref).startswith(
             ("list<", "context<", "range<", "function<"))
 
-    def resolve(self, type_ref: str | None, depth: int = 0) -> tuple[str | None, list | None]:
+    def resolve(self, type_ref: str | None) -> tuple[str | None, list | None]:
         """(base type, finite allowed values) of a type reference, as far as this model says."""
-        if not type_ref or depth > 20:
-            return None, None
-        ref = self._strip(type_ref)
-        item = self.defs.item_definitions.get(ref)
-        if item is None:
-            return (ref if ref in BASE_TYPES else None), None
+        return self._follow(self._bases, type_ref, (None, None))
+
+    def _base_of(self, item: el.ItemDefinition) -> tuple[str | None, list | None]:
         if item.is_collection or item.components:
             return None, None
-        base, allowed = self.resolve(item.type_ref, depth + 1)
+        base, allowed = self.resolve(item.type_ref)
         for text in (item.allowed_values, item.type_constraint):
             own = literal_list(text)
             if own is not None:
                 allowed = own if allowed is None else [v for v in own if v in allowed]
         return base, allowed
+
+    def _follow(self, refs: TypeRefs, type_ref: str | None, unknown):
+        """What `refs` makes of a typeRef; `unknown` for none, or where item definitions refer
+        to themselves or chain too deep (the engine's loader reports those)."""
+        if not type_ref:
+            return unknown
+        try:
+            return refs(self._strip(type_ref))
+        except ModelError:
+            return unknown
 
     def column_type_ref(self, clause: el.InputClause) -> str | None:
         """The type an input column's values have, for the table analysis: the expression's own
@@ -195,18 +209,30 @@ class Semantics:
                 self._values_in(column, _own(clause.output_values) or allowed, cells)
                 self._kinds_in(column, kind[0], cells)
 
-    def constraint(self, type_ref: str | None, depth: int = 0) -> list[tuple[str, Cell]]:
+    def constraint(self, type_ref: str | None) -> list[tuple[str, Cell]]:
         """The constraints on a type reference's values, each as (text, cell), all to hold:
         allowedValues and, for a non-collection, typeConstraint (DMN 1.5: on a collection it
         constrains the list as a whole), and those of the type it refines."""
-        if not type_ref or depth > 20:
-            return []
-        item = self.defs.item_definitions.get(self._strip(type_ref))
-        if item is None or item.is_collection or item.components:
+        return self._follow(self._constraints, type_ref, [])
+
+    def _constraints_of(self, item: el.ItemDefinition) -> list[tuple[str, Cell]]:
+        if item.is_collection or item.components:
             return []
         own = [(t.strip(), parse_cell(t)) for t in (item.allowed_values, item.type_constraint)
                if t and t.strip()]
-        return [(t, c) for t, c in own if isinstance(c, Cell)] + self.constraint(item.type_ref, depth + 1)
+        return [(t, c) for t, c in own if isinstance(c, Cell)] + self.constraint(item.type_ref)
+
+    def constraint_text(self, type_ref: str | None) -> str | None:
+        """The allowed values (or type constraint) an item definition or one it refines carries."""
+        return self._follow(self._constraint_texts, type_ref, None)
+
+    def _constraint_text_of(self, item: el.ItemDefinition) -> str | None:
+        if item.is_collection or item.components:
+            return None
+        for text in (item.allowed_values, item.type_constraint):
+            if text and text.strip():
+                return text.strip()
+        return self.constraint_text(item.type_ref)
 
     @staticmethod
     def _literals(text: str):

@@ -4,49 +4,19 @@ in strict mode, the first error. Each call evaluates under a budget of its own
 (pydmn.feel.budget)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from threading import get_ident
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from pydmn.errors import EvaluationError, EvaluationFailed, ModelError, StrictMessages
-from pydmn.evaluation.graph import Link
+from pydmn.errors import EvaluationError, EvaluationFailed, StrictMessages
+from pydmn.evaluation.compiled import CompiledModel
 from pydmn.evaluation.result import DecisionResult, Result
 from pydmn.evaluation.run import Run, decide, input_value
 from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, current, end
 from pydmn.feel.scope import Scope
-from pydmn.feel.values import FeelFunction
-from pydmn.model import elements as el
-from pydmn.model.types import DataType, TypeSystem
 
 
-@dataclass(frozen=True, eq=False)
-class Model:
-    definitions: el.Definitions            # as the reader made them
-    source: bytes
-    path: str | None
-    imports: Mapping[str, "Model"]         # import name -> the imported model, compiled
-    names: frozenset[str]                  # the multi-word names its FEEL was parsed with
-    types: TypeSystem
-    input_types: Mapping[str, DataType]
-    decision_types: Mapping[str, DataType]
-    logic: Mapping[str, Callable]          # decision name -> compiled expression
-    requirements: Mapping[str, tuple[Link, ...]]   # decision name -> what it requires
-    functions: Mapping[str, FeelFunction]  # BKMs and decision services by name
-    knowledge: Scope                       # functions, imports and item definitions in scope
-    load_errors: tuple[ModelError, ...] = ()   # lenient loading: what did not compile
-    namespace: str = field(init=False)          # the definitions', read on every evaluation
-
-    def __post_init__(self):
-        object.__setattr__(self, "namespace", self.definitions.namespace)
-
-    name = property(lambda self: self.definitions.name)
-    id = property(lambda self: self.definitions.id)
-    dmn_version = property(lambda self: self.definitions.dmn_version)
-
-    def data_type(self, type_ref_or_input_name: str) -> DataType:
-        if type_ref_or_input_name in self.input_types:
-            return self.input_types[type_ref_or_input_name]
-        return self.types.resolve(type_ref_or_input_name)
+class Model(CompiledModel):
+    """What a loaded model holds (CompiledModel) and the requests over it."""
 
     def evaluate(self, inputs: dict | None = None, decision=None,
                  namespaces: dict | None = None, strict: bool = False,

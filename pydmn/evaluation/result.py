@@ -9,8 +9,6 @@ from pydmn.evaluation.decision_table import MatchedRule
 
 __all__ = ["Result", "DecisionResult", "MatchedRule"]
 
-STATUSES = ("succeeded", "failed", "skipped")
-
 
 @dataclass(slots=True)
 class DecisionResult:

@@ -3,9 +3,10 @@ each required decision evaluated once per request."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import Any, Mapping
 
 from pydmn.errors import EvaluationFailed, Message, StrictMessages
+from pydmn.evaluation.compiled import CompiledModel
 from pydmn.evaluation.decision_table import CompiledTable
 from pydmn.evaluation.result import DecisionResult
 from pydmn.feel.budget import OverBudget, current
@@ -13,9 +14,6 @@ from pydmn.feel.operators import to_feel
 from pydmn.feel.scope import Scope
 from pydmn.model import elements as el
 from pydmn.model.types import coerce
-
-if TYPE_CHECKING:
-    from pydmn.evaluation.model import Model
 
 
 @dataclass(slots=True)
@@ -40,7 +38,7 @@ def input_value(value, name: str, scope: Scope, element_id: str | None = None):
         return scope.report("limit", f"input {name!r} is nested too deeply", element_id)
 
 
-def base_scope(model: Model, run: Run) -> Scope:
+def base_scope(model: CompiledModel, run: Run) -> Scope:
     """The scope of a model's input data (and, for the root model, free variables) in a run."""
     base = run.bases.get(model.namespace)
     if base is not None:
@@ -75,7 +73,7 @@ def _not_given(run: Run, link) -> None:
         run.messages.append(message)
 
 
-def decide(model: Model, run: Run, d: el.Decision) -> DecisionResult:
+def decide(model: CompiledModel, run: Run, d: el.Decision) -> DecisionResult:
     """The decision's result in this run, evaluating first what it requires, deepest first
     (iteratively: a requirements chain may be as long as a model is large)."""
     wanted = (model.namespace, d.name)
@@ -110,7 +108,7 @@ def _ran_out(messages) -> bool:
     return any(m.kind == "limit" and m.text == text for m in messages)
 
 
-def _evaluate(model: Model, run: Run, d: el.Decision) -> bool:
+def _evaluate(model: CompiledModel, run: Run, d: el.Decision) -> bool:
     """Evaluate the decision if every decision it requires has a result (False if not)."""
     key = (model.namespace, d.name)
     if key in run.overrides:

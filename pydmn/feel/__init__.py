@@ -16,15 +16,14 @@ import decimal
 from functools import lru_cache
 
 from pydmn.errors import EvaluationFailed, FeelSyntaxError
-from pydmn.feel import ast
+from pydmn.feel import range_literal  # noqa: F401  (registers range(from))
 from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, end
-from pydmn.feel.builtins import Invalid, ranges
 from pydmn.feel.compiler import compile_node, compile_unary
 from pydmn.feel.operators import to_feel
 from pydmn.feel.operators import to_string as string
 from pydmn.feel.parser import parse_expression, parse_unary_tests
 from pydmn.feel.scope import Scope
-from pydmn.feel.values import FEEL_CONTEXT, Range, kind_of
+from pydmn.feel.values import FEEL_CONTEXT, kind_of
 
 __all__ = ["compile_expression", "compile_unary_tests", "Scope", "evaluate", "unary_test",
            "string", "kind_of", "FEEL_CONTEXT", "FeelSyntaxError", "Budget"]
@@ -126,37 +125,3 @@ def unary_test(text: str, value, variables=None, budget: Budget = DEFAULT):
         return compiled(scope, to_feel(value))
     finally:
         end(meter)
-
-
-# Endpoints of a range literal in `range(from)` (DMN 1.5 10.3.4.12): literals, or a temporal
-# conversion of a string literal - never names or other calls, so the text means the same
-# wherever it is read.
-_TEMPORAL_CALLS = frozenset(("date", "time", "date and time", "duration"))
-
-
-def _is_endpoint(node) -> bool:
-    if isinstance(node, (ast.Literal, ast.TemporalLiteral)):
-        return True
-    return (isinstance(node, ast.Invocation) and isinstance(node.callee, ast.Name)
-            and node.callee.name in _TEMPORAL_CALLS and node.named is None
-            and len(node.args) == 1 and isinstance(node.args[0], ast.Literal)
-            and isinstance(node.args[0].value, str))
-
-
-def _range_literal(text: str) -> Range:
-    try:
-        node = parse_expression(text)
-    except FeelSyntaxError as exc:
-        raise Invalid(f"{text!r} is not a range literal: {exc}") from None
-    if not isinstance(node, ast.RangeExpr) or not all(
-            _is_endpoint(n) for n in (node.start, node.end)):
-        raise Invalid(f"{text!r} is not a range literal")
-    scope = Scope()
-    value = compile_node(node)(scope)
-    if not isinstance(value, Range):
-        why = "; ".join(m.text for m in scope.messages)
-        raise Invalid(f"{text!r} is not a valid range" + (f": {why}" if why else ""))
-    return value
-
-
-ranges.read_range_literal(_range_literal)

@@ -10,7 +10,6 @@ expressions.
 from __future__ import annotations
 
 import re
-import threading
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -21,6 +20,9 @@ from lark.lexer import Lexer
 
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
+from pydmn.feel.builtins import BUILTINS
+from pydmn.feel.properties import PROPERTY_NAMES
+from pydmn.feel.typecheck import TYPE_NAMES
 
 MAX_TEXT = 200_000          # characters of one expression
 MAX_NESTING = 100           # brackets and if/for/some/every/function constructs inside each other
@@ -40,18 +42,6 @@ PUNCTUATION = {
     "+": "PLUS", "-": "MINUS", "*": "STAR", "/": "SLASH", "**": "POW", "=": "EQ", "!=": "NE",
     "<": "LT", "<=": "LE", ">": "GT", ">=": "GE",
 }
-
-# Multi-word names every expression knows: built-in functions and type names.
-ALWAYS_KNOWN = frozenset({
-    "date and time", "days and time duration", "years and months duration", "string length",
-    "upper case", "lower case", "substring before", "substring after", "string join",
-    "list contains", "list replace", "insert before", "index of", "distinct values",
-    "get value", "get entries", "context put", "context merge", "day of year", "day of week",
-    "month of year", "week of year", "round up", "round down", "round half up",
-    "round half down", "starts with", "ends with", "met by", "overlaps before",
-    "overlaps after", "finished by", "started by", "is defined", "time offset",
-    "start included", "end included",
-})
 
 _SPACE = re.compile(r"(?:\s|//[^\n]*|/\*.*?\*/)+", re.S)
 _NUMBER = re.compile(r"(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -86,6 +76,12 @@ def unescape(body: str, text: str, pos: int) -> str:
 def _is_multi_word(name: str) -> bool:
     """A name the plain word rules would not read whole (spaces, `'./-+*?`, or a keyword)."""
     return bool(_SPECIAL.search(name)) or name in KEYWORDS
+
+
+# Multi-word names every expression knows: built-in functions (the registry, DMN 1.5 10.3.4),
+# type names and the properties of values, taken from where each is defined.
+ALWAYS_KNOWN = frozenset(n for n in (*BUILTINS, *TYPE_NAMES.values(), *PROPERTY_NAMES)
+                         if " " in n)
 
 
 def _lead(text: str, pos: int = 0) -> str:
@@ -142,19 +138,28 @@ def _index(names: frozenset) -> _NameIndex:
     return _NameIndex(ALWAYS_KNOWN | {n for n in names if _is_multi_word(n)})
 
 
-_state = threading.local()
 _ENDS_VALUE = {"NAME", "NUMBER", "STRING", "AT_STRING", "_RPAR", "_RSQB", "_RBRACE", "_TRUE",
                "_FALSE", "_NULL"}
 
 
+class Source:
+    """What the parser is given to read: the text and the indexes of the names it knows there
+    (Lark hands a custom lexer the object passed to `parse`)."""
+    __slots__ = ("text", "names")
+
+    def __init__(self, text: str, names: tuple[_NameIndex, ...]):
+        self.text = text
+        self.names = names
+
+
 class FeelLexer(Lexer):
-    """Yields Lark tokens for `text`, reading the names of `_state.names` (name indexes) whole."""
+    """Yields Lark tokens for a Source's text, reading the names its indexes hold whole."""
 
     def __init__(self, lexer_conf):
         pass
 
-    def lex(self, text: str):
-        indexes = _state.names
+    def lex(self, source: Source):
+        text, indexes = source.text, source.names
         pos, n = 0, len(text)
         prev = None
         while pos < n:
@@ -216,8 +221,44 @@ class FeelLexer(Lexer):
             raise FeelSyntaxError(f"unexpected character {c!r}", text, pos)
 
 
+class _Measured:
+    """A rule's value on the parser's stack with the depth of the tree under it."""
+    __slots__ = ("value", "depth")
+
+    def __init__(self, value, depth: int):
+        self.value = value
+        self.depth = depth
+
+
+_LEAVES = (ast.Literal, ast.TemporalLiteral, ast.Name)
+
+
+def _measured(build, _rule, children, _meta) -> _Measured:
+    """Runs a builder method on its children's values. What it makes is one level deeper than
+    its deepest child (a rule that hands its child on, `var`, adds none). Evaluation recurses
+    once per level, so the parse stops where the tree gets too deep: a long operator chain,
+    which the nesting pre-scan cannot see, costs no more than MAX_DEPTH operators."""
+    depth, values = 0, []
+    for child in children:
+        if type(child) is _Measured:
+            if child.depth > depth:
+                depth = child.depth
+            child = child.value
+        values.append(child)
+    node = build(*values)
+    if isinstance(node, _LEAVES):
+        depth = 1                   # `- - 1` folds into one literal
+    elif isinstance(node, ast.Node) and not (values and node is values[0]):
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} (operators "
+                                  f"and constructs)")
+    return _Measured(node, depth)
+
+
 class _Builder(Transformer):
-    """Lark parse tree -> ast nodes (runs inline during LALR reductions)."""
+    """Lark parse tree -> ast nodes (runs inline during LALR reductions); each method gets its
+    children's values, through `_measured`."""
 
     def expression_start(self, e):
         return e
@@ -377,34 +418,7 @@ class _Builder(Transformer):
         return False
 
 
-def _depth(part) -> int:
-    if isinstance(part, ast.Node):
-        return _state.depth.get(id(part), 1)
-    if isinstance(part, tuple):
-        return max((_depth(p) for p in part), default=0)
-    return 0
-
-
-def _measured(build):
-    """What a builder method makes is one level deeper than its deepest child. Evaluation
-    recurses once per level, so the parse stops where the tree gets too deep: a long operator
-    chain, which the nesting pre-scan cannot see, costs no more than MAX_DEPTH operators."""
-    def measured(self, *parts):
-        node = build(self, *parts)
-        if isinstance(node, ast.Node):
-            depth = 1 + max((_depth(getattr(node, s)) for s in type(node).__slots__), default=0)
-            if depth > MAX_DEPTH:
-                raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} (operators "
-                                      f"and constructs)")
-            _state.depth[id(node)] = depth
-        return node
-    return measured
-
-
-for _name, _method in list(vars(_Builder).items()):
-    if callable(_method) and not _name.startswith("_"):
-        setattr(_Builder, _name, _measured(_method))
-_Builder = v_args(inline=True)(_Builder)
+_Builder = v_args(wrapper=_measured)(_Builder)
 
 
 @lru_cache(maxsize=1)
@@ -478,10 +492,8 @@ def _parse(text: str, start: str, names) -> ast.Node:
     if len(text) > MAX_TEXT:
         raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters", text[:80])
     check_nesting(text)
-    _state.names = _known(text, names)
-    _state.depth = {}       # id(node) -> depth, while this text is parsed
     try:
-        tree = _lark().parse(text, start=start)
+        tree = _lark().parse(Source(text, _known(text, names)), start=start).value
     except FeelSyntaxError:
         raise
     except UnexpectedInput as exc:
@@ -495,8 +507,6 @@ def _parse(text: str, start: str, names) -> ast.Node:
         raise FeelSyntaxError(f"syntax error: {exc}", text) from None
     except RecursionError:
         raise FeelSyntaxError("expression nested too deeply", text[:80]) from None
-    finally:
-        _state.depth = {}
     return tree
 
 

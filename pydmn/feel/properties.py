@@ -70,6 +70,7 @@ _PROPERTIES = {"date": _DATE, "time": _TIME, "date and time": _DATETIME,
                "days and time duration": _DURATION, "years and months duration": _YM,
                "range": _RANGE}
 _FINE = {"time": _FINE_TIME, "date and time": _FINE_DATETIME}
+PROPERTY_NAMES = frozenset(name for table in _PROPERTIES.values() for name in table)
 
 
 def get_property(value, name: str, scope):

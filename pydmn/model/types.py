@@ -26,8 +26,7 @@ from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import TYPE_NAMES
 from pydmn.feel.values import YearsMonths, kind_of
 from pydmn.model.elements import ItemDefinition
-
-MAX_TYPE_DEPTH = 64      # item definitions whose typeRef names another, in a chain
+from pydmn.model.typerefs import TypeRefs
 
 # A typeRef of Null constrains nothing a value could be.
 BUILTIN_TYPES = {**TYPE_NAMES, "Null": "Any", "feel.Null": "Any"}
@@ -81,37 +80,19 @@ class TypeSystem:
         self.items = item_definitions
         self.compile_tests = compile_tests
         self.file = file
-        self.cache: dict[str, DataType] = {}
-        self.resolving: set[str] = set()
+        self.refs = TypeRefs(item_definitions, self.from_item, self._not_item, file)
         self.imports: dict[str, "TypeSystem"] = {}     # import prefix -> that model's types
 
     def resolve(self, type_ref: str | None) -> DataType:
-        if not type_ref:
-            return ANY
-        found = self.cache.get(type_ref)
-        if found is not None:
-            return found
-        if type_ref in self.items:
-            if type_ref in self.resolving:
-                raise ModelError(f"item definition {type_ref!r} refers to itself",
-                                 file=self.file, element_id=self.items[type_ref].id)
-            if len(self.resolving) >= MAX_TYPE_DEPTH:
-                raise ModelError(f"type references chained deeper than {MAX_TYPE_DEPTH}",
-                                 file=self.file, element_id=self.items[type_ref].id)
-            self.resolving.add(type_ref)
-            try:
-                result = self.from_item(self.items[type_ref])
-            finally:
-                self.resolving.discard(type_ref)
-        elif type_ref in BUILTIN_TYPES:
-            result = DataType(BUILTIN_TYPES[type_ref], name=type_ref)
-        elif "." in type_ref and type_ref.split(".", 1)[0] in self.imports:
+        return self.refs(type_ref) if type_ref else ANY
+
+    def _not_item(self, type_ref: str) -> DataType:
+        if type_ref in BUILTIN_TYPES:
+            return DataType(BUILTIN_TYPES[type_ref], name=type_ref)
+        if "." in type_ref and type_ref.split(".", 1)[0] in self.imports:
             prefix, rest = type_ref.split(".", 1)
-            result = self.imports[prefix].resolve(rest)
-        else:
-            result = self.feel_type(type_ref)
-        self.cache[type_ref] = result
-        return result
+            return self.imports[prefix].resolve(rest)
+        return self.feel_type(type_ref)
 
     def is_instance(self, value, type_ref: str) -> bool:
         """`value instance of type_ref` for an item definition (False when none has that name):

@@ -6,6 +6,7 @@ import pytest
 from pydmn.feel import compile_expression, Scope
 from pydmn.feel.parser import parse_expression
 from pydmn.feel import ast
+from pydmn.feel.builtins import BUILTINS
 
 D = Decimal
 
@@ -61,3 +62,28 @@ def test_known_dotted_name_falls_back_to_a_path():
     fn = compile_expression("Model.Decision + 1", frozenset({"Model.Decision"}))
     assert fn(Scope({"Model": {"Decision": 1}})) == D(2)
     assert fn(Scope({"Model.Decision": 5})) == D(6)
+
+
+MULTI_WORD_BUILTINS = sorted(n for n in BUILTINS if " " in n)
+
+
+@pytest.mark.parametrize("name", MULTI_WORD_BUILTINS)
+def test_every_multi_word_builtin_is_read_as_one_name(name):
+    # spaced out, and beside a model name made of its first words
+    spaced = name.replace(" ", " \n ")
+    names = frozenset({name.rsplit(" ", 1)[0] + " or", "x"})
+    tree = parse_expression(f"{spaced}(x)", names)
+    assert isinstance(tree, ast.Invocation) and tree.callee == ast.Name(name)
+
+
+def test_random_number_is_called():
+    value = compile_expression("random number()")(Scope())
+    assert isinstance(value, Decimal) and 0 <= value < 1
+    assert compile_expression("random number() < 1")(Scope()) is True
+
+
+def test_is_defined_is_not_a_builtin_of_dmn_15():
+    """DMN 1.5 10.3.4 has no `is defined`: calling it is an unknown function, null and a message."""
+    scope = Scope({"x": 1})
+    assert compile_expression("is defined(x)")(scope) is None
+    assert scope.messages and "is defined" in scope.messages[0].text

@@ -74,7 +74,7 @@ def list_contains(list, element):
     return _contains(_list(list), element)
 
 
-@builtin("count")
+@builtin("count", walks=False)         # a list's length is at hand
 def count(list):
     return Decimal(len(_list(list)))
 
@@ -135,7 +135,7 @@ def distinct_values(list):
     return _distinct(_list(list))
 
 
-@builtin("flatten")
+@builtin("flatten", walks=False)       # charged as it walks
 def flatten(list):
     return _flatten(_list(list))
 
@@ -152,11 +152,16 @@ def _flatten(items: list) -> list:
                 if entered > FREE_ITEMS:
                     charge(entered)
                     entered = 0
-                walking.append(iter(item))
-                break
-            result.append(item)
+                if list in map(type, item):         # nested further: walk it
+                    walking.append(iter(item))
+                    break
+                result.extend(item)                 # its values at once
+            else:
+                result.append(item)
         else:
             walking.pop()
+    if entered > FREE_ITEMS:
+        charge(entered)
     return result
 
 

@@ -1,5 +1,5 @@
-"""Range functions (DMN 1.5 10.3.4.11, Allen's interval relations on points and ranges) and
-`range(from)` (10.3.4.12), which reads a range literal from a string.
+"""Range functions (DMN 1.5 10.3.4.11, Allen's interval relations on points and ranges);
+`range(from)` (10.3.4.12) reads FEEL text, so it lives above the parser (pydmn.feel.range_literal).
 
 Each function of 10.3.4.11 has overloads for (point, point), (point, range), (range, point) and
 (range, range), all with two parameters, so a positional call cannot be told apart by count: one
@@ -8,8 +8,6 @@ parameter names are registered only so that named invocation accepts them. A poi
 comparable value; a range bound of None (`< 5`) is open, below or above every point.
 """
 from __future__ import annotations
-
-from typing import Callable
 
 from pydmn.feel import operators
 from pydmn.feel.builtins.registry import Invalid, builtin
@@ -186,25 +184,3 @@ _relation(
     ranges=lambda r1, r2: (
         _eq(r1.s, r2.s) and r1.si == r2.si and _eq(r1.e, r2.e) and r1.ei == r2.ei),
 )
-
-
-# --- range(from) ------------------------------------------------------------------------------
-
-# Reads a range literal (DMN 1.5 10.3.4.12) into a Range, or raises Invalid. The FEEL parser sits
-# above the built-ins, so pydmn.feel installs it here (`read_range_literal`).
-_read_literal: Callable[[str], Range] | None = None
-
-
-def read_range_literal(reader: Callable[[str], Range]) -> None:
-    global _read_literal
-    _read_literal = reader
-
-
-@builtin("range", "from")
-def range_(from_):
-    if not isinstance(from_, str):
-        raise Invalid(f"from must be a string, got {operators.kind_of(from_)}")
-    value = _read_literal(from_)
-    if _gt(value.start, value.end):
-        raise Invalid(f"{from_!r} has its start after its end")
-    return value

@@ -50,10 +50,12 @@ class Overload:
     needs_scope: bool              # fn(scope, ...) - for functions that call FEEL functions
     rest: bool = False             # fn(a, *more): `append(list, item...)` takes any number
     any_type: frozenset = frozenset()   # parameters of type Any beyond ANY_PARAMETERS
-    walks: bool = False            # takes a list (a list parameter, variadic): the call walks its items
+    walks: bool | None = None      # walks the items of its list (default: it takes one: a list
+                                   # parameter, variadic); False where it does not, or charges itself
 
     def __post_init__(self):
-        self.walks = self.variadic or any(p in LIST_PARAMETERS for p in self.params)
+        if self.walks is None:
+            self.walks = self.variadic or any(p in LIST_PARAMETERS for p in self.params)
 
     def accepts_count(self, n: int) -> bool:
         if self.variadic:
@@ -148,7 +150,7 @@ def _py(name: str) -> str:
 
 
 def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool = False,
-            any_type: tuple = ()):
+            any_type: tuple = (), walks: bool | None = None):
     """Register the decorated function as (one overload of) the FEEL built-in `name`.
 
     `params` are the FEEL parameter names; the Python parameters are the same names with spaces
@@ -156,6 +158,7 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
     parameter takes any number of trailing arguments, one at least (unlike `variadic`, a lone
     list stays one argument: `concatenate([[1], [2]])` is not `concatenate([1], [2])`).
     `any_type` names parameters of type Any that ANY_PARAMETERS does not (`string(from)`).
+    `walks=False`: the built-in does not walk its list (`count`), or charges as it walks.
     """
     def register(fn):
         sig = inspect.signature(fn)
@@ -168,7 +171,7 @@ def builtin(name: str, *params: str, variadic: bool = False, needs_scope: bool =
         if entry is None:
             entry = BUILTINS[name] = BuiltinFunction(name)
         entry.overloads.append(Overload(fn, tuple(names), max(required, rest), variadic,
-                                        needs_scope, rest, frozenset(any_type)))
+                                        needs_scope, rest, frozenset(any_type), walks))
         return fn
     return register
 
