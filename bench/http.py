@@ -137,9 +137,8 @@ def _count_audit(database_url: str) -> int:
 
 def run_postgres(seconds=10, workers=None, connections=8):
     """The service alone on a PostgreSQL server of its own (Debian's, fsync on, as in production;
-    tests/webapp/databases.py), migrated by the owner role and used by the service's login."""
-    sys.path.insert(0, str(ROOT / "tests" / "webapp"))
-    from databases import OWNER, PostgresServer
+    tests/support/databases.py), migrated by the owner role and used by the service's login."""
+    from tests.support.databases import OWNER, PostgresServer
     from webapp.store import migrate
     server = PostgresServer(durable=True).start()
     try:

@@ -1,20 +1,18 @@
 """`python -m bench.replicas`: how long a version published through one replica takes to serve on
 another, with the default poll (CAR_T_SERVING_POLL, 1 s).
 
-Two `python -m webapp serve` instances (tests/webapp/servers.py) on one PostgreSQL server
-(tests/webapp/databases.py), each with its own var directory as on two hosts. Each round publishes a
+Two `python -m webapp serve` instances (tests/support/servers.py) on one PostgreSQL server
+(tests/support/databases.py), each with its own var directory as on two hosts. Each round publishes a
 new version of the TCK simpletable through replica A (the API's four-eyes steps), then asks B for the
 serving version every 10 ms from the moment A's publish answered, until B names it.
 """
 from __future__ import annotations
 
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.http import ROOT
 
 ROUNDS = 10
 MODEL = "simpletable"
@@ -22,9 +20,8 @@ AUTHOR, APPROVER = "bench-author", "bench-approver"
 
 
 def run(rounds: int = ROUNDS) -> dict:
-    sys.path.insert(0, str(ROOT / "tests" / "webapp"))
-    from databases import PostgresDatabase, PostgresServer
-    from servers import DATA, Server, publish
+    from tests.support.databases import PostgresDatabase, PostgresServer
+    from tests.support.servers import DATA, Server, publish
     from webapp.store.keys import hash_key
     keys = f"{hash_key(AUTHOR)}:author,evaluate:Ann Author;{hash_key(APPROVER)}:approver,evaluate:Cat Approver"
     delays = []

@@ -2,7 +2,7 @@
 
 Each stage of POST /api/v1/car-t/determinations is run 300 times on the scenarios' base request
 and timed with `time.process_time` (CPU, so other users of the machine change it little), with the
-audit store on SQLite and on PostgreSQL (a private server, fsync on: tests/webapp/databases.py).
+audit store on SQLite and on PostgreSQL (a private server, fsync on: tests/support/databases.py).
 """
 from __future__ import annotations
 
@@ -69,8 +69,7 @@ def stages(database_url: str, var: Path) -> dict[str, float]:
 
 def run() -> tuple[dict, dict]:
     """CPU milliseconds by stage with the audit store on SQLite and on PostgreSQL."""
-    sys.path.insert(0, str(ROOT / "tests" / "webapp"))
-    from databases import OWNER, PostgresServer
+    from tests.support.databases import OWNER, PostgresServer
     from webapp.store import migrate
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from console_support import key_of
+from support.people import key_of
 from webapp.console import ASSETS
 
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")      # a directory: the tests save each page there (docs)

@@ -1,11 +1,12 @@
-"""A real service for the browser tests: tests/webapp/servers.py's `python -m webapp serve` with the
-keys of console_support.PEOPLE and the CAR-T model; with configured keys the master prints none."""
+"""A real service for the browser tests: tests/support/servers.py's `python -m webapp serve` with the
+keys of support.people.PEOPLE and the CAR-T model; with configured keys the master prints none."""
 from pathlib import Path
 
 import pytest
 
-from console_support import CAR_T, CAR_T_SCENARIOS, key_of, key_spec
-from servers import Server
+from support.apps import CAR_T, CAR_T_SCENARIOS
+from support.people import key_of, key_spec
+from support.servers import Server
 
 
 class ConsoleServer(Server):

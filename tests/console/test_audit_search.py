@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from console_support import (CAR_T, CAR_T_ID, ROOT, as_, database, make_app,  # noqa: F401 (fixtures)
-                             postgres_database, postgres_server)
+from support.apps import CAR_T, CAR_T_ID, make_app, ROOT
+from support.people import as_
 
 REQUEST = json.loads((ROOT / "docs" / "examples" / "car-t-request.json").read_text())
 

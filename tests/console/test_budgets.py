@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, as_, make_app
-from budget_models import LOOP, looping_on, request_with  # after console_support: it puts tests/webapp on the path
+from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, make_app
+from support.people import as_
+from support.budget_models import LOOP, looping_on, request_with
 from webapp.serving.budgets import BudgetConfigError
 
 M = f"/api/v1/models/{CAR_T_ID}"

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
-from console_support import CAR_T_ID
+from support.apps import CAR_T_ID
 
 M = f"/console/models/{CAR_T_ID}"
 PAGES = ["/console/", M, f"{M}/edit", f"{M}/versions/1", f"{M}/versions/1/cases/anything", f"{M}/try", "/console/audit"]

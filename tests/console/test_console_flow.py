@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, output_cell, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
-from console_support import CAR_T_ID, ROOT, key_of
+from support.apps import CAR_T_ID, ROOT
+from support.people import key_of
 
 WINDOW = "transplant_window_days"
 BOUNDARY = "Allogeneic transplant 100 days before request (boundary, excluded)"

@@ -4,12 +4,11 @@ determination, disposition, findings with citations and the trace; Audit searche
 version and outcome for the `audit` role only."""
 import json
 
-import pytest
 from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
-from console_support import CAR_T, CAR_T_ID, ROOT
+from support.apps import CAR_T, CAR_T_ID, ROOT
 
 M = f"/console/models/{CAR_T_ID}"
 API = f"/api/v1/models/{CAR_T_ID}"

@@ -7,9 +7,9 @@ import os
 import pytest
 from sqlalchemy import text
 
-from console_support import (as_, database, key_of, make_app, name_of, postgres_database,  # noqa: F401 (fixtures)
-                             postgres_server)
-from threads import in_threads
+from support.apps import make_app
+from support.people import as_, key_of, name_of
+from support.threads import in_threads
 from webapp.store.keys import hash_key
 from webapp.console.session import shared_secret
 

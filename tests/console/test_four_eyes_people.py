@@ -4,9 +4,9 @@ works under its id but cannot approve or publish; names show in the lifecycle, t
 audit trail. On SQLite and PostgreSQL."""
 import re
 
-from console_support import (DATA, app, as_, client, database, key_id_of, make_app, name_of,  # noqa: F401 (fixtures)
-                             postgres_database, postgres_server)
-from apps import service_app
+from support.apps import DATA, make_app
+from support.people import as_, key_id_of, name_of
+from support.apps import service_app
 from webapp.store.keys import hash_key
 
 M = "/api/v1/models/simpletable"

@@ -9,7 +9,8 @@ import re
 
 import pytest
 
-from console_support import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT, as_, make_app
+from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, make_app, ROOT
+from support.people import as_
 
 M = f"/api/v1/models/{CAR_T_ID}"
 WINDOW = "transplant_window_days"

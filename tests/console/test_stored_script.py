@@ -12,7 +12,8 @@ from playwright.sync_api import Error as PlaywrightError
 
 from console_pages import browser, new_page, sign_in  # noqa: F401 (fixtures)
 from console_server import ConsoleServer
-from console_support import DATA, key_of
+from support.apps import DATA
+from support.people import key_of
 
 MODEL = "simpletable"
 VERSIONS = f"/api/v1/models/{MODEL}/versions"

@@ -9,8 +9,8 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from console_support import (DATA, ROOT, app, as_, name_of, client, database,  # noqa: F401 (fixtures)
-                             make_app, postgres_database, postgres_server)
+from support.apps import DATA, make_app, ROOT
+from support.people import as_, name_of
 
 M = "/api/v1/models/simpletable"
 GOOD = {"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}}

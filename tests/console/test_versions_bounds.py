@@ -4,8 +4,8 @@ drafts per author, one stored review per (content, serving version, scenarios)."
 import pytest
 from sqlalchemy import text
 
-from console_support import (DATA, app, as_, client, database, make_app,  # noqa: F401 (fixtures)
-                             postgres_database, postgres_server)
+from support.apps import DATA, make_app
+from support.people import as_
 
 M = "/api/v1/models/simpletable"
 SOURCE = (DATA / "simpletable.dmn").read_text()

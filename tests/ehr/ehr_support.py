@@ -1,12 +1,11 @@
 """What the EHR channel's tests share: an EHR with ES384 and RS384 keys that signs CDS Hooks JWTs, the
 service serving the CAR-T model with that EHR configured (on SQLite, or on the `database` fixture of
-tests/webapp/databases.py), the hook bodies of tests/ehr/data (built on the CRD guide's own
+tests/conftest.py), the hook bodies of tests/ehr/data (built on the CRD guide's own
 CRDServiceRequest examples, dated today), and a FHIR server on 127.0.0.1 for the service to query."""
 import copy
 import datetime as dt
 import json
 import shutil
-import sys
 import threading
 import time
 import urllib.parse
@@ -18,14 +17,10 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "webapp"))
-from databases import database, postgres_database, postgres_server  # noqa: E402,F401 (fixtures)
+from support.apps import CAR_T, service_app
 
-from webapp.app import create_app  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
-MODEL_ID = "car-t-candidate-selection"
+MODEL_ID = CAR_T.stem
 AUDIENCE = "https://payer.example.org/car-t"
 ISSUER = "https://ehr.example.org"
 SIGN = "/cds-services/car-t-order-sign"
@@ -67,16 +62,12 @@ def make_app(tmp_path: Path, database=None, **config):
     """The service with the CAR-T model, its contract and FHIR mapping, and this EHR configured."""
     models = tmp_path / "decisions"
     models.mkdir(parents=True, exist_ok=True)
-    for name in (f"{MODEL_ID}.dmn", f"{MODEL_ID}.contract.yaml", f"{MODEL_ID}.fhir.yaml"):
-        shutil.copy(ROOT / "decisions" / name, models / name)
+    shutil.copy(CAR_T.with_name(f"{MODEL_ID}.fhir.yaml"), models / f"{MODEL_ID}.fhir.yaml")
     keys = tmp_path / "ehr-jwks.json"
     keys.write_text(json.dumps(JWKS))
-    settings = {"MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var"),
-                "DATABASE_URL": database.url if database else f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
-                "API_KEYS": "", "MAX_CONTENT_LENGTH": 2 * 1024 * 1024, "SCENARIO_CHECK": lambda *a: [],
-                "EHR_JWKS": str(keys), "EHR_ISSUER": ISSUER, "EHR_AUDIENCE": AUDIENCE,
-                "EHR_PLAN_LOOKUP": str(DATA / "plan.yaml"), **config}
-    return create_app(settings)
+    return service_app(tmp_path, (CAR_T,), "", database, **{
+        "SCENARIO_CHECK": lambda *a: [], "EHR_JWKS": str(keys), "EHR_ISSUER": ISSUER, "EHR_AUDIENCE": AUDIENCE,
+        "EHR_PLAN_LOOKUP": str(DATA / "plan.yaml"), **config})
 
 
 def today() -> dt.date:

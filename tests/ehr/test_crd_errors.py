@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from ehr_support import SIGN, bearer, body, complete, make_app, post_hook
+from ehr_support import bearer, body, complete, make_app, post_hook, SIGN
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,7 @@ import copy
 import pytest
 
 from crd_rules import response_violations
-from ehr_support import (PACKAGE, FhirServer, bearer, body, complete, extension_of, fixture, make_app, post_hook,
-                         with_resources)
+from ehr_support import bearer, body, complete, extension_of, FhirServer, fixture, make_app, PACKAGE, post_hook, with_resources
 from webapp.ehr.resources import problems
 
 CLINICAL = [e["resource"] for e in fixture("clinical-record")["entry"]]

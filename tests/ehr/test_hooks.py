@@ -9,8 +9,7 @@ import pytest
 
 from crd_rules import response_violations
 from webapp.bulk.cases import AUDIT, plan
-from ehr_support import (PRODUCTS, SELECT, body, complete, days_ago, extension_of, fixture, make_app, orders_only,
-                         post_hook, today, with_resources)
+from ehr_support import body, complete, days_ago, extension_of, fixture, make_app, orders_only, post_hook, PRODUCTS, SELECT, today, with_resources
 
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 CPT = "http://www.ama-assn.org/go/cpt"

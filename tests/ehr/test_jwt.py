@@ -11,8 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import jwt
 import pytest
 
-from ehr_support import (ISSUER, JWKS, PACKAGE, SIGN, body, database, make_app, postgres_database,  # noqa: F401
-                         postgres_server, public_pem, token)
+from ehr_support import body, ISSUER, JWKS, make_app, PACKAGE, public_pem, SIGN, token
 from webapp.ehr.jwt_auth import EhrAuthConfigError
 
 

@@ -9,7 +9,8 @@ import pydmn
 import pytest
 import yaml
 
-from ehr_support import ROOT, days_ago, fixture
+from ehr_support import days_ago, fixture
+from support.apps import ROOT
 from webapp.ehr import mapping
 from webapp.ehr.resources import bundle_of
 

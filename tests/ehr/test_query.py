@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from crd_rules import response_violations
-from ehr_support import FhirServer, body, extension_of, fixture, make_app, post_hook
+from ehr_support import body, extension_of, FhirServer, fixture, make_app, post_hook
 
 CLINICAL = [e["resource"] for e in fixture("clinical-record")["entry"]]
 

@@ -5,7 +5,7 @@ the newest answer winning."""
 import pydmn
 import pytest
 
-from ehr_support import ROOT
+from support.apps import ROOT
 from webapp.ehr import mapping, questionnaire
 
 MODEL = pydmn.load(str(ROOT / "decisions" / "car-t-candidate-selection.dmn"))

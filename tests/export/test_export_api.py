@@ -6,12 +6,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from webapp.app import create_app
-from webapp.store.keys import ROLES, hash_key
+from support.apps import make_app
+from support.people import as_
 
 DATA = Path(__file__).parent / "data"
 SEEDED = Path(__file__).parent.parent / "analysis" / "data" / "seeded-defects.dmn"
-KEY = "export-test-key"
 
 
 @pytest.fixture()
@@ -19,14 +18,12 @@ def client(tmp_path):
     models = tmp_path / "decisions"
     models.mkdir()
     shutil.copy(DATA / "boxed-kinds.dmn", models / "boxed.dmn")
-    app = create_app({"MODELS_DIR": str(models), "VAR_DIR": str(tmp_path / "var"),
-                      "DATABASE_URL": f"sqlite:///{tmp_path / 'var' / 'audit.sqlite3'}",
-                      "API_KEYS": f"{hash_key(KEY)}:{','.join(ROLES)}"})
+    app = make_app(tmp_path, ())
     yield app.test_client()
     app.extensions["audit"].close()
 
 
-AUTH = {"Authorization": f"Bearer {KEY}"}
+AUTH = as_("all")
 
 
 def test_export_formats(client):

@@ -4,14 +4,13 @@ decided it (with their values), what resolves a pend and who supplies it, and re
 the top and in the trace."""
 import datetime as dt
 import json
-import shutil
 
 import pytest
 
 import pydmn
 from webapp.api.schemas import EvaluationSchema
-from webapp.app import create_app
-from webapp.store.keys import hash_key
+from support.apps import make_app
+from support.people import as_
 from webapp.serving.jsonvalues import to_json
 from webapp.governance.scenarios import scenario_inputs
 from webapp.api.schemas import DeterminationBatchSchema, DeterminationSchema
@@ -19,22 +18,14 @@ from webapp.serving.determination import DISPOSITIONS, FINDING_KINDS, OUTCOMES
 
 from policy_requests import MODEL, allo, request
 
-H = {"Authorization": "Bearer k"}
-CONTRACT = MODEL.with_name("car-t-candidate-selection.contract.yaml")
+H = as_("fay")
 CITATION = "Medical Policy 7.02.11, {}, effective 2026-04-15"
 REASON_KEYS = {"decision", "rule_id", "rule_index", "policy_section", "finding_id", "met", "text"}
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("answer")
-    (tmp / "decisions").mkdir()
-    shutil.copy(MODEL, tmp / "decisions" / MODEL.name)
-    shutil.copy(CONTRACT, tmp / "decisions" / CONTRACT.name)
-    app = create_app({"MODELS_DIR": str(tmp / "decisions"), "VAR_DIR": str(tmp / "var"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'audit.db'}",
-                      "API_KEYS": f"{hash_key('k')}:evaluate,audit"})
-    return app.test_client()
+    return make_app(tmp_path_factory.mktemp("answer"), (MODEL,)).test_client()
 
 
 _case = request

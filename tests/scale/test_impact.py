@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
+from support.apps import CAR_T_CONTRACT
 from webapp.serving.redetermine import (Case, Impact, ModelVersion, Outcome, case_from_record, redetermine,
                            summary_lines, transitions)
 

@@ -17,8 +17,8 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from scale_support import CAR_T, CAR_T_CONTRACT, car_t_source, base_request, database, postgres_database, postgres_server  # noqa: F401 (fixtures)
-from budget_models import looping_on, request_with
+from support.apps import CAR_T, CAR_T_CONTRACT
+from support.budget_models import looping_on, request_with
 from webapp.bulk import cases
 from webapp.store.audit import AuditStore
 from webapp.cli import main

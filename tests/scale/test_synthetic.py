@@ -7,7 +7,7 @@ from pathlib import Path
 import pydmn
 import pytest
 
-from scale_support import CAR_T_CONTRACT, car_t_source, base_request  # noqa: F401 (fixtures)
+from support.apps import CAR_T_CONTRACT
 from webapp.serving.redetermine import ModelVersion
 from webapp.serving.inputs import inputs_schema, validate_inputs
 from webapp.bulk.synthetic import CHANGES, Synthesizer

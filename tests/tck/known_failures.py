@@ -1,16 +1,9 @@
-"""Regenerate tests/tck_known_failures.txt from a real TCK run:
-
-    .venv/bin/python tests/tck/known_failures.py
-"""
+"""Regenerate tests/tck_known_failures.txt from a real TCK run: `.venv/bin/python tests/tck/known_failures.py`
+(Python puts this directory on the path, so test_tck imports as it is)."""
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path[:0] = [str(Path(__file__).parent), str(Path(__file__).resolve().parents[2])]
-
-from test_tck import KNOWN, LEVELS, TCK_DIR, node_id  # noqa: E402
-from pydmn import tck  # noqa: E402
+from test_tck import KNOWN, LEVELS, TCK_DIR, node_id
+from pydmn import tck
 
 
 def main() -> None:

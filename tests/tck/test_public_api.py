@@ -6,7 +6,6 @@ import csv
 import subprocess
 import sys
 
-import pytest
 
 import pydmn
 from pydmn import tck

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import KEYS, make_app
+from support.apps import make_app
+from support.people import PEOPLE, key_of
 from webapp.store.keys import ROLES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ def test_every_operation_but_health_answers_401_without_a_key(app, doc):
         elif operation["security"] == EHR:
             assert response.status_code == 401, (method, path, response.status_code)
             assert response.json["resourceType"] == "OperationOutcome"
-            for key in KEYS.values():
+            for key in map(key_of, PEOPLE):
                 assert _call(client, method, url, {"Authorization": f"Bearer {key}"}).status_code == 401, (path, key)
         else:
             assert response.status_code == 401, (method, path, response.status_code)
@@ -94,7 +95,7 @@ def test_docs_api_md_names_the_role_of_every_operation_and_the_server_enforces_i
             continue
         assert role in ROLES or role == "any key", (path, role)
         for other in ROLES:
-            response = _call(client, method, url, {"Authorization": f"Bearer {KEYS[other]}"})
+            response = _call(client, method, url, {"Authorization": f"Bearer {key_of(other)}"})
             allowed = role == "any key" or other == role
             assert (response.status_code != 403) == allowed, (method, path, other, response.status_code)
             assert response.status_code != 401

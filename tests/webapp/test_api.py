@@ -50,7 +50,7 @@ def test_validation_errors_name_every_field_and_record_nothing(client, app, auth
     bad = client.post(EVAL, data=b"{not json", headers={**auth(), "Content-Type": "application/json"})
     assert bad.status_code == 400 and bad.json["status"] == 400
     assert client.post(EVAL, json={**GOOD, "decisions": ["Nope"]}, headers=auth()).status_code == 404
-    big = client.post(EVAL, data=b"{" + b" " * 70000 + b"}", headers={**auth(), "Content-Type": "application/json"})
+    big = client.post(EVAL, data=b"{" + b" " * (2 * 1024 * 1024) + b"}", headers={**auth(), "Content-Type": "application/json"})
     assert big.status_code == 413 and big.json["code"] == "payload_too_large"
     assert app.extensions["audit"].list()[0] == 0
 

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 
-from conftest import _auth, make_app
-from threads import in_threads
+from support.apps import make_app
+from support.people import as_
+from support.threads import in_threads
 from webapp.store import chain, chain_heads, migrate
 from webapp.store.audit import AuditStore
 from webapp.cli import main
@@ -335,7 +336,7 @@ def sqlite_app(tmp_path):
     made = make_app(tmp_path)
     client = made.test_client()
     for age in (20, 30):
-        _determine(client, _auth, age)
+        _determine(client, as_, age)
     _lifecycle(made)
     yield made
     made.extensions["audit"].close()
@@ -492,7 +493,7 @@ def test_rows_written_before_the_migration_join_the_chain_in_order(tmp_path):
         assert order == ["old1", "old2", "old0"]
         code, output = _verify(tmp_path, SimpleNamespace(url=url))
         assert code == 0, output
-        newest = _determine(app.test_client(), _auth)
+        newest = _determine(app.test_client(), as_)
         with app.extensions["audit"].engine.connect() as con:
             assert con.execute(text("SELECT chain_seq FROM evaluations WHERE id = :i"), {"i": newest}).scalar() == 4
         assert chain_heads.read(app.extensions["audit"].heads.path)["evaluations"]["committed"].seq == 4

@@ -11,15 +11,13 @@ import urllib.request
 
 import pytest
 
-from budget_models import CAR_T_ID, REQUEST, looping_on, request_with
-from servers import ROOT, Server, publish
-from threads import in_threads
-from webapp.store.keys import hash_key
+from support.budget_models import REQUEST, looping_on, request_with
+from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT
+from support.people import key_of, key_spec
+from support.servers import publish, Server
+from support.threads import in_threads
 
-CAR_T = ROOT / "decisions" / f"{CAR_T_ID}.dmn"
-SCENARIOS = ROOT / "decisions" / f"{CAR_T_ID}.scenarios.yaml"
-AUTHOR, APPROVER, CALLER = "budget-author-key", "budget-approver-key", "budget-evaluate-key"
-KEYS = f"{hash_key(AUTHOR)}:author:Ann Author;{hash_key(APPROVER)}:approver:Cat Approver;{hash_key(CALLER)}:evaluate"
+AUTHOR, APPROVER, CALLER = key_of("ann"), key_of("cat"), key_of("eve")
 
 
 def _answer(server, path, body, key):
@@ -36,8 +34,8 @@ def _answer(server, path, body, key):
 
 @pytest.fixture
 def attacked(tmp_path):
-    server = Server(tmp_path, workers=2, models=(CAR_T, SCENARIOS),
-                    env_extra={"CAR_T_API_KEYS": KEYS, "CAR_T_EVALUATION_STEPS": "20000"})
+    server = Server(tmp_path, workers=2, models=(CAR_T, CAR_T_SCENARIOS),
+                    env_extra={"CAR_T_API_KEYS": key_spec(), "CAR_T_EVALUATION_STEPS": "20000"})
     try:
         assert server.ready() == 200
         yield server
@@ -68,7 +66,7 @@ def test_two_looping_requests_end_with_422_and_the_next_request_is_answered(atta
                                  {"CAR_T_EVALUATION_BUDGET": "61"}])
 def test_serve_refuses_a_budget_the_worker_timeout_would_cut_short(tmp_path, env):
     environ = {k: v for k, v in os.environ.items() if not k.startswith("CAR_T_")}
-    environ.update(CAR_T_VAR_DIR=str(tmp_path / "var"), CAR_T_API_KEYS=KEYS, PORT="0", **env)
+    environ.update(CAR_T_VAR_DIR=str(tmp_path / "var"), CAR_T_API_KEYS=key_spec(), PORT="0", **env)
     done = subprocess.run([sys.executable, "-m", "webapp", "serve"], cwd=ROOT, env=environ, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode != 0

@@ -5,27 +5,22 @@ from pathlib import Path
 
 import pytest
 
-from webapp.app import create_app
-from webapp.store.keys import hash_key
+from support.apps import make_app
+from support.people import as_
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
 CASE = json.loads((Path(__file__).parents[2] / "docs" / "examples" / "car-t-request.json").read_text())
-H = {"Authorization": "Bearer k"}
+H = as_("fay")
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cart")
     (tmp / "decisions").mkdir()
-    shutil.copy(MODEL, tmp / "decisions" / MODEL.name)
-    shutil.copy(MODEL.with_name(f"{MODEL.stem}.contract.yaml"), tmp / "decisions")
     # With its scenarios, so the start-up gate (validation + scenarios) runs on the real model.
     shutil.copy(MODEL.with_name(f"{MODEL.stem}.scenarios.yaml"), tmp / "decisions")
-    app = create_app({"MODELS_DIR": str(tmp / "decisions"), "VAR_DIR": str(tmp / "var"),
-                      "DATABASE_URL": f"sqlite:///{tmp / 'audit.db'}",
-                      "API_KEYS": f"{hash_key('k')}:evaluate,audit"})
-    return app.test_client()
+    return make_app(tmp, (MODEL,)).test_client()
 
 
 def test_base_case_is_appropriate_and_audited(client):

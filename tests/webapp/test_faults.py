@@ -12,13 +12,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from conftest import DATA, KEYS, make_app
-from servers import Server
+from support.apps import DATA, make_app
+from support.people import key_of
+from support.servers import Server
 from webapp.store import migrate
 from webapp.store.audit import AuditStore
 
 M = "/api/v1/models/simpletable"
-ALL = {"Authorization": f"Bearer {KEYS['all']}"}
+ALL = {"Authorization": f"Bearer {key_of('all')}"}
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from servers import Server
+from support.servers import Server
 from webapp.store.keys import hash_key
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}

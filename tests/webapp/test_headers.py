@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from conftest import KEYS, make_app
+from support.apps import make_app
+from support.people import key_of
 from test_access import _operations
 
 NOTHING_RUNS = "default-src 'none'; frame-ancestors 'none'; sandbox"
-ALL = {"Authorization": f"Bearer {KEYS['all']}"}
+ALL = {"Authorization": f"Bearer {key_of('all')}"}
 
 
 @pytest.fixture(scope="module")

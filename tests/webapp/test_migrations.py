@@ -8,7 +8,7 @@ import stat
 import pytest
 from sqlalchemy import create_engine
 
-from threads import in_threads
+from support.threads import in_threads
 from webapp.store import migrate
 from webapp.store.audit import AuditStore
 

@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 from openapi_spec_validator import validate
 
-from conftest import make_app
+from support.apps import make_app
 
 ROOT = Path(__file__).resolve().parents[2]
 CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
@@ -88,8 +88,8 @@ def test_evaluate_is_documented_per_loaded_model_with_its_own_inputs(doc):
 
 
 def test_the_embedded_input_schema_resolves_and_matches_what_the_service_accepts(client):
-    from conftest import _auth
-    schema = client.get(f"/api/v1/models/{CAR_T.stem}", headers=_auth()).json["inputs_schema"]
+    from support.people import as_
+    schema = client.get(f"/api/v1/models/{CAR_T.stem}", headers=as_()).json["inputs_schema"]
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     import json

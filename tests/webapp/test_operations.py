@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import make_app
+from support.apps import make_app
 from webapp.app import create_app
 from webapp.store.keys import Key, KeyConfigError, parse_keys
 from webapp.cli import main

@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from databases import PostgresServer
-from threads import in_threads
+from support.databases import PostgresServer
+from support.threads import in_threads
 from webapp.store import migrate
 from webapp.store.audit import AuditStore, AuditUnavailable
 from webapp.cli import main

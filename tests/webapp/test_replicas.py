@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from servers import DATA, Server, publish
+from support.apps import DATA
+from support.servers import publish, Server
 from webapp.store.keys import hash_key
 
 MODEL = "simpletable"

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from servers import DATA, ROOT, Server
+from support.apps import DATA, ROOT
+from support.servers import Server
 
 CAR_T = ROOT / "decisions" / "car-t-candidate-selection.dmn"
 CONFIG = r"""

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import make_app
+from support.apps import make_app
 
 EVAL = "/api/v1/models/ranges/evaluate"
 CASE = {"count": 2, "score": 5, "odd": 3, "requested": "2026-05-01", "flag": True, "details": {"a": 1}}

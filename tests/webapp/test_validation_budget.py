@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from conftest import DATA, make_app
+from support.apps import DATA, make_app
 from webapp.governance import bounded
 
 UPLOAD = "/api/v1/validation"

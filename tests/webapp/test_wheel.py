@@ -12,7 +12,8 @@ import sys
 import venv
 from pathlib import Path
 
-from servers import ROOT, Server
+from support.apps import ROOT
+from support.servers import Server
 from webapp.store.keys import hash_key
 
 KEY = "wheel-key"

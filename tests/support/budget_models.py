@@ -3,10 +3,9 @@ tests/webapp/test_budget_server.py): the model as it is, except that reading the
 loops when they are a given count."""
 import copy
 import json
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-CAR_T_ID = "car-t-candidate-selection"
+from .apps import ROOT
+
 REQUEST = json.loads((ROOT / "docs" / "examples" / "car-t-request.json").read_text())
 LOOP = "count(for i in 1..1000, j in 1..1000, k in 1..1000 return i)"
 

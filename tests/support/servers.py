@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from apps import DATA, copy_model
-
-ROOT = Path(__file__).resolve().parents[2]
+from .apps import DATA, ROOT, copy_model
 
 
 def _free_port():

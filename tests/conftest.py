@@ -1,9 +1,46 @@
+"""The fixtures every test directory uses, defined once: the audit databases (each test written
+against `database`, `app` or `client` runs on SQLite and on PostgreSQL), the service as an app with
+every person of support.people holding a key, the CAR-T model and its complete request, and headless
+Chromium for the exports' pictures. Shared code that is not a fixture is in tests/support/."""
 import shutil
 import subprocess
 
 import pytest
+import yaml
 
+from support.apps import CAR_T, CAR_T_SCENARIOS, make_app
+from support.databases import database, postgres_database, postgres_server  # noqa: F401 (fixtures)
+from support.people import as_
 from webapp.export.pdf import chromium_path
+
+
+@pytest.fixture
+def app(tmp_path, database):
+    made = make_app(tmp_path, database=database)
+    yield made
+    made.extensions["audit"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def auth():
+    """`auth(person)`: the Authorization header of a person's key (support.people; default `all`)."""
+    return as_
+
+
+@pytest.fixture(scope="session")
+def car_t_source() -> bytes:
+    return CAR_T.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def base_request() -> dict:
+    """The scenarios' complete, approvable request."""
+    return yaml.safe_load(CAR_T_SCENARIOS.read_text())["base_inputs"]
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +63,6 @@ def dump_dom(chromium, tmp_path_factory):
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
     return run
-
 
 
 @pytest.fixture(scope="session")
