@@ -1,1 +1,2 @@
-"""The API blueprints: health, models, car_t, evaluations, export."""
+"""The HTTP API: blueprints (health, models, car_t, evaluations, export, versions), who may call what
+(auth), the one place a domain error becomes HTTP (errors), the OpenAPI document and every shape."""
