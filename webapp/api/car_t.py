@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from webapp.serving import budgets
-from webapp.api.common import Blueprint, audit_row, built_answer, json_body, model_entry, record, run, valid_inputs
+from webapp.api.common import (Blueprint, audit_row, built_answer, in_effect, json_body, model_entry, record, run,
+                               valid_inputs)
 from webapp.api.schemas import BATCH_LIMIT, BatchRequest, DeterminationBatchSchema, DeterminationSchema, ErrorSchema
 from webapp.api.auth import require
 from webapp.api.errors import ApiError
@@ -26,8 +27,9 @@ def policy():
 
 
 def determine(entry, decision, inputs, budget=None, case=None):
-    """The answer to one request, evaluated under `budget` (by default the request's: 422 or 503
-    past it, webapp.serving.budgets)."""
+    """The answer to one request by the version in effect on its request date, evaluated under `budget`
+    (by default the request's: 422 or 503 past it, webapp.serving.budgets)."""
+    entry = in_effect(entry, inputs)
     return answer(entry, run(entry, inputs, budget=budget, case=case), decision)
 
 

@@ -65,11 +65,12 @@ class Blueprint(SmorestBlueprint):
 
 
 def model_entry(model_id: str, configured: bool = False):
-    """The serving entry of a model. Its absence is the service's fault (503), not the caller's
+    """The newest published version of a model: its request contract is the one a request must meet,
+    whatever version then determines it (`in_effect`). Its absence is the service's fault (503), not the caller's
     (404), when no model serves at all, when the model's file was rejected, or when the service is
     configured to serve it (`configured`: the CAR-T endpoint's model)."""
     registry = current_app.extensions["model_registry"]
-    entry = registry.get(model_id)
+    entry = registry.newest(model_id)
     if entry is not None:
         return entry
     if configured or model_id in registry.rejected or next(iter(registry), None) is None:
@@ -86,6 +87,13 @@ def valid_inputs(entry, data, required: bool, where: str) -> dict:
     if errors:
         raise ApiError(422, "the input does not match the model's data types", {where: errors})
     return {**loaded, **entry.contract.service_inputs()}
+
+
+def in_effect(entry, inputs: dict):
+    """The version of the entry's model in effect on the request's date (its contract's `in_effect_on`),
+    or on the service's date when the request has none."""
+    registry = current_app.extensions["model_registry"]
+    return registry.get(entry.id, on=entry.contract.request_date(inputs)) or entry
 
 
 # -- what every evaluating endpoint does, with the request's caller and budget ------------------

@@ -5,7 +5,7 @@ import logging
 
 from flask import Response, current_app, g
 
-from webapp.api.common import Blueprint, audit_row, built_answer, model_entry, record, run, valid_inputs
+from webapp.api.common import Blueprint, audit_row, built_answer, in_effect, model_entry, record, run, valid_inputs
 from webapp.api.schemas import (ErrorSchema, EvaluateRequest, EvaluationSchema, ModelDetailSchema, ModelListSchema,
                                 ReloadErrorSchema, ReloadSchema)
 from webapp.api.auth import require
@@ -65,6 +65,7 @@ def evaluate(request_data: dict, model: str):
     """Evaluate decisions of a model: value, status, messages and matched rules per decision."""
     entry = model_entry(model)
     inputs = valid_inputs(entry, request_data["inputs"], required=False, where="inputs")
+    entry = in_effect(entry, inputs)
     wanted = request_data["decisions"]
     result = run(entry, inputs, wanted)
     answer = evaluation_answer(entry, result, wanted)

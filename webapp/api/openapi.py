@@ -151,7 +151,7 @@ def _per_model_evaluate(doc: dict, registry) -> None:
     if template is None:
         return
     schemas = doc["components"]["schemas"]
-    for entry in registry:
+    for entry in [registry.newest(e.id) for e in registry]:
         name = "Inputs." + re.sub(r"[^A-Za-z0-9._-]", "_", entry.id)
         schemas.update(_model_components(entry.schema(False), name))
         item = copy.deepcopy(template)
@@ -172,7 +172,7 @@ def build(app) -> dict:
     with app.test_request_context():
         doc = copy.deepcopy(to_json(api.spec.to_dict()))
     registry = app.extensions["model_registry"]
-    entry = registry.get(app.config["CAR_T_MODEL"])
+    entry = registry.newest(app.config["CAR_T_MODEL"])      # its contract serves from its publish
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     if entry is not None:
         schemas.update(_model_components(entry.schema(True), CAR_T_INPUTS))
@@ -194,7 +194,8 @@ docs_bp = Blueprint("openapi", __name__)
 @public
 def openapi_json():
     cache = current_app.extensions.setdefault("openapi_cache", {})
-    key = tuple((e.id, e.version) for e in current_app.extensions["model_registry"])
+    registry = current_app.extensions["model_registry"]
+    key = tuple((e.id, e.version, registry.newest(e.id).version) for e in registry)
     if key not in cache:
         cache.clear()
         cache[key] = build(current_app._get_current_object())

@@ -279,6 +279,9 @@ class VersionSummarySchema(Schema):
     proposers = fields.List(fields.String(), required=True, metadata={
         "description": "everyone who saved or submitted it: none of them may approve it (four eyes)"})
     approved_by = fields.String(required=True, allow_none=True)
+    effective_date = fields.String(required=True, allow_none=True, metadata={
+        "format": "date",
+        "description": "the date it is in effect from, as its newest approval, publish or rollback named it"})
     editable = fields.Boolean(required=True, metadata={
         "description": "an author may save a new content into it (a draft, or one submitted, approved or rejected)"})
 
@@ -288,9 +291,17 @@ class PolicyVersionSchema(VersionSummarySchema):
         "description": "every step of the version, oldest first: the audit trail of its lifecycle"})
 
 
+class InEffectSchema(Schema):
+    number = fields.Integer(required=True)
+    effective_date = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+
+
 class VersionListSchema(Schema):
     model_id = fields.String(required=True)
-    serving = fields.Integer(required=True, allow_none=True, metadata={"description": "the number of the version that serves"})
+    serving = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the number of the version in effect today"})
+    in_effect = fields.List(fields.Nested(InEffectSchema), required=True, metadata={
+        "description": "the timeline: each published version and the date it determines requests from, earliest first"})
     versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
 
 
@@ -322,9 +333,21 @@ class StepRequest(Strict):
     comment = fields.String(load_default="", validate=_COMMENT)
 
 
+_EFFECTIVE = ("the date from which the version determines requests (their request date); a version may be "
+              "published ahead of it")
+
+
 class ApproveRequest(StepRequest):
     evidence = fields.String(required=True, validate=_SHA256, metadata={
         "description": "the digest of the review the approver read (GET .../review): kept with the approval"})
+    effective_date = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": _EFFECTIVE + "; by default the date the model's Policy Parameters state"})
+
+
+class PublishRequest(StepRequest):
+    effective_date = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": _EFFECTIVE + "; by default the approval's. A version that changes the request contract "
+                       "serves at publish: its date cannot be later than today"})
 
 
 class RejectRequest(Strict):
@@ -335,6 +358,8 @@ class RejectRequest(Strict):
 
 class RollbackRequest(Strict):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=4000))
+    effective_date = fields.Date(load_default=None, allow_none=True, metadata={
+        "description": "the date it serves again from (by default its own): versions in effect from then on retire"})
 
 
 class ServingRefSchema(Schema):
@@ -486,6 +511,10 @@ class DeterminationSchema(Schema):
     evaluation_id = fields.String(required=True, metadata={"description": "GET /api/v1/evaluations/{id}"})
     model_id = fields.String(required=True)
     model_version = fields.String(required=True, metadata={"description": "sha256 of the DMN file"})
+    version_number = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the number of the version that determined the request: the one in effect on its request date"})
+    effective_date = fields.String(required=True, allow_none=True, metadata={"format": "date",
+        "description": "the date that version is in effect from, as every citation names it"})
     determination = fields.String(required=True, allow_none=True, validate=validate.OneOf(OUTCOMES), metadata={
         "description": "the outcome of the highest-ranking finding, in this precedence: " + " > ".join(OUTCOMES)})
     disposition = fields.String(required=True, allow_none=True, validate=validate.OneOf(DISPOSITIONS))

@@ -6,17 +6,21 @@ what serves changed. The console calls these same operations.
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
+
+import pydmn
 
 from flask import Response, current_app, g
 from werkzeug.routing import BaseConverter
 
 from webapp.governance import evidence
-from webapp.serving import budgets
+from webapp.serving import budgets, effective
+from webapp.serving.registry import Entry
 from webapp.api.common import Blueprint, within_budget
 from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
-                                ErrorSchema, EvidenceQuery, PolicyVersionSchema, RejectRequest, ReviewSchema,
+                                ErrorSchema, EvidenceQuery, PolicyVersionSchema, PublishRequest, RejectRequest, ReviewSchema,
                                 RollbackRequest, StepRequest, VersionListSchema)
 from webapp.store.audit import AuditUnavailable
 from webapp.api.auth import require
@@ -25,9 +29,9 @@ from webapp.api.errors import ApiError
 from webapp.export.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
-from webapp.api.openapi import MODEL_PARAMETER
+from webapp.api.openapi import MODEL_PARAMETER, input_json_schema
 from webapp.governance.scenarios import scenario_file_of
-from webapp.store.stamps import sha256
+from webapp.store.stamps import sha256, today
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
                description="Policy versions: drafts, review evidence, four-eyes approval, publish, rollback")
@@ -86,6 +90,8 @@ def list_versions(model: str):
     _known_model(model)
     serving = _registry().get(model)
     return {"model_id": model, "serving": serving.number if serving else None,
+            "in_effect": [{"number": e.number, "effective_date": e.effective_date.isoformat() if e.effective_date else None}
+                          for e in _registry().timeline(model)],
             "versions": [v.as_dict(with_steps=False) for v in _store().list(model)]}
 
 
@@ -125,7 +131,7 @@ def create_draft(body: dict, model: str):
     prepared = checked(body["content"].encode("utf-8"), current_app.config)
     origin = "upload" if prepared["normalised_from"] else "api"
     version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
-                              base_number=body["base"] or getattr(_registry().get(model), "number", None))
+                              base_number=body["base"] or getattr(_registry().newest(model), "number", None))
     return _saved(version, prepared), 201
 
 
@@ -257,8 +263,9 @@ def approve(body: dict, model: str, number: str):
     Nobody approves a version they saved content of or submitted, whatever their roles or keys."""
     version = _version(model, number)
     _evidence_of(version, body["evidence"], body["sha256"])
+    date = body["effective_date"] or effective.declared(_store().content(version.sha256))
     return _store().approve(model, version.number, body["sha256"], g.caller.person, body["comment"],
-                            body["evidence"], g.caller.identities).as_dict()
+                            body["evidence"], g.caller.identities, date).as_dict()
 
 
 @bp.post("/models/<model>/versions/<version:number>:reject", parameters=_PARAMS)
@@ -278,15 +285,25 @@ def reject(body: dict, model: str, number: str):
 
 @bp.post("/models/<model>/versions/<version:number>:publish", parameters=_PARAMS)
 @require("approver", named=True)
-@bp.arguments(StepRequest)
+@bp.arguments(PublishRequest)
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
-@bp.alt_response(409, schema=ErrorSchema, description="not approved, or `sha256` is not the approved content")
+@bp.alt_response(409, schema=ErrorSchema, description=(
+    "not approved, `sha256` is not the approved content, or a contract change dated after today"))
 def publish(body: dict, model: str, number: str):
-    """Serve the approved content named by `sha256`; the version serving until now is retired.
-    One transaction: every later request, to any worker, answers with the new version."""
+    """Serve the approved content named by `sha256` from its effective date (`effective_date`, by default
+    the approval's): requests dated from then on are determined by it, earlier ones by the version in
+    effect on their date; versions in effect from that date on are retired. One transaction: every
+    later request, to any worker, sees the new timeline. A version that changes the request contract
+    serves at publish, so its date is today or earlier."""
     version = _version(model, number)
-    published = _store().publish(model, version.number, body["sha256"], g.caller.person, body["comment"])
+    content = _store().content(version.sha256)
+    own = version.effective_date
+    date = body["effective_date"] or (dt.date.fromisoformat(own) if own else effective.declared(content))
+    if date is not None and date > today() and _changes_contract(model, content):
+        raise ApiError(409, "this version changes the request contract, which serves at publish: it cannot be "
+                            "effective from a later date", {"effective_date": [f"{date} is after today ({today()})"]})
+    published = _store().publish(model, version.number, body["sha256"], g.caller.person, body["comment"], date)
     _registry().changed()
     return published.as_dict()
 
@@ -300,9 +317,18 @@ def publish(body: dict, model: str, number: str):
 def rollback(body: dict, model: str, number: str):
     """Serve again, at once, a version that served before (with the reason)."""
     version = _version(model, number)
-    restored = _store().rollback(model, version.number, g.caller.person, body["reason"])
+    restored = _store().rollback(model, version.number, g.caller.person, body["reason"], body["effective_date"])
     _registry().changed()
     return restored.as_dict()
+
+
+def _changes_contract(model: str, content: bytes) -> bool:
+    """Whether a version's request schema differs from the newest published version's."""
+    newest = _registry().newest(model)
+    if newest is None:
+        return False
+    proposed = Entry(model, pydmn.load(content), sha256(content), "", content, contract=newest.contract)
+    return input_json_schema(proposed) != input_json_schema(newest)
 
 
 def _evidence_of(version, digest: str, sha: str) -> None:

@@ -5,6 +5,8 @@ a model without one takes every input data from the caller, every field present 
     version: 2.0.0                      # the contract's semver; the OpenAPI document's info.version
     supplied_by_service:                # input data the caller never sends
       Determination Date: today         # the service's date (UTC) on the day it determines
+    in_effect_on: Request.request_date  # the date that picks the version in effect (webapp.serving.registry);
+                                        #   without it, or when a request leaves it unknown, the service's date
     required:                           # the fields every request carries (present, possibly null);
       Request: [request_date, ...]      #   any other field of the data dictionary may be left out
     retired:                            # fields of earlier contracts: sending one is a 422 that says
@@ -21,7 +23,9 @@ from pathlib import Path
 
 import yaml
 
-SERVICE_VALUES = {"today": lambda: dt.datetime.now(dt.timezone.utc).date()}
+from webapp.store.stamps import today
+
+SERVICE_VALUES = {"today": today}
 
 
 class ContractError(ValueError):
@@ -34,6 +38,16 @@ class Contract:
     supplied_by_service: dict = field(default_factory=dict)    # input data name -> kind
     required: dict | None = None                               # input data name -> frozenset of fields
     retired: dict = field(default_factory=dict)                # "Input.field" -> where the fact lives now
+    in_effect_on: str | None = None                            # "Input.field": the request's date
+
+    def request_date(self, inputs: dict) -> dt.date | None:
+        """The date of a (validated) request that picks the version in effect, if the request has one."""
+        if not self.in_effect_on:
+            return None
+        value = inputs
+        for name in self.in_effect_on.split("."):
+            value = value.get(name) if isinstance(value, dict) else None
+        return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
 
     def optional_fields(self, input_name: str, fields) -> frozenset:
         """The fields of one input data a request may leave out."""
@@ -98,4 +112,5 @@ def load(path: Path) -> Contract:
     required = data.get("required")
     return Contract(version, dict(service),
                     None if required is None else {name: frozenset(names or ()) for name, names in required.items()},
-                    {str(k): str(v) for k, v in (data.get("retired") or {}).items()})
+                    {str(k): str(v) for k, v in (data.get("retired") or {}).items()},
+                    str(data["in_effect_on"]) if data.get("in_effect_on") else None)

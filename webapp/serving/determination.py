@@ -31,6 +31,8 @@ ROW_KEYS = frozenset(("id", "kind", "met", "text"))
 def answer(entry, result, decision_name: str) -> dict:
     """The response body of POST /api/v1/car-t/determinations for one evaluated request."""
     return {"evaluation_id": new_id(), "model_id": entry.id, "model_version": entry.version,
+            "version_number": entry.number,
+            "effective_date": entry.effective_date.isoformat() if entry.effective_date else None,
             **shape(entry.model, result, decision_name)}
 
 

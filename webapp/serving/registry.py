@@ -1,5 +1,12 @@
-"""The models that serve, by id: each model's published version in the versions store
-(webapp.store.versions), loaded once per process.
+"""The models that serve, by id: each model's published versions in the versions store
+(webapp.store.versions), loaded once per process, each with the date from which it is in effect.
+
+A request is determined by the version in effect on its request date (`get(model, on=date)`): the
+model's timeline, in which a version published ahead of its effective date waits while the one before
+it goes on serving. Each version is loaded with its record's effective date in its Policy Parameters
+cell (webapp.serving.effective), so its answers cite that date. The request contract (the schema a
+request must match) is the newest published version's (`newest`): a contract change cannot wait for
+a date, it serves at publish.
 
 The database decides what serves. The files in the models directory seed version 1 of each model,
 published, when the store holds no version at all (the first start); after that `reload` imports a
@@ -22,6 +29,7 @@ marked `fallback`.
 """
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import threading
@@ -34,11 +42,11 @@ from typing import Callable
 import pydmn
 from sqlalchemy.exc import SQLAlchemyError
 
-from webapp.serving import contract
+from webapp.serving import contract, effective
 from webapp.store.files import private_dir
 from webapp.serving.inputs import inputs_schema
-from webapp.store.versions import FILES, VersionStore
-from webapp.store.stamps import now, sha256
+from webapp.store.versions import FILES, InEffect, VersionStore, in_effect
+from webapp.store.stamps import now, sha256, today
 
 log = logging.getLogger("webapp.serving.registry")
 
@@ -57,6 +65,7 @@ class Entry:
     source: bytes
     number: int | None = None
     fallback: bool = False
+    effective_date: dt.date | None = None     # the date its answers cite, from the version record
     contract: contract.Contract = contract.NONE
     _schemas: dict = field(default_factory=dict)
     _derived: dict = field(default_factory=dict)
@@ -78,7 +87,9 @@ class Entry:
     def summary(self) -> dict:
         defs = self.model.definitions
         return {"id": self.id, "name": self.model.name, "namespace": self.model.namespace,
-                "version": self.version, "loaded_at": self.loaded_at, "fallback": self.fallback,
+                "version": self.version, "number": self.number, "loaded_at": self.loaded_at,
+                "fallback": self.fallback,
+                "effective_date": self.effective_date.isoformat() if self.effective_date else None,
                 "decisions": list(defs.decisions), "input_data": list(defs.input_data),
                 "decision_services": list(defs.decision_services)}
 
@@ -101,7 +112,9 @@ class ModelRegistry:
         self.scenario_check = scenario_check
         self.validation = validation
         self.on_version = on_version
-        self.entries: dict[str, Entry] = {}
+        # model id -> [(timeline entry, its loaded Entry)], earliest effective date first
+        self.timelines: dict[str, list[tuple[InEffect, Entry]]] = {}
+        self.newest_entries: dict[str, Entry] = {}
         # model id -> {"version", "at", "errors"} of its file, when the newest reload refused it
         self.rejected: dict[str, dict] = {}
         self._seen: tuple | None = None
@@ -111,13 +124,26 @@ class ModelRegistry:
         self._lock = threading.RLock()
 
     # -- what serves -----------------------------------------------------------------------------
-    def get(self, model_id: str) -> Entry | None:
+    def get(self, model_id: str, on: dt.date | None = None) -> Entry | None:
+        """The version in effect on `on` (by default the service's date, UTC)."""
         self._follow()
-        return self.entries.get(model_id)
+        pairs = self.timelines.get(model_id) or []
+        found = in_effect([row for row, _ in pairs], on or today())
+        return next((entry for row, entry in pairs if row is found), None)
+
+    def newest(self, model_id: str) -> Entry | None:
+        """The newest published version, in effect or not yet: its request contract is the one callers meet."""
+        self._follow()
+        return self.newest_entries.get(model_id)
+
+    def timeline(self, model_id: str) -> list[Entry]:
+        self._follow()
+        return [entry for _, entry in self.timelines.get(model_id) or []]
 
     def __iter__(self):
+        """The versions in effect today, one per model."""
         self._follow()
-        return iter(list(self.entries.values()))
+        return iter([e for e in (self.get(m) for m in list(self.timelines)) if e is not None])
 
     def describe(self, entry: Entry) -> dict:
         """The entry's summary with the version of its file that the last reload refused, if any."""
@@ -158,31 +184,45 @@ class ModelRegistry:
             seen = self._stamp_state()      # before reading: a change after this is seen next time
             generation = self.store.generation()
             serving = self.store.serving()
-            fresh = {}
+            known = {(e.number, e.version, e.effective_date): e
+                     for pairs in self.timelines.values() for _, e in pairs}
+            fresh, newest = {}, {}
             for model_id, current in serving.items():
-                entry = self._serving_entry(model_id, current)
-                if entry is not None:
-                    fresh[model_id] = entry
-            self.entries = fresh
+                pairs = []
+                for row in current["timeline"]:
+                    entry = self._serving_entry(model_id, row, current["rows"], known)
+                    if entry is not None:
+                        pairs.append((row, entry))
+                if pairs:
+                    fresh[model_id] = pairs
+                    newest[model_id] = max(pairs, key=lambda pair: pair[0].seq)[1]
+            self.timelines, self.newest_entries = fresh, newest
             self.rejected = {m: {"version": c["sha256"], "at": c["at"], "errors": c["errors"]}
                              for m, c in self.store.last_file_checks().items() if c["outcome"] == "rejected"}
             self._seen, self._generation, self._polled = seen, generation, time.monotonic()
 
-    def _serving_entry(self, model_id: str, current: dict) -> Entry | None:
-        candidates = [(current["number"], current["sha256"])] + current["history"]
-        for position, (number, sha) in enumerate(candidates):
-            known = self.entries.get(model_id)
-            if known is not None and known.version == sha and known.number == number:
-                known.fallback = position > 0
-                return known
+    def _serving_entry(self, model_id: str, row: InEffect, rows: list[InEffect], known: dict) -> Entry | None:
+        """The timeline entry `row` loaded with its effective date; if it does not load, the newest
+        version served before it that does (marked fallback)."""
+        candidates = [row] + [r for r in reversed(rows) if r.seq < row.seq]
+        for position, candidate in enumerate(candidates):
+            number, sha = candidate.number, candidate.sha256
             try:
                 source = self.store.content(sha)
-                entry = Entry(model_id, pydmn.load(source), sha, now().isoformat(), source, number,
-                              contract=contract.load(contract.contract_file(self.directory, model_id)))
+                date = row.effective_date or effective.declared(source)
+                if (number, sha, date) in known:
+                    entry = known[(number, sha, date)]
+                    entry.fallback = position > 0
+                    return entry
+                entry = Entry(model_id, pydmn.load(effective.with_date(source, row.effective_date)), sha,
+                              now().isoformat(), source, number,
+                              contract=contract.load(contract.contract_file(self.directory, model_id)),
+                              effective_date=date)
             except Exception as exc:    # a version the engine no longer reads must not stop the others
                 log.error("model %s version %s does not load: %s", model_id, number, type(exc).__name__)
                 continue
             entry.fallback = position > 0
+            known[(number, sha, date)] = entry
             if self.on_version:
                 entry.loaded_at = self.on_version(model_id, sha, "published") or entry.loaded_at
             return entry
@@ -226,7 +266,8 @@ class ModelRegistry:
                 self.store.note_file(path.stem, sha256(source), "rejected", FILES, errors=errors)
             else:
                 accepted[path.stem] = source
-        if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start"):
+        dates = {model_id: effective.declared(source) for model_id, source in accepted.items()}
+        if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start", dates):
             log.info("seeded version 1 of %s", ", ".join(sorted(accepted)))
         self.changed()
         return {"rejected": rejected, "warnings": warned}

@@ -16,5 +16,10 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def today() -> dt.date:
+    """The service's date: UTC, the day the Determination Date and effective dates are read in."""
+    return now().date()
+
+
 def new_id() -> str:
     return str(uuid.uuid4())

@@ -3,7 +3,10 @@
 A version is a numbered row per model; its content is stored once per sha256; its lifecycle is a
 list of steps (saved, submitted, approved, rejected, published, retired, rolled back), each naming
 who, when, the content hash it applies to and a comment: the steps are the audit events of the
-lifecycle. What serves is the newest row of `serving` per model, so exactly one version serves.
+lifecycle. What serves is each model's timeline: every row of `serving` names a version and the
+date from which it is in effect, and supersedes the versions in effect on or after that date
+(`timeline`), so a version may be published ahead of its effective date while the one before it goes
+on determining the requests dated before then. A version leaves the timeline retired.
 
 Nothing is ever updated (migration 0002 makes every table append-only). Each transition reads the
 newest step, checks its rule, and inserts the next step with seq + 1: a concurrent transition that
@@ -25,7 +28,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import (BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
+from sqlalchemy import (BigInteger, Column, Date, DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table,
                         Text, UniqueConstraint, bindparam, func, insert, select, text)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
@@ -92,6 +95,7 @@ serving = Table(
     Column("action", String(30), nullable=False),
     Column("actor", String(64), nullable=False),
     Column("at", DateTime(timezone=True), nullable=False),
+    Column("effective_date", Date, nullable=True),     # NULL: written before effective dates (every date)
     UniqueConstraint("model_id", "seq"),
     Index("ix_serving_model", "model_id", "seq"),
 )
@@ -119,6 +123,36 @@ file_checks = Table(
     Column("at", DateTime(timezone=True), nullable=False),
     Index("ix_file_checks_model", "model_id", "id"),
 )
+
+
+@dataclass(frozen=True)
+class InEffect:
+    """One entry of a model's timeline: `number` determines the requests dated from `effective_date`
+    (None: a row written before effective dates, in effect on every date) until the next entry's."""
+    number: int
+    sha256: str
+    effective_date: dt.date | None
+    seq: int
+
+
+def timeline(rows) -> list[InEffect]:
+    """A model's versions in effect, earliest date first, from its `serving` rows (InEffect, oldest
+    first): each row supersedes every entry in effect on or after its date."""
+    entries: list[InEffect] = []
+    for row in rows:
+        start = row.effective_date or dt.date.min
+        entries = [e for e in entries if (e.effective_date or dt.date.min) < start] + [row]
+    return entries
+
+
+def in_effect(entries: list, on: dt.date):
+    """The entry of a timeline in effect on `on`; before the first date, the first entry (whose model
+    then says the request is dated before its effective date)."""
+    found = entries[0] if entries else None
+    for entry in entries:
+        if (entry.effective_date or dt.date.min) <= on:
+            found = entry
+    return found
 
 
 def _iso(stamp: dt.datetime) -> str:
@@ -176,6 +210,14 @@ class Version:
         return {s.actor for s in self.steps if s.action in ("saved", "submitted")}
 
     @property
+    def effective_date(self) -> str | None:
+        """The date named by its newest approval, publish or rollback (ISO), if any."""
+        for step in reversed(self.steps):
+            if step.details.get("effective_date"):
+                return step.details["effective_date"]
+        return None
+
+    @property
     def approval(self) -> Step | None:
         """The approval in force: the newest step, when it is one (any later step replaced it)."""
         return self.last if self.state == "approved" else None
@@ -187,6 +229,7 @@ class Version:
                "comment": self.steps[0].comment, "editors": sorted(self.editors),
                "proposers": sorted(self.proposers),
                "approved_by": self.approval.actor if self.approval else None,
+               "effective_date": self.effective_date,
                "editable": self.state in EDITABLE}
         if with_steps:
             out["steps"] = [s.as_dict() for s in self.steps]
@@ -237,18 +280,21 @@ class VersionStore:
             return conn.execute(select(versions.c.id).limit(1)).first() is None
 
     def serving(self) -> dict[str, dict]:
-        """model id -> {"number", "sha256", "history": [numbers served before, newest first]}."""
+        """model id -> {"number", "sha256": the newest published (whose request contract serves),
+        "history": [(number, sha256) served before, newest first], "timeline": [InEffect],
+        "rows": [InEffect] every row, oldest first}."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(serving.c.model_id, serving.c.seq, versions.c.number, serving.c.sha256)
+            rows = conn.execute(select(serving.c.model_id, serving.c.seq, versions.c.number, serving.c.sha256,
+                                       serving.c.effective_date)
                                 .join(versions, versions.c.id == serving.c.version_id)
-                                .order_by(serving.c.model_id, serving.c.seq.desc())).all()
-        out: dict[str, dict] = {}
+                                .order_by(serving.c.model_id, serving.c.seq)).all()
+        by_model: dict[str, list[InEffect]] = {}
         for r in rows:
-            if r.model_id not in out:
-                out[r.model_id] = {"number": r.number, "sha256": r.sha256, "history": []}
-            else:
-                out[r.model_id]["history"].append((r.number, r.sha256))
-        return out
+            by_model.setdefault(r.model_id, []).append(InEffect(r.number, r.sha256, r.effective_date, r.seq))
+        return {model_id: {"number": found[-1].number, "sha256": found[-1].sha256,
+                           "history": [(e.number, e.sha256) for e in reversed(found[:-1])],
+                           "timeline": timeline(found), "rows": found}
+                for model_id, found in by_model.items()}
 
     def generation(self) -> tuple:
         """Two ids that only grow (the tables are append-only): the newest change of what serves and
@@ -338,20 +384,23 @@ class VersionStore:
         number = self._transaction(work)
         return self.get(model_id, number)
 
-    def seed(self, files: dict[str, bytes], comment: str) -> bool:
-        """Version 1 of each model, published, in one transaction: the first start's files. False
-        when another process seeded first (the unique (model, number) refuses the second)."""
+    def seed(self, files: dict[str, bytes], comment: str, dates: dict[str, dt.date | None]) -> bool:
+        """Version 1 of each model, published, in one transaction: the first start's files, each in
+        effect from its date in `dates`. False when another process seeded first (the unique
+        (model, number) refuses the second)."""
         def work(conn):
             for model_id, content in files.items():
+                effective = dates.get(model_id)
+                details = {"effective_date": effective.isoformat()} if effective else None
                 sha = self._put_content(conn, content)
                 new_id = conn.execute(insert(versions).values(
                     model_id=model_id, number=1, origin="seed", base_number=None, author=FILES,
                     at=now())).inserted_primary_key[0]
                 stub = Version(new_id, model_id, 1, "seed", None, FILES, "")
                 self._step(conn, stub, "saved", "draft", sha, FILES, comment, seq=1)
-                self._step(conn, stub, "published", "published", sha, FILES, comment, seq=2)
+                self._step(conn, stub, "published", "published", sha, FILES, comment, details, seq=2)
                 conn.execute(insert(serving).values(model_id=model_id, seq=1, version_id=new_id, sha256=sha,
-                                                    action="seeded", actor=FILES, at=now()))
+                                                    action="seeded", actor=FILES, at=now(), effective_date=effective))
         try:
             self._transaction(work)
         except Conflict:
@@ -399,53 +448,67 @@ class VersionStore:
         return self._transition(model_id, number, sha, actor, comment, "submitted", "submitted", ("draft",))
 
     def approve(self, model_id, number, sha, actor, comment, evidence: str,
-                identities: frozenset = frozenset()) -> Version:
-        """`identities`: every name the approver may be recorded under (webapp.store.keys.Caller), `actor`'s too."""
+                identities: frozenset = frozenset(), effective_date: dt.date | None = None) -> Version:
+        """`identities`: every name the approver may be recorded under (webapp.store.keys.Caller), `actor`'s too;
+        `effective_date`: the date the approver approved it for (publish takes it unless told otherwise)."""
         def four_eyes(version: Version):
             if (identities | {actor}) & version.proposers:
                 raise Forbidden("four eyes: you saved or submitted this version, so someone else must "
                                     "approve it", {"approver": [f"{actor} saved or submitted version {number}"]})
+        details = {"evidence": evidence, **({"effective_date": effective_date.isoformat()} if effective_date else {})}
         return self._transition(model_id, number, sha, actor, comment, "approved", "approved", ("submitted",),
-                                {"evidence": evidence}, four_eyes)
+                                details, four_eyes)
 
     def reject(self, model_id, number, sha, actor, comment, evidence: str | None) -> Version:
         return self._transition(model_id, number, sha, actor, comment, "rejected", "rejected", ("submitted",),
                                 {"evidence": evidence} if evidence else None)
 
-    def _switch(self, model_id: str, target: Version, actor: str, comment: str, action: str) -> None:
-        """Make `target` the one serving version: one transaction, three inserts."""
+    def _switch(self, model_id: str, target: Version, actor: str, comment: str, action: str,
+                effective_date: dt.date | None = None) -> None:
+        """Put `target` in the timeline from `effective_date` (None: every date), retiring every version
+        that leaves it: one transaction."""
         def work(conn):
-            current = conn.execute(select(serving.c.seq, serving.c.version_id).where(serving.c.model_id == model_id)
-                                   .order_by(serving.c.seq.desc()).limit(1)).first()
-            if current is not None:
-                previous = self._versions(conn, model_id, conn.execute(
-                    select(versions.c.number).where(versions.c.id == current.version_id)).scalar_one())[0]
+            rows = [InEffect(r.number, r.sha256, r.effective_date, r.seq) for r in conn.execute(
+                select(serving.c.seq, versions.c.number, serving.c.sha256, serving.c.effective_date)
+                .join(versions, versions.c.id == serving.c.version_id)
+                .where(serving.c.model_id == model_id).order_by(serving.c.seq))]
+            seq = (rows[-1].seq + 1) if rows else 1
+            staying = {e.number for e in timeline(rows + [InEffect(target.number, target.sha256, effective_date, seq)])}
+            for number in sorted({e.number for e in timeline(rows)} - staying):
+                previous = self._versions(conn, model_id, number)[0]
                 self._step(conn, previous, "retired", "retired", previous.sha256, actor, comment,
                            {"replaced_by": target.number})
-            self._step(conn, target, action, "published", target.sha256, actor, comment)
+            self._step(conn, target, action, "published", target.sha256, actor, comment,
+                       {"effective_date": effective_date.isoformat()} if effective_date else None)
             conn.execute(insert(serving).values(
-                model_id=model_id, seq=(current.seq + 1) if current else 1, version_id=target.id,
-                sha256=target.sha256, action=action, actor=actor, at=now()))
+                model_id=model_id, seq=seq, version_id=target.id, sha256=target.sha256, action=action, actor=actor,
+                at=now(), effective_date=effective_date))
         self._transaction(work)
 
-    def publish(self, model_id, number, sha, actor, comment) -> Version:
-        """Serve an approved version: only the sha256 its approval names."""
+    def publish(self, model_id, number, sha, actor, comment, effective_date: dt.date | None) -> Version:
+        """Serve an approved version from `effective_date` (None: every date, a model without dates):
+        only the sha256 its approval names."""
         version = self.get(model_id, number)
         if version.state != "approved":
             raise Conflict(f"version {number} is {version.state}: only an approved version is published")
         if sha != version.approval.sha256:
             raise Conflict("publish names content other than the approved one",
                             {"sha256": [f"approved: {version.approval.sha256}"]})
-        self._switch(model_id, version, actor, comment, "published")
+        self._switch(model_id, version, actor, comment, "published", effective_date)
         return self.get(model_id, number)
 
-    def rollback(self, model_id, number, actor, reason) -> Version:
-        """Serve again a version that served before (retired), at once."""
+    def rollback(self, model_id, number, actor, reason, effective_date: dt.date | None = None) -> Version:
+        """Serve again, at once, a version that served before (retired, or published and superseded from a
+        later date), from `effective_date` (by default its own): every version in effect on or after
+        that date leaves the timeline."""
         version = self.get(model_id, number)
-        if version.state != "retired":
+        newest = self.serving().get(model_id)
+        if version.state not in ("retired", "published") or (newest and newest["number"] == number):
             raise Conflict(f"version {number} is {version.state}: a rollback returns to a version that "
-                            "served before (retired)")
-        self._switch(model_id, version, actor, reason, "rolled back")
+                            "served before (retired, or superseded by a later publish)")
+        own = version.effective_date
+        effective = effective_date or (dt.date.fromisoformat(own) if own else None)
+        self._switch(model_id, version, actor, reason, "rolled back", effective)
         return self.get(model_id, number)
 
     # -- reviews (the evidence an approver saw) ---------------------------------------------------
