@@ -4,6 +4,7 @@
 // offers what the signed-in key's roles allow and says why approval is not theirs to give.
 import { get, post, version as versionUrl } from '../api.js';
 import { $, badge, count, fill, h, notice, problem, short, table, when } from '../dom.js';
+import { effectiveDateField, effectiveSummary } from './effective.js';
 
 
 function validation(ev) {
@@ -128,7 +129,7 @@ export default async function review(data) {
       version.base_number ? `Started from version ${version.base_number}. ` : '',
       'Content ', h('code', { title: version.sha256 }, short(version.sha256)), '. ',
       `Saved by ${version.editors.join(', ')}.`, version.approved_by ? ` Approved by ${version.approved_by}.` : ''),
-    version.comment ? h('p', null, h('q', null, version.comment)) : null);
+    version.comment ? h('p', null, h('q', null, version.comment)) : null, effectiveSummary(version));
     fill($('#steps'), steps(version));
     const forms = [];
     const proposer = version.proposers.includes(data.person);
@@ -141,17 +142,21 @@ export default async function review(data) {
     if (version.state === 'submitted' && roles.includes('approver')) {
       const why = (!data.named && 'Your key names nobody: approving needs a key made for you by name (four eyes).')
         || (proposer && 'You saved or submitted this version: someone else must approve it (four eyes).');
-      forms.push(actionForm('Approve', {
+      const approve = actionForm('Approve', {
         name: 'approve', disabled: Boolean(why) || !digest,
         why: why || null,
         note: digest ? 'the evidence below is kept with the approval' : 'waiting for the evidence',
-        run: (comment) => act('approve', { comment, evidence: digest }, 'Approved, with the evidence shown.'),
-      }));
+        run: (comment) => act('approve', { comment, evidence: digest, ...approveDate() }, 'Approved, with the evidence shown.'),
+      });
+      const approveDate = effectiveDateField(approve, version.effective_date);
+      forms.push(approve);
       forms.push(actionForm('Reject', { name: 'reject', needsText: true, run: (comment) => act('reject', { comment, evidence: digest }, 'Rejected.') }));
     }
     if (version.state === 'approved' && roles.includes('approver')) {
       const why = data.named ? null : 'Your key names nobody: publishing needs a key made for you by name.';
-      forms.push(actionForm('Publish', { name: 'publish', disabled: Boolean(why), why, note: 'serves at once, in every worker', run: (comment) => act('publish', { comment }, `Published: version ${number} serves.`) }));
+      const publish = actionForm('Publish', { name: 'publish', disabled: Boolean(why), why, note: 'serves requests dated from its effective date, in every worker', run: (comment) => act('publish', { comment, ...publishDate() }, `Published: version ${number}.`) });
+      const publishDate = effectiveDateField(publish, version.effective_date);
+      forms.push(publish);
     }
     if (version.state === 'retired' && roles.includes('admin')) {
       forms.push(actionForm('Roll back to this version', { name: 'rollback', needsText: true, run: (reason) => act('rollback', { reason }, `Rolled back: version ${number} serves again.`) }));
