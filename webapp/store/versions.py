@@ -384,13 +384,13 @@ class VersionStore:
         number = self._transaction(work)
         return self.get(model_id, number)
 
-    def seed(self, files: dict[str, bytes], comment: str, dates: dict[str, dt.date | None]) -> bool:
+    def seed(self, files: dict[str, bytes], comment: str, dates: dict[str, dt.date | None] | None = None) -> bool:
         """Version 1 of each model, published, in one transaction: the first start's files, each in
         effect from its date in `dates`. False when another process seeded first (the unique
         (model, number) refuses the second)."""
         def work(conn):
             for model_id, content in files.items():
-                effective = dates.get(model_id)
+                effective = (dates or {}).get(model_id)
                 details = {"effective_date": effective.isoformat()} if effective else None
                 sha = self._put_content(conn, content)
                 new_id = conn.execute(insert(versions).values(
