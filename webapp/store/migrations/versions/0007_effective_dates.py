@@ -6,13 +6,13 @@ the version in effect on its request date. Rows written before this revision hav
 served every date, and their model's own Policy Parameters cell says the date their answers cite.
 Adding a nullable column rewrites no row, so the append-only triggers stay as they are.
 
-Revision ID: 0008
+Revision ID: 0007
 Revises: 0006
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0007"
 down_revision = "0006"
 branch_labels = None
 depends_on = None
