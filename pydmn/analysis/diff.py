@@ -4,6 +4,11 @@ Tables are matched by their decision's name; columns by id, then by label/expres
 then by content (same cells), then by input cells only (an output change), then by position.
 A rule is shown by its row number and column names; a changed expression as a line diff of the
 part that changed; an output value changed the same way in every rule that had it is one rename.
+Every change carries what it changes from and to (`old`, `new`) as a reviewer reads it: an added or
+removed rule, column, table or item definition has its whole content there, never a bare row number.
+A rule's description (what dmn-js shows as its annotation) and its annotation cells (what the KIE
+editor shows) are compared like its other cells. The diagram's layout (DMNDI: shapes, edges) is
+compared shape by shape and reported as `layout` changes, which never change an answer.
 Extension elements and attributes (other namespaces' content, such as a modeler's or an XHTML
 `<script>`) are compared element by element too: they are content a committee approves. Anything
 else that differs when the rule-level comparison found nothing (ids, the diagram's layout, a part
@@ -26,8 +31,8 @@ from pydmn.model.walk import decision_tables
 class Change:
     kind: str            # table-added, table-removed, hit-policy, type, column-added, column-removed,
     #                      rule-added, rule-removed, rule-moved, cell, annotation, rename, expression,
-    #                      item-definition, element-added, element-removed, extension; and
-    #                      from `unlisted`: layout, identifiers, other, formatting
+    #                      description, item-definition, element-added, element-removed, extension,
+    #                      layout; and from `unlisted`: identifiers, other, formatting
     message: str
     decision: str | None = None
     element_id: str | None = None
@@ -57,6 +62,11 @@ class ModelDiff:
         return [c for c in self.changes if c.kind in kinds]
 
     @property
+    def layout_only(self) -> bool:
+        """True when every change is to the diagram's layout: answers cannot change."""
+        return bool(self.changes) and all(c.kind == "layout" for c in self.changes)
+
+    @property
     def empty(self) -> bool:
         return not self.changes
 
@@ -75,8 +85,13 @@ class ModelDiff:
             lines.append(f"- [{c.kind}] {c.message}")
             if c.cells:
                 lines += ["    " + line for line in rule_lines(c.cells)]
+            elif c.kind in WHOLE and (c.new or c.old):
+                lines += ["    " + line for line in (c.new or c.old).splitlines()]
             lines += ["    " + line for line in c.lines]
         return "\n".join(lines)
+
+
+WHOLE = ("column-added", "column-removed", "table-added", "table-removed", "item-definition")
 
 
 def rule_lines(cells) -> list[str]:
@@ -84,6 +99,7 @@ def rule_lines(cells) -> list[str]:
     tests = [(c, t) for c, t in cells if c.startswith("in:") and t.strip() not in ("", "-")]
     outs = [(c, t) for c, t in cells if c.startswith("out:")]
     notes = [(c, t) for c, t in cells if c.startswith("note:") and t.strip()]
+    notes += [("note:description", t) for c, t in cells if c == "description" and t.strip()]
     lines = [("IF " if i == 0 else "AND ") + f"{c[3:]}: {t}" for i, (c, t) in enumerate(tests)]
     lines = lines or ["IF any input"]
     lines += [("THEN " if i == 0 else "AND ") + f"{c[4:]} = {t}" for i, (c, t) in enumerate(outs)]
@@ -147,6 +163,9 @@ class Differ:
     def add(self, kind, message, **kw):
         self.changes.append(Change(kind, message, **kw))
 
+    def changes_of(self, element_id) -> list[Change]:
+        return [c for c in self.changes if c.element_id == element_id]
+
     def run(self) -> list[Change]:
         self.elements()
         self.item_definitions()
@@ -154,15 +173,35 @@ class Differ:
         new_t = {name: (owner, table) for name, owner, table in decision_tables(self.new)}
         for name in old_t.keys() - new_t.keys():
             self.add("table-removed", f"decision table of {name!r} removed", decision=name,
-                     element_id=old_t[name][1].id)
+                     element_id=old_t[name][1].id, old=table_text(old_t[name][1], name))
         for name in new_t.keys() - old_t.keys():
             self.add("table-added", f"decision table of {name!r} added", decision=name,
-                     element_id=new_t[name][1].id)
+                     element_id=new_t[name][1].id, new=table_text(new_t[name][1], name))
         for name in [n for n in old_t if n in new_t]:
             self.table(name, old_t[name][1], new_t[name][1])
         self.logic()
         self.extensions()
+        self.layout()
         return self.changes
+
+    def layout(self):
+        """The diagram, shape by shape (by the element a shape draws) and edge by edge."""
+        a, b = self.old.diagram, self.new.diagram
+        if _plain(a) == _plain(b):
+            return
+        if a is None or b is None:
+            self.add("layout", f"diagram {'added' if a is None else 'removed'}")
+            return
+        if a.name != b.name:
+            self.add("layout", f"diagram name {a.name!r} -> {b.name!r}", old=a.name, new=b.name)
+        for what, x, y in (("shape", a.shapes, b.shapes), ("edge", a.edges, b.edges)):
+            for ref in sorted(x.keys() | y.keys(), key=str):
+                p, q = x.get(ref), y.get(ref)
+                if _plain(p) == _plain(q):
+                    continue
+                verb = "added" if p is None else "removed" if q is None else "moved or resized"
+                self.add("layout", f"{what} of {ref} {verb}", element_id=ref,
+                         old=_bounds(p) if p is not None else None, new=_bounds(q) if q is not None else None)
 
     def extensions(self):
         """Extension elements and attributes of every element (the model's own included), matched by
@@ -205,8 +244,11 @@ class Differ:
             a, b = old.get(name), new.get(name)
             if a is None or b is None:
                 self.add("item-definition", f"item definition {name!r} {'added' if a is None else 'removed'}",
-                         element_id=(a or b).id)
+                         element_id=(a or b).id, old=a and item_text(a), new=b and item_text(b))
                 continue
+            if _n(a.description) != _n(b.description):
+                self.add("documentation", f"item definition {name!r} description changed", element_id=b.id,
+                         old=a.description, new=b.description, lines=line_diff(a.description or "", b.description or ""))
             for attr in ("type_ref", "allowed_values", "type_constraint", "is_collection"):
                 x, y = getattr(a, attr), getattr(b, attr)
                 if _n(str(x)) == _n(str(y)):
@@ -219,9 +261,11 @@ class Differ:
                     continue
                 self.add("item-definition", f"item definition {name!r} {attr.replace('_', ' ')}: "
                          f"{x} -> {y}", element_id=b.id, old=str(x), new=str(y))
-            if [(c.name, c.type_ref) for c in a.components] != [(c.name, c.type_ref) for c in b.components]:
-                self.add("item-definition", f"item definition {name!r} components changed",
-                         element_id=b.id)
+            x, y = item_text(a), item_text(b)
+            if [(c.name, c.type_ref) for c in a.components] != [(c.name, c.type_ref) for c in b.components] \
+                    or (x != y and not self.changes_of(b.id)):
+                self.add("item-definition", f"item definition {name!r} changed", element_id=b.id,
+                         old=x, new=y, lines=line_diff(x, y))
 
     def table(self, name, a: el.DecisionTable, b: el.DecisionTable):
         where = dict(decision=name, element_id=b.id)
@@ -256,12 +300,14 @@ class Differ:
         pending: list[Change] = []
         for old_r, new_r in matched:
             if new_r is None:
+                cells = rule_cells(a, old_r, name)
                 self.add("rule-removed", f"{name}: rule {old_r.index}{_id(old_r)} removed",
-                         rule_id=old_r.id, row=old_r.index, cells=rule_cells(a, old_r, name), **where)
+                         rule_id=old_r.id, row=old_r.index, cells=cells, old="\n".join(rule_lines(cells)), **where)
                 continue
             if old_r is None:
+                cells = rule_cells(b, new_r, name)
                 self.add("rule-added", f"{name}: rule {new_r.index}{_id(new_r)} added",
-                         rule_id=new_r.id, row=new_r.index, cells=rule_cells(b, new_r, name), **where)
+                         rule_id=new_r.id, row=new_r.index, cells=cells, new="\n".join(rule_lines(cells)), **where)
                 continue
             rid = new_r.id or f"rule {new_r.index}"
             for kind, pairs, attr, cols in (("input", in_pairs, "input_entries", b.inputs),
@@ -279,6 +325,12 @@ class Differ:
                             + ("changed" if multi else f"{_n(x)} -> {_n(y)}"),
                             rule_id=rid, column=col, old=_n(x), new=_n(y), row=new_r.index,
                             lines=line_diff(x, y) if multi else (), **where))
+            if _n(old_r.description) != _n(new_r.description):
+                x, y = old_r.description or "", new_r.description or ""
+                pending.append(Change(
+                    "description", f"{name}: rule {new_r.index}{_id(new_r)}, description changed",
+                    rule_id=rid, column="description", old=_n(x), new=_n(y), row=new_r.index,
+                    lines=line_diff(x, y) if "\n" in x.strip() + y.strip() else (), **where))
             if ordered and _relative_moved(matched, old_r, new_r):
                 self.add("rule-moved", f"{name}: rule {old_r.index}{_id(new_r)} moved to row "
                          f"{new_r.index} (order matters under {b.hit_policy})", rule_id=rid,
@@ -292,16 +344,17 @@ class Differ:
         for a, b in pairs:
             if a is None:
                 self.add("column-added", f"{name}: {what} column {_col_name(b)!r} added",
-                         column=_col_name(b), **where)
+                         column=_col_name(b), new=column_text(b), **where)
             elif b is None:
                 self.add("column-removed", f"{name}: {what} column {_col_name(a)!r} removed",
-                         column=_col_name(a), **where)
+                         column=_col_name(a), old=column_text(a), **where)
             else:
                 out.append((old.index(a), new.index(b)))
                 if a.type_ref != b.type_ref:
                     self.add("type", f"{name}: {what} column {_col_name(b)!r} type {a.type_ref} -> "
                              f"{b.type_ref}", column=_col_name(b), old=a.type_ref, new=b.type_ref, **where)
-                for attr in ("label", "text", "input_values", "output_values", "default_output"):
+                for attr in ("name", "label", "text", "input_values", "output_values", "default_output",
+                             "description"):
                     x, y = getattr(a, attr, None), getattr(b, attr, None)
                     if _n(x) == _n(y):
                         continue
@@ -348,7 +401,43 @@ def rule_cells(table: el.DecisionTable, rule: el.Rule, owner: str) -> tuple[tupl
     cells = [(f"in:{_col_name(c)}", _n(t)) for c, t in zip(table.inputs, rule.input_entries)]
     cells += [(f"out:{c.name or c.label or owner}", _n(t)) for c, t in zip(table.outputs, rule.output_entries)]
     cells += [(f"note:{a}", _n(t)) for a, t in zip(table.annotations, rule.annotation_entries)]
-    return tuple(cells)
+    return tuple(cells) + ((("description", _n(rule.description)),) if _n(rule.description) else ())
+
+
+def column_text(clause) -> str:
+    """A column as a reviewer reads its definition: name or label, expression, type, allowed values."""
+    parts = [("name", getattr(clause, "name", None)), ("label", clause.label),
+             ("expression", getattr(clause, "text", None)), ("type", clause.type_ref),
+             ("allowed values", getattr(clause, "input_values", None) or getattr(clause, "output_values", None)),
+             ("default", getattr(clause, "default_output", None)), ("description", clause.description)]
+    return "\n".join(f"{k}: {_n(v)}" for k, v in parts if _n(v))
+
+
+def table_text(table: el.DecisionTable, owner: str) -> str:
+    """A whole decision table: hit policy, columns, then every rule."""
+    lines = [f"hit policy: {table.hit_policy}" + (f" {table.aggregation}" if table.aggregation else "")]
+    lines += [f"input {_col_name(c)}: {_n(c.text)}" for c in table.inputs]
+    lines += [f"output {c.name or c.label or owner}" + (f": {c.type_ref}" if c.type_ref else "") for c in table.outputs]
+    lines += [f"annotation column {a}" for a in table.annotations]
+    for rule in table.rules:
+        lines.append(f"rule {rule.index}{_id(rule)}:")
+        lines += ["  " + line for line in rule_lines(rule_cells(table, rule, owner))]
+    return "\n".join(lines)
+
+
+def item_text(item: el.ItemDefinition, depth: int = 0) -> str:
+    """An item definition and its components, one line each."""
+    parts = [("type", item.type_ref), ("collection", "yes" if item.is_collection else None),
+             ("allowed values", item.allowed_values), ("constraint", item.type_constraint)]
+    shown = ", ".join(f"{k} {_n(v)}" for k, v in parts if _n(v))
+    line = "  " * depth + (item.name or "") + (f": {shown}" if shown else "")
+    return "\n".join([line] + [item_text(c, depth + 1) for c in item.components])
+
+
+def _bounds(value) -> str:
+    if isinstance(value, el.Bounds):
+        return f"x {value.x:g}, y {value.y:g}, {value.width:g} x {value.height:g}"
+    return " -> ".join(f"({x:g}, {y:g})" for x, y in value)
 
 
 def _list_renames(old_text, new_text) -> list[tuple[str, str]] | None:
@@ -513,12 +602,9 @@ def _plain(value, top=True):
 
 
 def unlisted(old: el.Definitions, new: el.Definitions) -> list[Change]:
-    """What differs between two versions that the rule-level diff does not list, by kind: the
-    diagram's layout, element ids, any other part of an element (named), and when the models as
+    """What differs between two versions that the rule-level diff does not list, by kind: element ids, any other part of an element (named), and when the models as
     read are the same, formatting alone. For a review whose diff is empty although the bytes differ."""
     out = []
-    if _plain(old.diagram) != _plain(new.diagram):
-        out.append(Change("layout", "the diagram's layout changed (shapes, edges or the diagram's name)"))
     old_elements, new_elements = dict(_elements(old)), dict(_elements(new))
     gone, came = sorted(old_elements.keys() - new_elements.keys()), sorted(new_elements.keys() - old_elements.keys())
     if gone or came:
@@ -536,7 +622,7 @@ def unlisted(old: el.Definitions, new: el.Definitions) -> list[Change]:
         if parts:
             out.append(Change("other", f"{_what(b)}: {', '.join(p.replace('_', ' ') for p in parts)} changed",
                               element_id=b.id, column=", ".join(parts)))
-    if not out:
+    if not out and _plain(old.diagram) == _plain(new.diagram):     # a layout change is the diff's
         out.append(Change("formatting", "the models as read are the same: the files differ in formatting alone "
                           "(whitespace, comments, attribute order, namespace prefixes or XML a DMN reader ignores)"))
     return out

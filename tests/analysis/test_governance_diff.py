@@ -216,5 +216,6 @@ def test_what_the_rule_level_diff_does_not_list_is_named_by_kind(tmp_path):
     assert other == "other" and "rules changed" in where
     assert _unlisted(tmp_path, BASE.replace('name="Seeded defects"', 'name="Seeded defects 2"', 1)) == [
         ("other", "definitions 'Seeded defects 2' (seeded): name changed")]
-    assert _unlisted(tmp_path, BASE.replace('<dc:Bounds x="100" y="100"', '<dc:Bounds x="110" y="100"', 1)) == [
-        ("layout", "the diagram's layout changed (shapes, edges or the diagram's name)")]
+    moved = write(tmp_path, "m.dmn", BASE.replace('<dc:Bounds x="100" y="100"', '<dc:Bounds x="110" y="100"', 1))
+    layout = diff_files(DATA / "seeded-defects.dmn", moved)      # the diff itself reports the layout, shape by shape
+    assert [(c.kind, c.old, c.new) for c in layout.changes] == [("layout", "x 100, y 100, 160 x 60", "x 110, y 100, 160 x 60")]

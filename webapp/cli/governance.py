@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 import pydmn
-from pydmn.analysis import model_files, validate
+from pydmn.analysis import model_files
 from webapp.config import load_config
 from webapp.governance import validation
 from webapp.governance.normalize import normalize
@@ -30,7 +30,7 @@ def validate_command(paths, fmt, strict, quiet):
     Exits 1 when any model has errors (or warnings, with --strict)."""
     failed, report = False, {}
     for path in [f for p in paths for f in model_files(p)]:
-        findings = validate(path)
+        findings = validation.findings_of(path)
         report[str(path)] = [f.as_dict() for f in findings if not (quiet and f.severity == "info")]
         bad, shown = validation.lines(path, findings, strict, quiet)
         failed |= bad

@@ -42,7 +42,7 @@ def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
     except DMNError as exc:
         return None, {"changes": [], "text": "", "note": f"no diff: the draft is not a readable model ({exc})"}
     diff = analysis.diff_definitions(old, new, f"version {serving_number}", "draft")
-    if diff.empty and serving_source != draft_source:      # other bytes never review as "no change"
+    if diff.layout_only or (diff.empty and serving_source != draft_source):   # other bytes never review as "no change"
         diff.changes += analysis.unlisted(old, new)
     return diff, {"changes": [c.as_dict() for c in diff.changes], "text": diff.text(), "note": None}
 

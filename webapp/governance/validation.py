@@ -1,18 +1,25 @@
 """The validation report of a model (pydmn.analysis: schema, semantics, names, table analysis,
-portability), one report with its three renderers: the API's JSON (`as_json`), the reload gate's
+portability; and the service's own check that criteria rules are cited, webapp.governance.criteria),
+one report with its three renderers: the API's JSON (`as_json`), the reload gate's
 error and warning texts (`gate`), and the command line's lines (`lines`)."""
 from __future__ import annotations
 
 from pydmn.analysis import has_errors, validate
+from webapp.governance import criteria
 
 SEVERITIES = ("error", "warning", "info")
 # Findings that refuse an upload outright rather than being reported on.
 REFUSED = {"xml-dtd"}
 
 
+def findings_of(source) -> list:
+    """Every finding of a model (path or bytes): pydmn's, then the service's."""
+    return validate(source) + criteria.findings(source)
+
+
 def as_json(source) -> dict:
     """{"valid", "counts", "findings"} as the API answers them (it runs in the bounded child)."""
-    findings = validate(source)
+    findings = findings_of(source)
     return {"valid": not has_errors(findings),
             "counts": {s: sum(f.severity == s for f in findings) for s in SEVERITIES},
             "findings": [{k: v for k, v in f.as_dict().items() if k != "file"} for f in findings]}
@@ -27,7 +34,7 @@ def gate(path) -> tuple[list[str], list[str]]:
     """(errors, warnings) as texts, for the reload gate; notes are left out. An analysis bug rejects
     the model rather than taking the service down."""
     try:
-        findings = validate(path)
+        findings = findings_of(path)
     except Exception as exc:  # noqa: BLE001
         return [f"validation failed: {type(exc).__name__}: {exc}"], []
     texts = {"error": [], "warning": []}

@@ -7,6 +7,13 @@ the policy does not apply). `Determination` ranks the findings and `Disposition`
 (docs/policy-interpretation.md). This module turns the evaluation into the response body: findings and
 criteria met as objects with their citation and the facts that decided them (each input the rule
 tested, the test, and the value it had), and the reasons, one shape everywhere, the trace included.
+
+Everything the answer says comes from cells both modelers edit (dmn-js and the KIE editor show
+output columns alike): a finding's citation is its row's `section`, its text the row's `text`. A
+rule's documentation (its description, which dmn-js shows, and its annotation columns, which the
+KIE editor shows) is for the committee and never reaches the answer, so an edit in one modeler
+cannot leave the answer saying what the other shows. governance.criteria refuses a criteria rule
+without a section or a text.
 """
 from __future__ import annotations
 
@@ -24,8 +31,9 @@ MISSING_KINDS = ("documentation", "data")
 DECISION = "Determination"      # the decision whose answer this module shapes
 DISPOSITION = "Disposition"
 PARAMETERS = "Policy Parameters"
-SECTION, EXPLANATION = "policy section", "explanation"
 ROW_KEYS = frozenset(("id", "kind", "met", "text"))
+CITED = ("section", "text")     # what every row of a criteria table must say (governance.criteria)
+CRITERIA_COLUMNS = ROW_KEYS | set(CITED)
 
 
 def answer(entry, result, decision_name: str) -> dict:
@@ -53,14 +61,12 @@ def shape(model, result, decision_name: str) -> dict:
         rows = _rows(decision)
         decision["reasons"] = []
         for position, matched in enumerate(decision["matched_rules"]):
-            annotations = matched["annotations"]
             row = rows[position] if rows else None
-            section = (row.get("section") if row else None) or annotations.get(SECTION) or None
+            section = (row.get("section") or None) if row else None
             decision["reasons"].append({
                 "decision": name, "rule_id": matched["rule_id"], "rule_index": matched["index"],
                 "policy_section": section, "finding_id": row["id"] if row else None,
-                "met": row["met"] if row else None,
-                "text": row["text"] if row else (annotations.get(EXPLANATION) or None)})
+                "met": row["met"] if row else None, "text": row["text"] if row else None})
             if row is None:
                 continue
             item = {"id": row["id"], "kind": row["kind"], "citation": citation(section), "text": row["text"],
