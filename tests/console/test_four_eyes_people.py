@@ -128,6 +128,37 @@ def test_names_show_in_the_lifecycle_the_evidence_and_the_audit(client):
     steps = client.get(f"{M}/versions/2", headers=as_("eve")).json["steps"]
     assert [(s["action"], s["actor"]) for s in steps] == [("saved", "Ann"), ("submitted", "Ann"), ("approved", "Cat")]
     pack = client.get(f"{M}/versions/2/reviews/{digest}?format=json", headers=as_("eve")).json
-    assert pack["reviewed_by"] == "Cat" and [s["actor"] for s in pack["version"]["steps"]] == ["Ann", "Ann", "Cat"]
+    assert pack["computed_for"] == "Cat" and [s["actor"] for s in pack["version"]["steps"]] == ["Ann", "Ann", "Cat"]
     report = client.get(f"{M}/versions/2/reviews/{digest}?format=html", headers=as_("eve")).get_data(as_text=True)
-    assert "read by Cat at" in report and re.search(r"<td>approved</td><td>approved</td><td>Cat</td>", report)
+    assert re.search(r"Read by Cat \(.+\), Eve \(.+\)\.", report)
+    assert re.search(r"<td>approved</td><td>approved</td><td>Cat</td>", report)
+
+
+def test_read_by_names_every_reader_of_the_evidence_not_only_the_first(tmp_path, database):
+    # Issue 22 §2: the author opens the review first; the approver's read is recorded too.
+    client = make_app(tmp_path, database=database).test_client()
+    version = _submitted(client, as_("ann"), _adults_from(21, _source(client)))
+    first = client.get(f"{M}/versions/2/review", headers=as_("ann")).json
+    assert [r["person"] for r in first["read_by"]] == ["Ann"]
+    again = client.get(f"{M}/versions/2/review", headers=as_("cat")).json
+    assert again["digest"] == first["digest"] and [r["person"] for r in again["read_by"]] == ["Ann", "Cat"]
+    client.get(f"{M}/versions/2/review", headers=as_("ann"))       # a second read by Ann is not a new reader
+    client.post(f"{M}/versions/2:approve", json={"sha256": version["sha256"], "evidence": first["digest"]},
+                headers=as_("cat"))
+    pack = client.get(f"{M}/versions/2/reviews/{first['digest']}?format=json", headers=as_("ida")).json
+    assert [r["person"] for r in pack["read_by"]] == ["Ann", "Cat", "Ida"]
+
+
+def test_approved_by_is_kept_after_publish_and_retirement(tmp_path, database):
+    client = make_app(tmp_path, database=database).test_client()
+    version = _submitted(client, as_("ann"), _adults_from(21, _source(client)))
+    assert _approve(client, version, as_("cat")).json["approved_by"] == "Cat"
+    published = _publish(client, version, as_("cat")).json
+    assert (published["state"], published["approved_by"]) == ("published", "Cat")
+    newer = _submitted(client, as_("ann"), _adults_from(22, _source(client)))
+    assert _approve(client, newer, as_("fay")).status_code == 200
+    assert _publish(client, newer, as_("fay")).status_code == 200
+    retired = client.get(f"{M}/versions/2", headers=as_("eve")).json
+    assert (retired["state"], retired["approved_by"]) == ("retired", "Cat")
+    seeded = client.get(f"{M}/versions/1", headers=as_("eve")).json
+    assert seeded["approved_by"] is None      # the files seeded it: nobody approved it

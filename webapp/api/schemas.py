@@ -433,11 +433,18 @@ class EvidenceSchema(Schema):
     real_cases = fields.Nested(RealCasesSchema, required=True)
 
 
+class ReaderSchema(Schema):
+    person = fields.String(required=True, metadata={"description": "the reader, by the name their key's entry gives"})
+    at = fields.String(required=True, metadata={"format": "date-time", "description": "their first read"})
+
+
 class ReviewSchema(Schema):
     digest = fields.String(required=True, metadata={"description": "names this evidence: an approval quotes it"})
     model_id = fields.String(required=True)
     number = fields.Integer(required=True)
     sha256 = fields.String(required=True)
+    read_by = fields.List(fields.Nested(ReaderSchema), required=True, metadata={
+        "description": "every person who read this evidence (this request's caller included), by their first read"})
     evidence = fields.Nested(EvidenceSchema, required=True)
 
 

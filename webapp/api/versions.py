@@ -246,8 +246,9 @@ def review(model: str, number: str):
     roles; counts for any other key). Approving quotes its `digest`."""
     version = _version(model, number)
     digest, pack = _review(model, version)
+    _store().note_read(digest, g.caller.person)
     return {"digest": digest, "model_id": model, "number": version.number, "sha256": version.sha256,
-            "evidence": evidence.as_read_by(pack, g.caller.roles)}
+            "read_by": _store().readers(digest), "evidence": evidence.as_read_by(pack, g.caller.roles)}
 
 
 @bp.post("/models/<model>/versions/<version:number>:approve", parameters=_PARAMS)
@@ -354,9 +355,10 @@ def evidence_pack(model: str, number: str, digest: str, format: str):
     found = _store().review(version, digest)
     if found is None:
         raise ApiError(404, f"version {version.number} has no review {digest!r}")
+    _store().note_read(digest, g.caller.person)
     name = f"{model}-v{version.number}-evidence-{digest[:12]}"
     document = {"digest": digest, "model_id": model, "number": version.number, "sha256": found["sha256"],
-                "reviewed_by": found["actor"], "reviewed_at": found["at"],
+                "computed_for": found["actor"], "read_by": _store().readers(digest),
                 "evidence": evidence.as_read_by(found["evidence"], g.caller.roles),
                 "version": version.as_dict()}
     if format == "json":

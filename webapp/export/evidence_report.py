@@ -13,7 +13,7 @@ _ENV = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "te
 
 
 def render_html(document: dict) -> str:
-    """`document`: {digest, model_id, number, sha256, reviewed_by, reviewed_at, evidence, version}."""
+    """`document`: {digest, model_id, number, sha256, computed_for, read_by, evidence, version}."""
     return _ENV.get_template("evidence_report.html.j2").render(doc=document, ev=document["evidence"])
 
 

@@ -111,6 +111,14 @@ reviews = Table(
     Column("scenarios_sha256", String(64), nullable=True),
     Index("uq_reviews_key", "version_id", "sha256", "serving_sha256", "scenarios_sha256", unique=True),
 )
+review_reads = Table(
+    "review_reads", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), ForeignKey("reviews.digest"), nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Index("ix_review_reads_digest", "digest", "id"),
+)
 file_checks = Table(
     "file_checks", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
@@ -222,13 +230,25 @@ class Version:
         """The approval in force: the newest step, when it is one (any later step replaced it)."""
         return self.last if self.state == "approved" else None
 
+    @property
+    def approved(self) -> Step | None:
+        """The approval of the content the version holds, kept once it is published, retired or
+        rolled back to; a later save withdraws it."""
+        found = None
+        for s in self.steps:
+            if s.action == "approved":
+                found = s
+            elif s.action == "saved":
+                found = None
+        return found
+
     def as_dict(self, with_steps: bool = True) -> dict:
         out = {"model_id": self.model_id, "number": self.number, "state": self.state,
                "sha256": self.sha256, "author": self.author, "created_at": self.created_at,
                "updated_at": self.last.at, "origin": self.origin, "base_number": self.base_number,
                "comment": self.steps[0].comment, "editors": sorted(self.editors),
                "proposers": sorted(self.proposers),
-               "approved_by": self.approval.actor if self.approval else None,
+               "approved_by": self.approved.actor if self.approved else None,
                "effective_date": self.effective_date,
                "editable": self.state in EDITABLE}
         if with_steps:
@@ -545,6 +565,20 @@ class VersionStore:
         if row is None:
             return None
         return {"sha256": row.sha256, "evidence": json.loads(row.evidence), "actor": row.actor, "at": _iso(row.at)}
+
+    def note_read(self, digest: str, actor: str) -> None:
+        """`actor` read the evidence `digest` now."""
+        with self.engine.begin() as conn:
+            conn.execute(insert(review_reads).values(digest=digest, actor=actor, at=now()))
+
+    def readers(self, digest: str) -> list[dict]:
+        """Each person who read the evidence, by their first read: [{"person", "at"}]."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(review_reads.c.actor, func.min(review_reads.c.at).label("at"),
+                                       func.min(review_reads.c.id).label("first"))
+                                .where(review_reads.c.digest == digest)
+                                .group_by(review_reads.c.actor).order_by("first")).all()
+        return [{"person": r.actor, "at": _iso(r.at)} for r in rows]
 
     # -- the models directory's files, as each reload found them ------------------------------------
     def note_file(self, model_id: str, sha: str | None, outcome: str, actor: str, number: int | None = None,

@@ -5,6 +5,7 @@
 import { get, post, version as versionUrl } from '../api.js';
 import { $, badge, count, fill, h, notice, problem, short, table, when } from '../dom.js';
 import { effectiveDateField, effectiveSummary } from './effective.js';
+import diffSection from '../diff.js';
 
 
 function validation(ev) {
@@ -20,21 +21,6 @@ function validation(ev) {
     ev.table_analysis.length
       ? table(['severity', 'table', 'rows', 'message'], ev.table_analysis.map((f) => [f.severity, f.table, (f.rows || []).join(', '), f.message]))
       : h('p', null, 'No overlaps, gaps or masked rules.'),
-  ];
-}
-
-function diff(ev) {
-  const changes = ev.diff.changes;
-  if (ev.diff.note) return h('p', null, ev.diff.note);
-  if (!changes.length) return h('p', null, `No change from version ${ev.serving.number}.`);
-  return [
-    h('p', null, `${changes.length} change${changes.length === 1 ? '' : 's'} from version ${ev.serving.number}, `
-      + 'the version serving when this evidence was computed:'),
-    table(['kind', 'decision', 'rule', 'column', 'before', 'after'], changes.map((c) => [
-      c.kind, c.decision || '', c.row ? `row ${c.row}` : '', c.column || '',
-      h('code', { class: 'old' }, c.old ?? ''), h('code', { class: 'new' }, c.new ?? ''),
-    ]), { id: 'diff-table' }),
-    changes.some((c) => c.lines && c.lines.length) ? h('pre', { class: 'diff-text' }, ev.diff.text) : null,
   ];
 }
 
@@ -111,6 +97,7 @@ export default async function review(data) {
   const status = $('#status');
   let version = await get(url);
   let digest = null;
+  let evidenceNote = null;     // the evidence's digest, its documents and who read it, once it is here
 
   // Each step names the content it acts on; a rollback names a version that served, not content.
   const act = async (path, body, done) => {
@@ -129,7 +116,7 @@ export default async function review(data) {
       version.base_number ? `Started from version ${version.base_number}. ` : '',
       'Content ', h('code', { title: version.sha256 }, short(version.sha256)), '. ',
       `Saved by ${version.editors.join(', ')}.`, version.approved_by ? ` Approved by ${version.approved_by}.` : ''),
-    version.comment ? h('p', null, h('q', null, version.comment)) : null, effectiveSummary(version));
+    version.comment ? h('p', null, h('q', null, version.comment)) : null, effectiveSummary(version), evidenceNote);
     fill($('#steps'), steps(version));
     const forms = [];
     const proposer = version.proposers.includes(data.person);
@@ -171,11 +158,12 @@ export default async function review(data) {
     digest = found.digest;
     const ev = found.evidence;
     fill($('#validation'), validation(ev));
-    fill($('#diff'), diff(ev));
+    fill($('#diff'), diffSection(ev));
     fill($('#scenarios'), scenarios(ev));
     fill($('#real-cases'), realCases(ev, model, number));
-    $('#summary').append(h('p', { class: 'muted' }, `Evidence ${short(digest)}, computed ${when(ev.computed_at)} against version ${ev.serving.number}: `,
-      h('a', { href: `${url}/reviews/${digest}?format=pdf` }, 'PDF'), ' · ', h('a', { href: `${url}/reviews/${digest}?format=json` }, 'JSON')));
+    evidenceNote = [h('p', { class: 'muted' }, `Evidence ${short(digest)}, computed ${when(ev.computed_at)} against version ${ev.serving.number}: `,
+      h('a', { href: `${url}/reviews/${digest}?format=pdf` }, 'PDF'), ' · ', h('a', { href: `${url}/reviews/${digest}?format=json` }, 'JSON')),
+    h('p', { class: 'muted', id: 'read-by' }, `Read by ${found.read_by.map((r) => `${r.person} (${when(r.at)})`).join(', ')}.`)];
     render();
   } catch (error) {
     for (const id of ['#validation', '#diff', '#scenarios', '#real-cases']) fill($(id), problem(error));
