@@ -8,7 +8,9 @@ function label(view) {
 }
 
 export async function mount(Tool, container, tabs, xml) {
-  const tool = new Tool({ container });
+  // No input debounce: a cell's text reaches the model as it is typed, so a Save right after typing
+  // keeps it (dmn-js's 300 ms debounce let a save take the model without the last edit).
+  const tool = new Tool({ container, common: { debounceInput: false } });
   const { warnings } = await tool.importXML(xml);
   const draw = () => {
     const active = tool.getActiveView();
