@@ -99,7 +99,6 @@ def rule_lines(cells) -> list[str]:
     tests = [(c, t) for c, t in cells if c.startswith("in:") and t.strip() not in ("", "-")]
     outs = [(c, t) for c, t in cells if c.startswith("out:")]
     notes = [(c, t) for c, t in cells if c.startswith("note:") and t.strip()]
-    notes += [("note:description", t) for c, t in cells if c == "description" and t.strip()]
     lines = [("IF " if i == 0 else "AND ") + f"{c[3:]}: {t}" for i, (c, t) in enumerate(tests)]
     lines = lines or ["IF any input"]
     lines += [("THEN " if i == 0 else "AND ") + f"{c[4:]} = {t}" for i, (c, t) in enumerate(outs)]
@@ -401,7 +400,7 @@ def rule_cells(table: el.DecisionTable, rule: el.Rule, owner: str) -> tuple[tupl
     cells = [(f"in:{_col_name(c)}", _n(t)) for c, t in zip(table.inputs, rule.input_entries)]
     cells += [(f"out:{c.name or c.label or owner}", _n(t)) for c, t in zip(table.outputs, rule.output_entries)]
     cells += [(f"note:{a}", _n(t)) for a, t in zip(table.annotations, rule.annotation_entries)]
-    return tuple(cells) + ((("description", _n(rule.description)),) if _n(rule.description) else ())
+    return tuple(cells) + ((("note:description", _n(rule.description)),) if _n(rule.description) else ())
 
 
 def column_text(clause) -> str:
