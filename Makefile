@@ -50,7 +50,8 @@ test: install system-deps node-deps ui
 # The API serves without the UI files; only /docs needs them, so npm trouble must not stop a first run.
 run: install
 	@$(MAKE) --no-print-directory ui || echo "warning: /docs needs 'make ui' (npm); the API serves without it"
-	PORT=$(PORT) $(PY) -m webapp serve
+	# CAR_T_DEVELOPMENT=1: a laptop; without CAR_T_API_KEYS the service makes and prints a key with every role
+	CAR_T_DEVELOPMENT=1 PORT=$(PORT) $(PY) -m webapp serve
 
 bench: install system-deps
 	$(PY) -m bench

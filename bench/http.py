@@ -43,7 +43,7 @@ def _start(app: str, tmp: Path, workers: int, database_url: str, env_extra: dict
     env = {k: v for k, v in os.environ.items() if k != "CAR_T_API_KEYS"}
     env.update(PORT=str(port), HOST="127.0.0.1", CAR_T_VAR_DIR=str(tmp / "var"),
                DATABASE_URL=database_url, WEB_CONCURRENCY=str(workers),
-               LOG_LEVEL="warning", PYTHONPATH=str(ROOT), **(env_extra or {}))
+               LOG_LEVEL="warning", PYTHONPATH=str(ROOT), CAR_T_DEVELOPMENT="1", **(env_extra or {}))
     # Same server settings for both apps: the service's own gunicorn configuration.
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "webapp/gunicorn_conf.py"), app],
                             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,

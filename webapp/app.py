@@ -1,7 +1,9 @@
 """create_app(config): the Flask application factory."""
 from __future__ import annotations
 
+import datetime as dt
 import io
+import json
 import logging
 import re
 import signal
@@ -14,13 +16,12 @@ from flask import Flask, g, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import console, ehr
-from webapp.api import errors, headers
+from webapp.api import errors, headers, metrics
 from webapp.serving import budgets
 from webapp.store import chain_heads, migrate
 from webapp.store.audit import AuditStore
 from webapp.api.auth import check_access
-from webapp.store.keys import parse_keys
-from webapp.config import load_config
+from webapp.config import api_keys, load_config
 from webapp.api.openapi import create_api, docs_bp
 from webapp.governance import validation
 from webapp.serving.registry import ModelRegistry
@@ -30,8 +31,8 @@ from webapp.store.versions import VersionStore
 
 log = logging.getLogger("webapp.access")
 
-# A caller's X-Request-Id is kept when it is an HTTP token (RFC 9110) of at most 64 characters: a
-# space or an "=" in it would forge fields of the access log line that quotes it.
+# A caller's X-Request-Id is kept when it is an HTTP token (RFC 9110) of at most 64 characters: it is
+# logged, answered and quoted to operators, so no control character, quote or space gets through.
 _REQUEST_ID = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}")
 
 
@@ -40,7 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     budgets.check(app.config)
     app.json.sort_keys = False
-    app.extensions["api_keys"] = parse_keys(app.config["API_KEYS"])
+    app.extensions["api_keys"] = api_keys(app.config)
     if app.config["UPGRADE_DATABASE"]:        # this process starts the service (not a gunicorn worker)
         migrate.upgrade(app.config["DATABASE_URL"])
         service_started(app.config["DATABASE_URL"])
@@ -71,14 +72,16 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(module.bp)
     ehr.register(app, api)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(metrics.bp)
     console.register(app)
     _sighup(app)
     return app
 
 
 def _request_id(app: Flask) -> None:
-    """Every answer carries a request id, and the access log names route, status and timing:
-    never bodies or patient data."""
+    """Every answer carries a request id, and one JSON line per request names it, the caller's person,
+    the route, status, duration and the model version evaluated: never a body or an input value.
+    The same figures feed the metrics (webapp.api.metrics)."""
     @app.before_request
     def _start():
         given = request.headers.get("X-Request-Id", "")
@@ -87,12 +90,19 @@ def _request_id(app: Flask) -> None:
 
     @app.after_request
     def _finish(response):
-        elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        seconds = time.perf_counter() - g.get("started", time.perf_counter())
         response.headers["X-Request-Id"] = g.get("request_id", "")
+        route = metrics.endpoint()
+        metrics.answered(route, response.status_code, seconds)
         if log.isEnabledFor(logging.INFO):
-            rule = request.url_rule.rule if request.url_rule else "<unmatched>"
-            log.info("request_id=%s method=%s route=%s status=%d ms=%.2f", g.get("request_id"),
-                     request.method, rule, response.status_code, elapsed)
+            caller = g.get("caller")
+            evaluated = g.get("evaluated")
+            log.info(json.dumps({
+                "time": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+                "request_id": g.get("request_id"), "person": caller.name if caller else None,
+                "key_id": caller.key_id if caller else None, "method": request.method, "endpoint": route,
+                "status": response.status_code, "duration_ms": round(seconds * 1000, 2),
+                "model": evaluated[0] if evaluated else None, "model_version": evaluated[1] if evaluated else None}))
         return response
 
 

@@ -23,10 +23,10 @@ def _free_port():
 
 
 class Server:
-    """`python -m webapp serve` on a free port (or `port`) with a new, empty var directory."""
+    """`python -m webapp serve` (with `args`) on a free port (or `port`) with a new, empty var directory."""
 
     def __init__(self, tmp_path, workers=2, max_body=None, models=(DATA / "simpletable.dmn",), env_extra=None,
-                 port=None, python=sys.executable, cwd=ROOT):
+                 port=None, python=sys.executable, cwd=ROOT, args=()):
         directory = tmp_path / "decisions"
         directory.mkdir(parents=True, exist_ok=True)
         for model in models:
@@ -34,14 +34,16 @@ class Server:
         self.port = port or _free_port()
         self.var = tmp_path / "var"
         self.db = self.var / "audit.sqlite3"
-        env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL", "CAR_T_SECRET_KEY")}
+        env = {k: v for k, v in os.environ.items() if k not in ("CAR_T_API_KEYS", "DATABASE_URL", "CAR_T_SECRET_KEY", "CAR_T_DEVELOPMENT")}
         env.update(PORT=str(self.port), CAR_T_MODELS_DIR=str(directory), CAR_T_VAR_DIR=str(self.var),
                    WEB_CONCURRENCY=str(workers), LOG_LEVEL="warning")
         if max_body:
             env["CAR_T_MAX_BODY"] = str(max_body)
         env.update(env_extra or {})
+        if "CAR_T_API_KEYS" not in env:
+            env["CAR_T_DEVELOPMENT"] = "1"      # as `make run` says: a development key is made and printed
         self.log = open(tmp_path / "server.log", "w+")
-        self.proc = subprocess.Popen([python, "-m", "webapp", "serve"], cwd=cwd, env=env,
+        self.proc = subprocess.Popen([python, "-m", "webapp", "serve", *args], cwd=cwd, env=env,
                                      stdout=self.log if "CAR_T_API_KEYS" in env else subprocess.PIPE,
                                      stderr=self.log, text=True,
                                      start_new_session=True)

@@ -64,21 +64,23 @@ def check_access() -> None:
         g.caller = ehr.caller()
         return
     g.caller = _caller()
-    if access != ANY_KEY and access not in g.caller.roles:
-        raise ApiError(403, f"this API key lacks the {access!r} role")
+    if access != ANY_KEY and g.caller.roles.isdisjoint((access,) if isinstance(access, str) else access):
+        needed = f"the {access!r} role" if isinstance(access, str) else " or ".join(f"{r!r}" for r in access) + " role"
+        raise ApiError(403, f"this API key lacks {needed}")
     if getattr(view, "named", False) and g.caller.name is None:
         raise ApiError(403, "this API key names nobody: four eyes needs to know who approves and publishes; "
                             "use a key made with `python -m webapp keys --name`")
 
 
-def require(role: str, named: bool = False):
-    """Mark a view as needing `role`, and with `named` a key that names its holder (checked by
-    check_access before the view runs)."""
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
+def require(*roles: str, named: bool = False):
+    """Mark a view as needing one of `roles`, and with `named` a key that names its holder (checked
+    by check_access before the view runs)."""
+    for role in roles:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
 
     def mark(view):
-        view.access = role
+        view.access = roles[0] if len(roles) == 1 else roles
         view.named = named
         return view
     return mark

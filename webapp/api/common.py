@@ -10,10 +10,12 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.flaskparser import FlaskParser
 
 from webapp.governance import bounded
+from webapp.api import metrics
 from webapp.api.errors import ApiError
 from webapp.serving import budgets, evaluation
 from webapp.serving.jsonvalues import BodyError, parse_body
 from webapp.serving.inputs import validate_inputs
+from webapp.store.errors import Unavailable
 
 
 def json_body():
@@ -100,6 +102,7 @@ def in_effect(entry, inputs: dict):
 def run(entry, inputs: dict, decisions=None, budget=None, case: str | None = None):
     """webapp.serving.evaluation.run under `budget`, by default the request's (one deadline for all
     of a request's evaluations)."""
+    g.evaluated = (entry.id, entry.number)      # for the request's log line
     return evaluation.run(entry, inputs, budget or budgets.request(current_app.config), decisions, case)
 
 
@@ -110,4 +113,9 @@ def audit_row(answer: dict, inputs, endpoint: str, outputs=None) -> dict:
 
 def record(rows: list[dict]) -> None:
     """Write before answering (webapp.serving.evaluation.record) in the app's audit store."""
-    evaluation.record(current_app.extensions["audit"], rows)
+    try:
+        evaluation.record(current_app.extensions["audit"], rows)
+    except Unavailable:
+        metrics.AUDIT_WRITE_FAILURES.inc()
+        raise
+    metrics.determined(rows)

@@ -10,24 +10,42 @@ from pathlib import Path
 import click
 
 from webapp.store.keys import ROLES, KeyConfigError, key_entry, new_key, parse_roles
-from webapp.config import HOME, load_config
+from webapp.config import HOME, ConfigError, load_config, server_settings
 from webapp.cli.bulk import rerun_command
 from webapp.cli.governance import diff_command, export_command, normalize_command, test_command, validate_command
 from webapp.cli.store import audit_group, migrate_command, versions_command
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command: a setting the service cannot use is one line naming it (webapp.config)."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_Commands)
 def main():
     """The CAR-T decision service."""
 
 
 @main.command()
-@click.option("--port", default=lambda: int(os.environ.get("PORT", 8000)), show_default="8000 or $PORT")
+@click.option("--host", default=lambda: os.environ.get("HOST") or "127.0.0.1", show_default="127.0.0.1 or $HOST",
+              help="the address to listen on; gunicorn's own --bind (GUNICORN_CMD_ARGS) wins when given")
+@click.option("--port", default=lambda: os.environ.get("PORT") or "8000", show_default="8000 or $PORT")
 @click.option("--workers", default=None, type=int)
-def serve(port, workers):
-    """Serve with gunicorn on 127.0.0.1 (prints a development key when none is configured)."""
+def serve(host, port, workers):
+    """Serve with gunicorn on HOST:PORT (webapp/gunicorn_conf.py checks every setting first; without
+    CAR_T_API_KEYS it starts only for `make run`, CAR_T_DEVELOPMENT=1, and prints a development key)."""
+    os.environ.update(HOST=host, PORT=str(port))
+    try:
+        load_config(), server_settings()
+    except ConfigError as exc:        # the same line the gunicorn master gives
+        sys.exit(f"error: {exc}")
     args = [sys.executable, "-m", "gunicorn", "-c", str(Path(__file__).resolve().parents[1] / "gunicorn_conf.py"),
-            "--bind", f"127.0.0.1:{port}", "webapp.wsgi:app"]
+            "webapp.wsgi:app"]
     if workers:
         args += ["--workers", str(workers)]
     os.chdir(HOME)

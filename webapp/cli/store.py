@@ -22,8 +22,9 @@ from webapp.store.versions import VersionStore
 def migrate_command():
     """Bring the database (DATABASE_URL) to the newest schema revision. On PostgreSQL run it with
     the tables' owner: it also grants the service role what the service needs."""
+    url = load_config()["DATABASE_URL"]
     try:
-        click.echo(f"database at revision {upgrade(load_config()['DATABASE_URL'])}")
+        click.echo(f"database at revision {upgrade(url)}")
     except Exception as exc:      # one line; the URL may hold a password, the message does not
         raise click.ClickException(f"cannot upgrade the database: {type(exc).__name__}: "
                                    f"{str(exc).splitlines()[0][:300]}") from None
