@@ -14,16 +14,21 @@ from webapp.store import chain, chain_heads
 from webapp.store.audit import AuditStore
 from webapp.store.chain_verify import record, verify
 from webapp.store.errors import DomainError
-from webapp.store.migrate import sqlite_path, upgrade
+from webapp.store.migrate import head, sqlite_path, upgrade, upgrade_sql
 from webapp.store.versions import VersionStore
 
 
 @click.command("migrate")
-def migrate_command():
+@click.option("--sql", is_flag=True, help="print the SQL of the upgrade from the database's revision instead of "
+                                          "running it, for a DBA's review (PostgreSQL; the database is only read)")
+def migrate_command(sql):
     """Bring the database (DATABASE_URL) to the newest schema revision. On PostgreSQL run it with
     the tables' owner: it also grants the service role what the service needs."""
     url = load_config()["DATABASE_URL"]
     try:
+        if sql:
+            click.echo(upgrade_sql(url) or f"-- the database is at the newest revision, {head()}: nothing to run\n", nl=False)
+            return
         click.echo(f"database at revision {upgrade(url)}")
     except Exception as exc:      # one line; the URL may hold a password, the message does not
         raise click.ClickException(f"cannot upgrade the database: {type(exc).__name__}: "

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import io
 import os
 import sqlite3
 from pathlib import Path
@@ -29,11 +30,14 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, make_url
 
+from webapp.store import chain
 from webapp.store.files import private_file
 
 _BASELINE = "0001"
 _PG_LOCK_KEY = 7021100   # any constant shared by every process of the service
 SERVICE_ROLE = "car_t_service"
+# The revision that rewrites stored rows in Python (the audit chain), and those before it.
+_PYTHON_STEP, _PYTHON_BEFORE = "0005", ("0001", "0002", "0003", "0004")
 
 
 def _config(connection: Connection) -> Config:
@@ -98,6 +102,35 @@ def upgrade(url: str) -> str:
     else:
         _upgrade(url)
     return head()
+
+
+def upgrade_sql(url: str) -> str:
+    """The SQL that `upgrade` would run on the PostgreSQL database at `url`, from its current revision
+    to the newest, for a DBA to review and run (Alembic's offline mode); the database is only read.
+    The grants to the service role follow from `migrate` run by the tables' owner afterwards."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if connection.dialect.name != "postgresql":
+                raise ValueError("--sql writes PostgreSQL's SQL; a SQLite file is upgraded by `migrate` itself")
+            at = current(connection)
+            if at is None and inspect(connection).has_table("evaluations"):
+                at = _BASELINE      # tables from before migrations: `migrate` would stamp it first
+            if at in (None, *_PYTHON_BEFORE) and any(
+                    inspect(connection).has_table(table)
+                    and connection.execute(text(f"SELECT EXISTS (SELECT 1 FROM {table})")).scalar()
+                    for table in chain.TABLES):
+                raise ValueError(f"revision {_PYTHON_STEP} computes the hash chain of the stored records in "
+                                 "Python, which no SQL script can do: run `python -m webapp migrate` as the owner")
+    finally:
+        engine.dispose()
+    output = io.StringIO()
+    config = Config(output_buffer=output)
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["dialect"] = "postgresql"
+    if at != head():
+        command.upgrade(config, f"{at}:head" if at else "head", sql=True)
+    return output.getvalue()
 
 
 def _upgrade(url: str) -> None:

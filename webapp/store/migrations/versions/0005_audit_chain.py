@@ -18,7 +18,7 @@ Revision ID: 0005
 Revises: 0004
 """
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 
 from webapp.store import chain
 
@@ -51,7 +51,8 @@ def upgrade():
         op.add_column(table, sa.Column("chain_seq", sa.BigInteger, nullable=True))
         op.add_column(table, sa.Column("chain_prev", sa.String(64), nullable=True))
         op.add_column(table, sa.Column("chain_hash", sa.String(64), nullable=True))
-    _with_updates_allowed(dialect, _chain_existing_rows)
+    if not context.is_offline_mode():      # `migrate --sql` writes it only for a store without rows
+        _with_updates_allowed(dialect, _chain_existing_rows)
     for table in chain.TABLES:
         op.create_index(f"uq_{table}_chain_seq", table, ["chain_seq"], unique=True)
     op.create_table(
