@@ -17,7 +17,7 @@ from support.servers import Server
 from webapp.store.keys import hash_key
 
 KEY = "wheel-key"
-SOURCES = ("setup.cfg", "pyproject.toml", "README.md", "pydmn", "webapp")
+SOURCES = ("setup.cfg", "pyproject.toml", "README.md", "LICENSE", "pydmn", "webapp")
 
 
 def _run(*args, **kwargs):
