@@ -107,4 +107,4 @@ def test_logs_carry_no_body(client, caplog, auth):
     caplog.set_level(logging.INFO, logger="webapp.access")
     client.post(EVAL, json={"inputs": {"Age": 4242, "RiskCategory": "Low", "isAffordable": True}}, headers=auth())
     text = caplog.text
-    assert "route=/api/v1/models/<model>/evaluate" in text and "4242" not in text
+    assert '"endpoint": "/api/v1/models/<model>/evaluate"' in text and "4242" not in text
