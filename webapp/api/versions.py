@@ -345,8 +345,8 @@ def _evidence_of(version, digest: str, sha: str) -> None:
 @bp.get("/models/<model>/versions/<version:number>/reviews/<digest>", parameters=[*_PARAMS, DIGEST_PARAMETER])
 @bp.arguments(EvidenceQuery, location="query", as_kwargs=True)
 @bp.doc(responses={200: {"description": "the evidence pack: JSON, or a report in HTML or PDF", "content": {
-    "application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}},
-    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}}}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such version or review")
 @bp.alt_response(503, schema=ErrorSchema, description="PDF needs Chromium, which is not installed")
 def evidence_pack(model: str, number: str, digest: str, format: str):
