@@ -21,6 +21,7 @@ from flask_smorest import Api as SmorestApi
 from webapp.api.schemas import ENUMS, DeterminationSchema, ErrorSchema
 from webapp.api.auth import ANY_KEY, EHR_JWT, PUBLIC, access_of, public
 from webapp.api.errors import PROBLEM_JSON
+from webapp.serving.contract_change import declared_version
 from webapp.serving.jsonvalues import to_json
 
 OPENAPI_VERSION = "3.1.0"
@@ -294,7 +295,7 @@ def build(app) -> dict:
     if entry is not None:
         schemas.update(_model_components(entry.schema(True), CAR_T_INPUTS, entry.id))
         # The document's version is the CAR-T request contract's (semver; docs/api.md keeps its changelog).
-        doc["info"]["version"] = entry.contract.version
+        doc["info"]["version"] = declared_version(entry.model, entry.contract)
     else:
         schemas[CAR_T_INPUTS] = {"type": "object", "description": "the CAR-T model is not loaded"}
     _security(doc, app)

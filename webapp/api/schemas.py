@@ -17,6 +17,7 @@ from webapp.store.versions import STATES as VERSION_STATES
 SEVERITIES = ("error", "warning", "info")
 DECISION_STATUSES = ("succeeded", "failed", "skipped")
 BATCH_LIMIT = 1000
+CONTRACT_CHANGES = ("added", "widened", "removed", "narrowed", "required")
 EXPORT_FORMATS = ("html", "md", "csv", "xlsx", "pdf")
 EVIDENCE_FORMATS = ("json", "html", "pdf")
 ERROR_CODES = tuple(sorted(set(CODES.values()) | {"error"}))
@@ -27,7 +28,7 @@ ENUMS = {tuple(values): name for values, name in (
     (ERROR_CODES, "ErrorCode"), (SEVERITIES, "Severity"), (DECISION_STATUSES, "DecisionStatus"),
     (FINDING_KINDS, "FindingKind"), (SUPPLIERS, "Supplier"), (OUTCOMES, "Outcome"), (DISPOSITIONS, "Disposition"),
     (VERSION_STATES, "VersionState"), (EXPORT_FORMATS, "ExportFormat"), (EVIDENCE_FORMATS, "EvidenceFormat"),
-    (("ok",), "HealthStatus"), (("ready", "not ready"), "ReadyStatus"))}
+    (("ok",), "HealthStatus"), (("ready", "not ready"), "ReadyStatus"), (CONTRACT_CHANGES, "ContractChangeKind"))}
 
 
 class Strict(Schema):
@@ -446,6 +447,22 @@ class RealCasesSchema(Schema):
         "name no cases, and `cases` and `not_evaluable` are empty")})
 
 
+class ContractChangeItemSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTRACT_CHANGES))
+    field = fields.String(required=True, metadata={"description": "the request field, `Input.field`"})
+    detail = fields.String(required=True)
+
+
+class ContractChangeSchema(Schema):
+    serving = fields.String(required=True, metadata={"description": "the serving version's contract version"})
+    declared = fields.String(required=True, metadata={
+        "description": "the draft's (its `contract:version` annotation, else the serving one's)"})
+    needed = fields.String(required=True, metadata={"description": "the lowest version the changes need (semver)"})
+    changes = fields.List(fields.Nested(ContractChangeItemSchema), required=True)
+    errors = fields.List(fields.String(), required=True, metadata={
+        "description": "why the declared version does not do: the draft cannot be submitted or published"})
+
+
 class EvidenceSchema(Schema):
     model_id = fields.String(required=True)
     serving = fields.Nested(ServingRefSchema, required=True)
@@ -453,6 +470,9 @@ class EvidenceSchema(Schema):
     validation = fields.Nested(ValidationReportSchema, required=True)
     table_analysis = fields.List(fields.Nested(ValidationFindingSchema), required=True)
     diff = fields.Nested(DiffEvidenceSchema, required=True)
+    contract = fields.Nested(ContractChangeSchema, allow_none=True, metadata={
+        "description": "the request contract's change (null when nothing serves or the draft does not load; "
+                       "absent from reviews kept before it was computed)"})
     scenarios = fields.Nested(ScenarioEvidenceSchema, required=True)
     real_cases = fields.Nested(RealCasesSchema, required=True)
 
