@@ -5,6 +5,7 @@ PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-stamp
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MODELERS := tests/modelers
+CLIENTS := tests/clients
 DROOLS  := tests/drools
 UI      := webapp/ui
 UI_DIST := webapp/static/swagger-ui
@@ -32,6 +33,7 @@ node-deps:
 		npm run build --prefix $(MODELERS) --if-present; fi
 	@if [ -f $(DROOLS)/package-lock.json ]; then \
 		npm ci --prefix $(DROOLS) --no-audit --no-fund --loglevel=error; fi
+	npm ci --prefix $(CLIENTS) --no-audit --no-fund --loglevel=error
 
 # The service's own front-end files, from npm, served by the app itself: Swagger UI for /docs, and
 # the console (webapp/console/src bundled with dmn-js by esbuild, webapp/ui/build.sh).

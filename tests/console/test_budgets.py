@@ -11,6 +11,7 @@ from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, make_app
 from support.people import as_
 from support.budget_models import LOOP, looping_on, request_with
 from webapp.serving.budgets import BudgetConfigError
+from support.problems import by_field
 
 M = f"/api/v1/models/{CAR_T_ID}"
 STEPS = 20_000          # a CAR-T determination takes 250 at most
@@ -53,8 +54,8 @@ def test_a_determination_past_the_budget_is_422_and_the_next_is_answered(served)
     before = _records(app)
     r = client.post("/api/v1/car-t/determinations", json=request_with(7), headers=as_("eve"))
     assert r.status_code == 422 and r.is_json
-    assert r.json["code"] == "invalid_input" and r.json["errors"] == {"evaluation": [OVER_STEPS]}
-    assert r.json["message"] == f"the model version {published['number']} cannot answer the request: {OVER_STEPS}"
+    assert r.json["code"] == "invalid_input" and by_field(r.json) == {"evaluation": [OVER_STEPS]}
+    assert r.json["detail"] == f"the model version {published['number']} cannot answer the request: {OVER_STEPS}"
     assert _records(app) == before                                  # no answer, so no record
     fine = _ok(client.post("/api/v1/car-t/determinations", json=request_with(2), headers=as_("eve")))
     assert fine["model_version"] == published["sha256"] and fine["determination"]
@@ -66,15 +67,15 @@ def test_a_batch_with_a_case_past_the_budget_is_422_naming_the_case(served):
     before = _records(app)
     r = client.post("/api/v1/car-t/determinations:batch", headers=as_("eve"),
                     json={"cases": [request_with(1), request_with(7), request_with(2)]})
-    assert r.status_code == 422 and r.json["errors"] == {"cases": {"1": [OVER_STEPS]}}
-    assert "cannot answer case 1" in r.json["message"]
+    assert r.status_code == 422 and by_field(r.json) == {"cases": {"1": [OVER_STEPS]}}
+    assert "cannot answer case 1" in r.json["detail"]
     assert _records(app) == before
 
 
 def test_evaluate_past_the_budget_is_422(served):
     _, client, _, _ = served
     r = client.post(f"{M}/evaluate", json={"inputs": request_with(7)}, headers=as_("eve"))
-    assert r.status_code == 422 and r.json["errors"] == {"evaluation": [OVER_STEPS]}
+    assert r.status_code == 422 and by_field(r.json) == {"evaluation": [OVER_STEPS]}
     assert _ok(client.post(f"{M}/evaluate", json={"inputs": request_with(3)}, headers=as_("eve")))["decisions"]
 
 
@@ -88,7 +89,7 @@ def test_past_the_request_deadline_is_503(served):
                            (f"{M}/evaluate", {"inputs": request_with(7)})]:
             r = client.post(path, json=body, headers=as_("eve"))
             assert r.status_code == 503 and r.json["code"] == "unavailable", (path, r.json)
-            assert "not finished within 0.5 s, its evaluation budget (CAR_T_EVALUATION_BUDGET)" in r.json["message"]
+            assert "not finished within 0.5 s, its evaluation budget (CAR_T_EVALUATION_BUDGET)" in r.json["detail"]
     finally:
         app.config.update(EVALUATION_STEPS=STEPS, EVALUATION_BUDGET_S=20.0)
 
@@ -108,7 +109,7 @@ def test_the_cases_of_a_batch_share_one_deadline(served, monkeypatch):
     finally:
         app.config.update(EVALUATION_BUDGET_S=20.0)
     assert r.status_code == 503, r.json
-    [(case, [why])] = r.json["errors"]["cases"].items()
+    [(case, [why])] = by_field(r.json)["cases"].items()
     assert int(case) > 0 and why == "not finished within 10 s, its evaluation budget (CAR_T_EVALUATION_BUDGET)"
 
 
@@ -125,8 +126,8 @@ def test_a_draft_whose_scenarios_exceed_the_budget_cannot_be_submitted(served, l
     draft, _ = looping_on_1
     r = client.post(f"{M}/versions/{draft['number']}:submit", json={"sha256": draft["sha256"]}, headers=as_("ann"))
     assert r.status_code == 422, r.json
-    [(title, [problem])] = r.json["errors"]["scenarios"].items()
-    assert title in r.json["message"] and OVER_STEPS in problem and "cannot be submitted" in r.json["message"]
+    [(title, [problem])] = by_field(r.json)["scenarios"].items()
+    assert title in r.json["detail"] and OVER_STEPS in problem and "cannot be submitted" in r.json["detail"]
     assert client.get(f"{M}/versions/{draft['number']}", headers=as_("ann")).json["state"] == "draft"
 
 
@@ -162,8 +163,8 @@ def test_a_review_past_its_own_budget_is_422_and_the_worker_goes_on(served):
         r = client.get(f"{M}/versions/{draft['number']}/review", headers=as_("cat"))
     finally:
         app.config.update(EVALUATION_STEPS=STEPS, REVIEW_BUDGET_S=45.0)
-    assert r.status_code == 422 and r.json["errors"] == {"review": ["too complex to review"]}
-    assert r.json["message"] == "too complex to review: not finished within 1 s, its budget"
+    assert r.status_code == 422 and by_field(r.json) == {"review": ["too complex to review"]}
+    assert r.json["detail"] == "too complex to review: not finished within 1 s, its budget"
     assert client.get("/readyz").status_code == 200
 
 
@@ -179,7 +180,7 @@ def test_a_review_past_the_memory_cap_is_422(served):
     finally:
         app.config.update(EVALUATION_STEPS=STEPS, CHILD_MEMORY_MB=1024)
     assert r.status_code == 422, r.json
-    assert r.json["message"] == "too complex to review: more than 64 MB of memory, its budget"
+    assert r.json["detail"] == "too complex to review: more than 64 MB of memory, its budget"
 
 
 def test_a_file_whose_scenarios_exceed_the_budget_is_rejected_by_reload(tmp_path):
@@ -189,7 +190,7 @@ def test_a_file_whose_scenarios_exceed_the_budget_is_rejected_by_reload(tmp_path
         (tmp_path / "decisions" / CAR_T.name).write_text(looping)
         r = app.test_client().post("/api/v1/models:reload", headers=as_("max"))
         assert r.status_code == 422
-        [problem] = r.json["errors"]["rejected"][CAR_T_ID]
+        [problem] = by_field(r.json)["rejected"][CAR_T_ID]
         assert OVER_STEPS in problem and re.match(r"scenario '.+' \[.*\]: evaluation budget exceeded", problem)
     finally:
         app.extensions["audit"].close()

@@ -52,7 +52,7 @@ def test_a_state_change_without_the_csrf_token_is_refused(server, new_page):
     source = page.evaluate(f"fetch('/api/v1/models/{CAR_T_ID}/dmn').then(r => r.text())")
     draft = {"content": source, "comment": "csrf check"}
     refused = api_from_page(page, "POST", f"/api/v1/models/{CAR_T_ID}/versions", draft, csrf=False)
-    assert refused["status"] == 403 and "CSRF" in refused["body"]["message"]
+    assert refused["status"] == 403 and "CSRF" in refused["body"]["detail"]
     assert page.request.post(server.base + f"/api/v1/models/{CAR_T_ID}/versions", data=draft).status == 403
     assert api_from_page(page, "GET", f"/api/v1/models/{CAR_T_ID}/versions")["body"]["serving"] == 1
     assert [v["number"] for v in api_from_page(page, "GET", f"/api/v1/models/{CAR_T_ID}/versions")["body"]["versions"]] == [1]

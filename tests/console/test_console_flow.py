@@ -92,7 +92,7 @@ def test_edit_review_four_eyes_publish_and_roll_back(server, new_page):
     digest = api_from_page(author, "GET", f"/api/v1/models/{CAR_T_ID}/versions/2/review")["body"]["digest"]
     refused = api_from_page(author, "POST", f"/api/v1/models/{CAR_T_ID}/versions/2:approve",
                             {"sha256": sha, "evidence": digest})
-    assert refused["status"] == 403 and "four eyes" in refused["body"]["message"]
+    assert refused["status"] == 403 and "four eyes" in refused["body"]["detail"]
 
     # The approver opens the changed case, approves and publishes.
     approver = new_page()

@@ -57,7 +57,7 @@ def test_the_session_stands_in_for_the_key_with_its_roles(tmp_path):
     assert made.status_code == 201 and made.json["author"] == name_of("ann")
     approve = client.post(f"{VERSIONS}/2:approve", headers={"X-CSRF-Token": token},
                           json={"sha256": made.json["sha256"], "evidence": "0" * 64})
-    assert approve.status_code == 403 and "approver" in approve.json["message"]          # ann is an author only
+    assert approve.status_code == 403 and "approver" in approve.json["detail"]          # ann is an author only
     assert client.get("/api/v1/evaluations").status_code == 403
     assert client.get(VERSIONS, headers=as_("cat")).status_code == 200                  # a key still wins
 

@@ -8,6 +8,7 @@ from support.apps import DATA, make_app
 from support.people import as_, key_id_of, name_of
 from support.apps import service_app
 from webapp.store.keys import hash_key
+from support.problems import by_field
 
 M = "/api/v1/models/simpletable"
 GOOD = {"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}}
@@ -51,8 +52,8 @@ def test_one_person_with_two_keys_is_one_pair_of_eyes(tmp_path, database):
     version = _submitted(client, BEARER("ann-as-author"), _adults_from(21, _source(client, BEARER("cat"))))
     assert version["author"] == "Ann Lee" and version["proposers"] == ["Ann Lee"]
     refused = _approve(client, version, BEARER("ann-as-approver"))
-    assert refused.status_code == 403 and "four eyes" in refused.json["message"]
-    assert refused.json["errors"]["approver"] == ["Ann Lee saved or submitted version 2"]
+    assert refused.status_code == 403 and "four eyes" in refused.json["detail"]
+    assert by_field(refused.json)["approver"] == ["Ann Lee saved or submitted version 2"]
     approved = _approve(client, version, BEARER("cat"))
     assert approved.status_code == 200 and approved.json["approved_by"] == "Cat Diaz"
 
@@ -70,7 +71,7 @@ def test_a_reloaded_file_is_the_reloaders_draft_so_one_key_cannot_publish_it(tmp
     assert (draft["author"], draft["origin"], draft["steps"][0]["actor"]) == (name_of("dan"), "files", name_of("dan"))
     submitted = client.post(f"{M}/versions/2:submit", json={"sha256": draft["sha256"]}, headers=as_("dan")).json
     refused = _approve(client, submitted, as_("dan"))
-    assert refused.status_code == 403 and "four eyes" in refused.json["message"]
+    assert refused.status_code == 403 and "four eyes" in refused.json["detail"]
     assert _publish(client, submitted, as_("dan")).status_code == 409            # nothing approved to publish
     assert _approve(client, submitted, as_("cat")).status_code == 200
     assert _publish(client, submitted, as_("dan")).status_code == 200
@@ -97,10 +98,10 @@ def test_a_key_without_a_name_works_under_its_id_but_cannot_approve_or_publish(t
     assert own["author"] == old_id and own["steps"][-1]["actor"] == old_id
     other = _submitted(client, BEARER("ann"), _adults_from(21, _source(client, BEARER("ann"))))
     refused = _approve(client, other, BEARER("old"))
-    assert refused.status_code == 403 and "names nobody" in refused.json["message"]
+    assert refused.status_code == 403 and "names nobody" in refused.json["detail"]
     approved = _approve(client, other, BEARER("cat")).json
     refused = _publish(client, approved, BEARER("old"))
-    assert refused.status_code == 403 and "keys --name" in refused.json["message"]
+    assert refused.status_code == 403 and "keys --name" in refused.json["detail"]
     assert _publish(client, approved, BEARER("cat")).status_code == 200
 
 
@@ -112,7 +113,7 @@ def test_a_draft_saved_before_its_key_had_a_name_is_still_its_holders(tmp_path, 
     after = f"{hash_key('kim')}:author,approver:Kim Park;{hash_key('cat')}:approver:Cat Diaz"
     client = service_app(tmp_path, [DATA / "simpletable.dmn"], after, database).test_client()
     refused = _approve(client, version, BEARER("kim"))
-    assert refused.status_code == 403 and "four eyes" in refused.json["message"]
+    assert refused.status_code == 403 and "four eyes" in refused.json["detail"]
     assert _approve(client, version, BEARER("cat")).status_code == 200
 
 

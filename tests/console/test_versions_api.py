@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from support.apps import DATA, make_app, ROOT
 from support.people import as_, name_of
+from support.problems import by_field
 
 M = "/api/v1/models/simpletable"
 GOOD = {"inputs": {"Age": 19, "RiskCategory": "Low", "isAffordable": True}}
@@ -96,7 +97,7 @@ def test_nobody_approves_what_they_saved_admins_included(client):
     own = _draft(client, who="dan")                                     # dan holds every role
     _submit(client, own, who="dan")
     refused = _approve(client, own, who="dan")
-    assert refused.status_code == 403 and "four eyes" in refused.json["message"]
+    assert refused.status_code == 403 and "four eyes" in refused.json["detail"]
     assert _approve(client, own, who="cat").status_code == 200
 
     edited = _draft(client, who="ann", content=_adults_from(20, _dmn(client)))
@@ -125,7 +126,7 @@ def test_an_approval_is_bound_to_the_content_it_approved(client):
     _submit(client, edit.json)
     stale = client.post(f"{M}/versions/{draft['number']}:approve", headers=as_("cat"),
                         json={"sha256": edit.json["sha256"], "evidence": digest})
-    assert stale.status_code == 409 and "other content" in stale.json["message"]
+    assert stale.status_code == 409 and "other content" in stale.json["detail"]
     assert _serving(client) != edit.json["sha256"]
 
 
@@ -226,7 +227,7 @@ def test_a_bad_upload_shows_its_findings_and_creates_nothing_publishable(client)
     assert broken.status_code == 201 and broken.json["validation"]["valid"] is False
     assert any("overlap" in f["message"] for f in broken.json["validation"]["findings"])
     submitted = client.post(f"{M}/versions/2:submit", json={"sha256": broken.json["sha256"]}, headers=as_("ann"))
-    assert submitted.status_code == 409 and submitted.json["errors"]["validation"]
+    assert submitted.status_code == 409 and by_field(submitted.json)["validation"]
     assert _approve(client, broken.json).status_code == 409
     assert _publish(client, broken.json).status_code == 409
     assert _states(client) == [(1, "published"), (2, "draft")]

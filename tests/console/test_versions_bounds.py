@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from support.apps import DATA, make_app
 from support.people import as_
+from support.problems import by_field
 
 M = "/api/v1/models/simpletable"
 SOURCE = (DATA / "simpletable.dmn").read_text()
@@ -19,13 +20,13 @@ def test_a_version_number_is_ascii_digits_only(client, number):
                                ("post", ":approve", {"sha256": "0" * 64, "evidence": "0" * 64})]:
         answer = getattr(client, method)(f"{M}/versions/{number}{path}", json=body, headers=as_("dan"))
         assert answer.status_code == 404, (path, answer.json)
-        assert answer.json["message"] == f"no version {number!r}: versions are numbered 1, 2, ..."
+        assert answer.json["detail"] == f"no version {number!r}: versions are numbered 1, 2, ..."
 
 
 @pytest.mark.parametrize("base", [2 ** 31, 2 ** 63, 10 ** 30])
 def test_a_base_past_any_version_number_is_422(client, base):
     answer = client.post(f"{M}/versions", json={"content": SOURCE, "base": base}, headers=as_("ann"))
-    assert answer.status_code == 422 and "base" in answer.json["errors"]["body"]
+    assert answer.status_code == 422 and "base" in by_field(answer.json)
 
 
 LAUGHS = ('<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY a "aaaaaaaaaa">'
@@ -42,11 +43,11 @@ LAUGHS = ('<?xml version="1.0"?><!DOCTYPE definitions [<!ENTITY a "aaaaaaaaaa">'
 def test_a_draft_is_dmn_xml_or_nothing_is_stored(client, content, says):
     # Drafts are never deleted: content that could never be a model was stored (1.9 MB bodies).
     draft = client.post(f"{M}/versions", json={"content": content}, headers=as_("ann"))
-    assert draft.status_code == 422 and says in draft.json["message"] and draft.json["errors"]["content"]
+    assert draft.status_code == 422 and says in draft.json["detail"] and by_field(draft.json)["content"]
     good = client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann"))
     edit = client.put(f"{M}/versions/{good.json['number']}", json={"content": content, "sha256": good.json["sha256"]},
                       headers=as_("ann"))
-    assert edit.status_code == 422 and says in edit.json["message"]
+    assert edit.status_code == 422 and says in edit.json["detail"]
     listed = client.get(f"{M}/versions", headers=as_("ann")).json["versions"]
     assert [(v["number"], v["sha256"]) for v in listed][1:] == [(2, good.json["sha256"])]
 
@@ -57,9 +58,9 @@ def test_drafts_in_progress_per_author_are_limited(tmp_path, database):
                           headers=as_("ann")) for age in (19, 20)]
     assert [d.status_code for d in drafts] == [201, 201]
     third = client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")}, headers=as_("ann"))
-    assert third.status_code == 422 and "2 drafts in progress" in third.json["message"]
-    assert "CAR_T_DRAFTS_PER_AUTHOR=2" in third.json["message"]
-    assert third.json["errors"]["drafts"] == ["simpletable version 2", "simpletable version 3"]
+    assert third.status_code == 422 and "2 drafts in progress" in third.json["detail"]
+    assert "CAR_T_DRAFTS_PER_AUTHOR=2" in third.json["detail"]
+    assert by_field(third.json)["drafts"] == ["simpletable version 2", "simpletable version 3"]
     assert client.post(f"{M}/versions", json={"content": SOURCE.replace("&gt;=18", "&gt;=21")},
                        headers=as_("bob")).status_code == 201          # another author's own count
     submitted = client.post(f"{M}/versions/2:submit", json={"sha256": drafts[0].json["sha256"]}, headers=as_("ann"))

@@ -40,7 +40,7 @@ def test_export_formats(client):
 
 def test_bad_format_and_unknown_model(client):
     bad = client.get("/api/v1/models/boxed/export?format=docx", headers=AUTH)
-    assert bad.status_code == 422 and bad.mimetype == "application/json"
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
     assert client.get("/api/v1/models/nope/export", headers=AUTH).status_code == 404
 
 

@@ -17,6 +17,7 @@ from webapp.api.schemas import DeterminationBatchSchema, DeterminationSchema
 from webapp.serving.determination import DISPOSITIONS, FINDING_KINDS, OUTCOMES
 
 from policy_requests import MODEL, allo, request
+from support.problems import by_field
 
 H = as_("fay")
 CITATION = "Medical Policy 7.02.11, {}, effective 2026-04-15"
@@ -172,14 +173,14 @@ def test_the_audit_record_keeps_the_date_the_service_determined_on(client):
 def test_a_caller_cannot_send_the_determination_date(client):
     response = client.post("/api/v1/car-t/determinations", json={**_case(), "Determination Date": "2026-01-01"},
                            headers=H)
-    assert response.status_code == 422 and "Determination Date" in response.json["errors"]["body"]
+    assert response.status_code == 422 and "Determination Date" in by_field(response.json)
 
 
 def test_a_retired_field_is_refused_saying_where_the_fact_lives_now(client):
     body = _case(Request={"labeled_split_dose": True}, History={"transplant_type": "allogeneic_hct"})
     response = client.post("/api/v1/car-t/determinations", json=body, headers=H)
     assert response.status_code == 422
-    errors = response.json["errors"]["body"]
+    errors = by_field(response.json)
     assert "product table" in errors["Request"]["labeled_split_dose"][0]
     assert "History.transplants" in errors["History"]["transplant_type"][0]
     assert errors["Request"]["labeled_split_dose"][0].startswith("retired in contract 2.0.0")
@@ -191,7 +192,7 @@ def test_the_member_birth_date_may_be_left_out(client):
     assert client.post("/api/v1/car-t/determinations", json=body, headers=H).status_code == 200
     body["Request"].pop("product")
     response = client.post("/api/v1/car-t/determinations", json=body, headers=H)
-    assert response.status_code == 422 and "product" in response.json["errors"]["body"]["Request"]
+    assert response.status_code == 422 and "product" in by_field(response.json)["Request"]
 
 
 def test_the_body_matches_its_schema_and_the_enums_match_the_model(client):

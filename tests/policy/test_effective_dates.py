@@ -128,9 +128,10 @@ def test_a_contract_change_serves_at_publish_and_cannot_wait_for_a_date(car_t):
     source = CAR_T.read_text()
     field = '<itemComponent id="ItemComponent_tRequest_product"'
     assert field in source
-    # a new optional field of Request: the request schema changes
+    # a new optional field of Request: the request schema changes (a minor: the model declares 2.1.0)
     changed = source.replace(field, '<itemComponent id="ItemComponent_tRequest_referral" name="referral">'
-                                    '<typeRef>string</typeRef></itemComponent>' + field)
+                                    '<typeRef>string</typeRef></itemComponent>' + field).replace(
+        "<definitions ", '<definitions xmlns:contract="https://healthplan.example/dmn/contract" contract:version="2.1.0" ', 1)
     version = _approved(car_t, changed, TOMORROW)
     refused = _publish(car_t, version)
     assert refused.status_code == 409

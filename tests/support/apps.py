@@ -17,11 +17,13 @@ CAR_T_CONTRACT = contract.load(contract.contract_file(CAR_T.parent, CAR_T_ID))
 
 
 def copy_model(source: Path, directory: Path) -> None:
-    """A model file, with the request contract that travels beside it (webapp.serving.contract)."""
+    """A model file, with the request contract and example request that travel beside it
+    (webapp.serving.contract)."""
     shutil.copy(source, directory / source.name)
-    contract = source.with_name(f"{source.name.split('.')[0]}.contract.yaml")
-    if source.suffix == ".dmn" and contract.exists():
-        shutil.copy(contract, directory / contract.name)
+    for beside in (".contract.yaml", ".example.json"):
+        found = source.with_name(f"{source.name.split('.')[0]}{beside}")
+        if source.suffix == ".dmn" and found.exists():
+            shutil.copy(found, directory / found.name)
 
 
 def service_app(tmp_path: Path, models, keys: str, database=None, **config):

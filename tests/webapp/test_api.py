@@ -1,5 +1,6 @@
 """The service through the Flask test client, on a TCK model (0004-simpletable-U)."""
 from sqlalchemy import text
+from support.problems import by_field
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 EVAL = "/api/v1/models/simpletable/evaluate"
@@ -45,8 +46,8 @@ def test_auth(client, auth):
 def test_validation_errors_name_every_field_and_record_nothing(client, app, auth):
     r = client.post(EVAL, json={"inputs": {"Age": "old", "isAffordable": 3, "Extra": 1}}, headers=auth())
     assert r.status_code == 422
-    assert set(r.json) == {"code", "status", "message", "errors", "request_id"}
-    assert set(r.json["errors"]["inputs"]) == {"Age", "isAffordable", "Extra"}
+    assert set(r.json) == {"type", "title", "status", "detail", "code", "errors", "request_id"}
+    assert set(by_field(r.json)["inputs"]) == {"Age", "isAffordable", "Extra"}
     bad = client.post(EVAL, data=b"{not json", headers={**auth(), "Content-Type": "application/json"})
     assert bad.status_code == 400 and bad.json["status"] == 400
     assert client.post(EVAL, json={**GOOD, "decisions": ["Nope"]}, headers=auth()).status_code == 404
@@ -89,7 +90,7 @@ def test_reload_keeps_last_good(app, client, auth):
     with open(f"{models}/simpletable.dmn", "wb") as f:
         f.write(b"<definitions>broken")
     r = client.post("/api/v1/models:reload", headers=auth())
-    assert r.status_code == 422 and "simpletable" in r.json["errors"]["rejected"]
+    assert r.status_code == 422 and "simpletable" in by_field(r.json)["rejected"]
     assert client.get("/api/v1/models", headers=auth()).json["models"][0]["version"] == version
     assert client.post(EVAL, json=GOOD, headers=auth()).status_code == 200
 

@@ -4,6 +4,7 @@ import datetime as dt
 from urllib.parse import quote
 
 import pytest
+from support.problems import by_field
 
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
 EVAL = "/api/v1/models/simpletable/evaluate"
@@ -50,4 +51,4 @@ def test_a_bound_without_an_offset_is_utc(client, auth, recorded):
                                    "from=0001-01-01T00:00:00%2B14:00", "to=9999-12-31T23:00:00-14:00"])
 def test_bad_query_parameters_are_422(client, auth, query):
     r = client.get(f"/api/v1/evaluations?{query}", headers=auth("audit"))
-    assert r.status_code == 422 and r.json["code"] == "invalid_input" and r.json["errors"]["query"]
+    assert r.status_code == 422 and r.json["code"] == "invalid_input" and by_field(r.json)["query"]

@@ -16,6 +16,7 @@ from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, ROOT
 from support.people import key_of, key_spec
 from support.servers import publish, Server
 from support.threads import in_threads
+from support.problems import by_field
 
 AUTHOR, APPROVER, CALLER = key_of("ann"), key_of("cat"), key_of("eve")
 
@@ -28,7 +29,7 @@ def _answer(server, path, body, key):
         with urllib.request.urlopen(request, timeout=300) as r:
             return r.status, json.load(r)
     except urllib.error.HTTPError as exc:
-        assert exc.headers.get_content_type() == "application/json", exc.read()[:500]
+        assert exc.headers.get_content_type() == "application/problem+json", exc.read()[:500]
         return exc.code, json.load(exc)
 
 
@@ -55,7 +56,7 @@ def test_two_looping_requests_end_with_422_and_the_next_request_is_answered(atta
     path = "/api/v1/car-t/determinations"
     looped = in_threads(lambda: _answer(attacked, path, request_with(7), CALLER), 2)
     for status, body in looped:
-        assert status == 422 and "more than 20,000 steps" in body["errors"]["evaluation"][0], body
+        assert status == 422 and "more than 20,000 steps" in by_field(body)["evaluation"][0], body
     status, body = _answer(attacked, path, REQUEST, CALLER)
     assert status == 200 and body["model_version"] == published
     assert attacked.proc.poll() is None

@@ -7,6 +7,7 @@ import pytest
 
 from support.apps import make_app
 from support.people import as_
+from support.problems import by_field
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "decisions" / "car-t-candidate-selection.dmn"
@@ -36,7 +37,7 @@ def test_base_case_is_appropriate_and_audited(client):
 def test_missing_section_is_422(client):
     bad = {k: v for k, v in CASE.items() if k != "History"}
     r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
-    assert r.status_code == 422 and "History" in r.json["errors"]["body"]
+    assert r.status_code == 422 and "History" in by_field(r.json)
 
 
 def test_values_outside_the_data_dictionary_ranges_are_422(client):
@@ -45,14 +46,14 @@ def test_values_outside_the_data_dictionary_ranges_are_422(client):
         bad = json.loads(json.dumps(CASE))
         bad[section][field] = value
         r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
-        assert r.status_code == 422 and field in r.json["errors"]["body"][section]
+        assert r.status_code == 422 and field in by_field(r.json)[section]
 
 
 def test_dates_are_checked_and_reach_the_engine_as_dates(client):
     bad = json.loads(json.dumps(CASE))
     bad["Request"]["request_date"] = "2026-02-30"
     r = client.post("/api/v1/car-t/determinations", json=bad, headers=H)
-    assert r.status_code == 422 and "request_date" in r.json["errors"]["body"]["Request"]
+    assert r.status_code == 422 and "request_date" in by_field(r.json)["Request"]
     ok = client.post("/api/v1/car-t/determinations", json=CASE, headers=H).json
     rec = client.get(f"/api/v1/evaluations/{ok['evaluation_id']}", headers=H).json
     assert rec["inputs"]["Request"]["request_date"] == CASE["Request"]["request_date"]

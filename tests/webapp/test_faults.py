@@ -17,6 +17,7 @@ from support.people import key_of
 from support.servers import Server
 from webapp.store import migrate
 from webapp.store.audit import AuditStore
+from support.problems import by_field
 
 M = "/api/v1/models/simpletable"
 ALL = {"Authorization": f"Bearer {key_of('all')}"}
@@ -75,7 +76,7 @@ def test_a_draft_on_a_full_disk_is_503_and_keeps_nothing(tmp_path, disk):
     disk.fill(app)
     refused = _draft(client, 21)
     assert refused.status_code == 503 and refused.json["code"] == "unavailable"
-    assert refused.json["errors"] == {"database": ["database or disk is full"]}
+    assert by_field(refused.json) == {"database": ["database or disk is full"]}
     disk.free(app)
     assert [v["number"] for v in client.get(f"{M}/versions", headers=ALL).json["versions"]] == [1]
     assert _draft(client, 21).status_code == 201
@@ -88,7 +89,7 @@ def test_a_reload_on_a_full_disk_is_503(tmp_path, disk):
         (DATA / "simpletable.dmn").read_text().replace("&gt;=18", "&gt;=21"))
     disk.fill(app)
     refused = client.post("/api/v1/models:reload", headers=ALL)
-    assert refused.status_code == 503 and refused.json["errors"] == {"database": ["database or disk is full"]}
+    assert refused.status_code == 503 and by_field(refused.json) == {"database": ["database or disk is full"]}
     disk.free(app)
     reloaded = client.post("/api/v1/models:reload", headers=ALL)
     assert reloaded.status_code == 200 and [d["number"] for d in reloaded.json["drafts"]] == [2]
@@ -210,14 +211,14 @@ def test_no_model_serving_is_503_not_an_unknown_model(tmp_path):
                                ("get", "/api/v1/models/nope", None)]:
         answer = getattr(client, method)(path, json=body, headers=ALL)
         assert answer.status_code == 503 and answer.json["code"] == "unavailable", (path, answer.json)
-        assert "does not serve: no version of it loads" in answer.json["message"]
+        assert "does not serve: no version of it loads" in answer.json["detail"]
 
 
 def test_the_car_t_endpoint_without_its_model_is_503(tmp_path):
     client = make_app(tmp_path).test_client()        # simpletable serves; the CAR-T model is not there
     answer = client.post("/api/v1/car-t/determinations", json={}, headers=ALL)
     assert answer.status_code == 503
-    assert answer.json["message"].startswith("model 'car-t-candidate-selection' does not serve")
+    assert answer.json["detail"].startswith("model 'car-t-candidate-selection' does not serve")
     assert client.get("/api/v1/models/nope", headers=ALL).status_code == 404
 
 
@@ -229,6 +230,6 @@ def test_a_draft_while_the_database_is_gone_is_503_and_readyz_says_so(tmp_path, 
     refused = _draft(client, 21)
     assert refused.status_code == 503 and refused.json["code"] == "unavailable"
     # SQLite's fixed text, or only the class of psycopg's error, whose text names the server
-    assert refused.json["errors"]["database"] == [
+    assert by_field(refused.json)["database"] == [
         "unable to open database file" if database.name == "sqlite" else "OperationalError"]
     assert _ready(client) == (503, False, "cannot be read")

@@ -9,6 +9,7 @@ import pytest
 
 from webapp.app import create_app
 from webapp.store.keys import hash_key
+from support.problems import by_field
 
 DATA = Path(__file__).parent / "data"
 ADMIN = {"Authorization": "Bearer admin"}
@@ -64,7 +65,7 @@ def test_validation_error_rejects_the_reload(setup):
     _edit(models, "<text>&lt;18</text>", "<text>&lt;=18</text>")     # overlaps rule 1 at 18 under U
     r = client.post("/api/v1/models:reload", headers=ADMIN)
     assert r.status_code == 422
-    problems = r.json["errors"]["rejected"]["simpletable"]
+    problems = by_field(r.json)["rejected"]["simpletable"]
     assert any("overlap" in p for p in problems), problems
     assert _version(client) == good and _versions(client) == [(1, "published", "files")]
 
@@ -90,12 +91,12 @@ def test_failing_scenario_rejects_the_reload(setup):
     (models / "simpletable.scenarios.yaml").write_text(SCENARIOS.replace("{expected}", "Declined"))
     _edit(models, 'outputLabel="Approval Status"', 'outputLabel="Approval status"')   # a new version
     r = client.post("/api/v1/models:reload", headers=ADMIN).json
-    assert r["errors"]["rejected"]["simpletable"] == [
+    assert by_field(r)["rejected"]["simpletable"] == [
         "scenario 'adult low risk is approved' []: expected 'Declined', got 'Approved'"]
     assert _version(client) == good and len(_versions(client)) == 1
     # every process shows the rejection: it is in the store, not in the worker that reloaded
     status = client.get("/readyz").json["models"][0]["rejected"]
-    assert status["errors"] == r["errors"]["rejected"]["simpletable"] and len(status["version"]) == 64
+    assert status["errors"] == by_field(r)["rejected"]["simpletable"] and len(status["version"]) == 64
 
 
 def test_model_rejected_at_start_is_not_served(tmp_path):
@@ -115,8 +116,8 @@ def test_export_errors_use_the_api_envelope(setup):
                         ("/api/v1/models/simpletable/export?format=doc", 422),
                         ("/api/v1/models/nope/validation", 404)):
         r = client.get(url, headers=ADMIN)
-        assert r.status_code == status and r.mimetype == "application/json"
-        assert set(r.json) == {"code", "status", "message", "errors", "request_id"} and r.json["status"] == status
+        assert r.status_code == status and r.mimetype == "application/problem+json"
+        assert set(r.json) == {"type", "title", "status", "detail", "code", "errors", "request_id"} and r.json["status"] == status
     empty = client.post("/api/v1/validation", data=b"", headers={**ADMIN, "Content-Type": "application/xml"})
     assert empty.status_code == 400 and empty.json["code"] == "bad_request"
 

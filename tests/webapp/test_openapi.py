@@ -84,7 +84,67 @@ def test_evaluate_is_documented_per_loaded_model_with_its_own_inputs(doc):
         inputs = doc["components"]["schemas"][body["properties"]["inputs"]["$ref"].rsplit("/", 1)[1]]
         assert inputs["additionalProperties"] is False and inputs["properties"]
     simple = doc["paths"]["/api/v1/models/simpletable/evaluate"]["post"]["requestBody"]["content"]
-    assert simple["application/json"]["schema"]["properties"]["decisions"]["items"]["enum"] == ["Approval Status"]
+    decisions = simple["application/json"]["schema"]["properties"]["decisions"]["items"]["$ref"].rsplit("/", 1)[1]
+    assert doc["components"]["schemas"][decisions]["enum"] == ["Approval Status"]
+
+
+def _operations(doc):
+    return [(path, method, op) for path, item in doc["paths"].items() for method, op in item.items()
+            if isinstance(op, dict) and method != "parameters"]
+
+
+def test_every_operation_has_a_readable_operation_id_of_its_own(doc):
+    ids = [op.get("operationId") for _, _, op in _operations(doc)]
+    assert None not in ids and len(set(ids)) == len(ids)
+    assert {"determine", "determineBatch", "approveVersion", "validateUpload", "evaluateSimpletable"} <= set(ids)
+    assert all(i.isidentifier() and "api" not in i.lower() for i in ids), ids
+
+
+def test_every_enum_is_one_named_component(doc):
+    inline = [node for node in _walk(doc["paths"]) if "enum" in node]
+    inline += [node for name, schema in doc["components"]["schemas"].items()
+               for node in _walk(schema.get("properties", {})) if "enum" in node]
+    assert inline == []
+    determination = doc["components"]["schemas"]["DeterminationAnswer"]["properties"]["determination"]
+    assert determination["anyOf"] == [{"$ref": "#/components/schemas/Outcome"}, {"type": "null"}]
+    assert None not in doc["components"]["schemas"]["Outcome"]["enum"]
+    line = doc["components"]["schemas"]["CarTInputs.Trequest"]["properties"]["line_of_business"]
+    assert line == doc["components"]["schemas"][f"Inputs.{CAR_T.stem}.Trequest"]["properties"]["line_of_business"]
+
+
+def test_every_error_answer_is_problem_details(doc):
+    # /readyz's 503 is its readiness document; the EHR's errors are FHIR OperationOutcomes (CRD)
+    for path, method, op in _operations(doc):
+        for status, response in op["responses"].items():
+            if "$ref" in response:
+                response = doc["components"]["responses"][response["$ref"].rsplit("/", 1)[1]]
+            if status.startswith(("4", "5", "d")) and not path.startswith(("/cds-services", "/Questionnaire", "/readyz")):
+                assert list(response.get("content", {})) == ["application/problem+json"], (method, path, status)
+    problem = doc["components"]["schemas"]["Error"]
+    assert {"type", "title", "status", "detail", "code", "request_id", "errors"} <= set(problem["required"])
+    assert doc["components"]["schemas"]["FieldError"]["required"] == ["detail", "pointer"]
+
+
+def test_binary_and_xml_answers_are_declared_as_such(doc):
+    export = doc["paths"]["/api/v1/models/{model}/export"]["get"]["responses"]["200"]["content"]
+    assert export["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]["schema"]["format"] == "binary"
+    assert export["application/pdf"]["schema"]["format"] == "binary"
+    assert not list(export)[0].startswith("text/")        # a client reads bytes first, text would corrupt XLSX
+    dmn = doc["paths"]["/api/v1/models/{model}/dmn"]["get"]["responses"]["200"]["content"]
+    assert list(dmn) == ["application/xml"]
+
+
+def test_every_request_body_has_an_example_and_the_determination_example_answers(doc, client):
+    from support.people import as_
+    for path, method, op in _operations(doc):
+        if "requestBody" in op and path.startswith("/api/"):
+            assert all("example" in c for c in op["requestBody"]["content"].values()), (method, path)
+    example = doc["paths"]["/api/v1/car-t/determinations"]["post"]["requestBody"]["content"]["application/json"]["example"]
+    answer = client.post("/api/v1/car-t/determinations", json=example, headers=as_("eve"))
+    assert answer.status_code == 200 and answer.json["determination"] == "medically_appropriate"
+    for model in ("simpletable", CAR_T.stem):
+        body = doc["paths"][f"/api/v1/models/{model}/evaluate"]["post"]["requestBody"]["content"]["application/json"]
+        assert client.post(f"/api/v1/models/{model}/evaluate", json=body["example"], headers=as_("eve")).status_code == 200
 
 
 def test_the_embedded_input_schema_resolves_and_matches_what_the_service_accepts(client):

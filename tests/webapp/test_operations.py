@@ -16,6 +16,7 @@ from support.apps import make_app
 from webapp.app import create_app
 from webapp.store.keys import Key, KeyConfigError, parse_keys
 from webapp.cli import main
+from support.problems import by_field
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {"inputs": {"Age": 30, "RiskCategory": "Low", "isAffordable": True}}
@@ -96,7 +97,7 @@ def test_a_reload_that_rejects_a_model_is_not_2xx_and_status_shows_the_fallback(
     _write(models, b"<definitions>broken")
     r = client.post("/api/v1/models:reload", headers=auth("admin"))
     assert r.status_code == 422 and r.json["code"] == "invalid_input"
-    assert list(r.json["errors"]["rejected"]) == ["simpletable"] and r.json["errors"]["rejected"]["simpletable"]
+    assert list(by_field(r.json)["rejected"]) == ["simpletable"] and by_field(r.json)["rejected"]["simpletable"]
     for listing in (client.get("/api/v1/models", headers=auth()).json["models"],
                     client.get("/readyz").json["models"]):
         model = listing[0]

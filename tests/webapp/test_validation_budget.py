@@ -65,7 +65,7 @@ def test_an_upload_over_the_budget_is_422_and_the_service_goes_on(tmp_path, auth
     client = app.test_client()
     monkeypatch.setattr("webapp.governance.validation.as_json", _forever)
     r = _upload(client, auth, (DATA / "simpletable.dmn").read_bytes())
-    assert r.status_code == 422 and r.json["message"].startswith("model too complex")
+    assert r.status_code == 422 and r.json["detail"].startswith("model too complex")
     assert client.get("/readyz").status_code == 200
 
 
@@ -76,7 +76,7 @@ def test_a_real_model_too_large_to_analyse_in_a_tiny_budget_is_422(tmp_path, aut
     app = make_app(tmp_path, VALIDATION_BUDGET_S=0.05, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
     big = _big_table(rules)
     r = _upload(app.test_client(), auth, big.encode())
-    assert r.status_code == 422 and "too complex" in r.json["message"], r.json
+    assert r.status_code == 422 and "too complex" in r.json["detail"], r.json
 
 
 def _big_table(rules: str) -> str:
@@ -117,4 +117,4 @@ DOCTYPE_MODEL = (DATA / "simpletable.dmn").read_text().replace(
 def test_a_dtd_or_entity_in_an_upload_is_422_naming_the_problem(client, auth, model):
     assert "DOCTYPE" in model
     r = _upload(client, auth, model.encode())
-    assert r.status_code == 422 and "DTDs and entities are not allowed" in r.json["message"], r.json
+    assert r.status_code == 422 and "DTDs and entities are not allowed" in r.json["detail"], r.json

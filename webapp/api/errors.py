@@ -1,4 +1,7 @@
-"""The one JSON error envelope {"code","status","message","errors","request_id"} and the handlers
+"""The one error body, RFC 9457 Problem Details (`application/problem+json`): `type`, `title`,
+`status`, `detail`, and ours: `code` (stable, for programs), `request_id` (finds the request in the
+server log) and `errors`, each offending thing as {pointer, detail} (a JSON Pointer, RFC 6901: into
+the request body from its root, else the thing's place: `/query/limit`, `/Content-Type`). The handlers
 that emit it: for the domain's errors (webapp.store.errors, each class mapped to its status in
 STATUS, the one place a domain error becomes HTTP), for the API's own (ApiError), for werkzeug's and
 flask-smorest's HTTP errors, and for faults."""
@@ -7,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, g, jsonify
+from werkzeug.http import HTTP_STATUS_CODES
 from sqlalchemy.exc import DatabaseError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -19,8 +23,11 @@ CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_fo
          415: "unsupported_media_type", 422: "invalid_input", 500: "internal_error",
          503: "unavailable"}
 
-# webargs names where it read the arguments; a caller knows them as the body and the query string.
+PROBLEM_JSON = "application/problem+json"
+
+# webargs names where it read the arguments; a body's fields point from the body's root.
 _LOCATIONS = {"json": "body", "query": "query", "view_args": "path"}
+_BODY = "body"
 
 
 # Each domain error's status; a subclass takes its nearest listed class's.
@@ -32,17 +39,36 @@ def status_of(exc: DomainError) -> int:
 
 
 class ApiError(Exception):
-    """Raised where a request must stop; `errors` maps each offending field to its reasons."""
+    """Raised where a request must stop; `errors` maps each offending field to its reasons (nested
+    as marshmallow nests them; `body` is the request body's root); `members` are more members of the
+    problem (RFC 9457 extension members)."""
 
-    def __init__(self, status: int, message: str, errors: dict | list | None = None):
+    def __init__(self, status: int, message: str, errors: dict | list | None = None, members: dict | None = None):
         super().__init__(message)
-        self.status, self.message, self.errors = status, message, errors or {}
+        self.status, self.message, self.errors, self.members = status, message, errors or {}, members or {}
 
 
-def envelope(status: int, message: str, errors=None, headers=None):
-    response = jsonify({"code": CODES.get(status, "error"), "status": status, "message": message,
-                        "errors": errors or {}, "request_id": g.get("request_id", "")})
+def _escaped(key) -> str:
+    return str(key).replace("~", "~0").replace("/", "~1")
+
+
+def pointed(errors, pointer: str = "") -> list[dict]:
+    """Nested reasons by field ({"body": {"Request": {"product": ["..."]}}}) as a list of
+    {pointer, detail} ({"pointer": "/Request/product", ...}), one entry per reason."""
+    if isinstance(errors, dict):
+        return [found for key, value in errors.items()
+                for found in pointed(value, pointer if (key == _BODY and not pointer) else f"{pointer}/{_escaped(key)}")]
+    if isinstance(errors, (list, tuple)):
+        return [found for value in errors for found in pointed(value, pointer)]
+    return [{"pointer": pointer, "detail": str(errors)}]
+
+
+def envelope(status: int, message: str, errors=None, headers=None, members=None):
+    response = jsonify({"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"), "status": status,
+                        "detail": message, "code": CODES.get(status, "error"), "request_id": g.get("request_id", ""),
+                        "errors": pointed(errors or {}), **(members or {})})
     response.status_code = status
+    response.mimetype = PROBLEM_JSON
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -66,7 +92,7 @@ def http_error(exc: HTTPException):
 def register(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(exc: ApiError):
-        return envelope(exc.status, exc.message, exc.errors)
+        return envelope(exc.status, exc.message, exc.errors, members=exc.members)
 
     @app.errorhandler(DomainError)
     def _domain_error(exc: DomainError):

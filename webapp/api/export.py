@@ -24,9 +24,11 @@ from webapp.api.openapi import MODEL_PARAMETER
 bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
                description="Exports and validation of the decision logic, for compliance and the committee")
 
+# Binary types first: a generated client reads the answer as its first listed type it knows, and
+# bytes hold every format (text read as text would corrupt an XLSX).
 _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.startswith("text/")
                                           else {"type": "string", "format": "binary"}}
-                   for media, _ in FORMATS.values()}
+                   for media, _ in sorted(FORMATS.values(), key=lambda found: found[0].startswith("text/"))}
 
 
 @bp.get("/models/<model>/export", parameters=[MODEL_PARAMETER])

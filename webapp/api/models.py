@@ -77,12 +77,12 @@ def evaluate(request_data: dict, model: str):
 @require("admin")
 @bp.response(200, ReloadSchema, description="every file in the directory passed the gate")
 @bp.alt_response(422, schema=ReloadErrorSchema, description=(
-    "a file was rejected and nothing was imported from it; `errors` holds the whole outcome"))
+    "a file was rejected and nothing was imported from it; `outcome` holds the whole outcome"))
 def reload_models():
     """Import each file of the models directory whose content is new as a draft authored by the caller
     (never published: four eyes)."""
     outcome = current_app.extensions["model_registry"].reload(by=g.caller.person)
     if outcome["rejected"]:
         raise ApiError(422, f"{len(outcome['rejected'])} file(s) rejected: nothing was imported from them "
-                            "and what serves is unchanged", outcome)
+                            "and what serves is unchanged", {"rejected": outcome["rejected"]}, {"outcome": outcome})
     return outcome

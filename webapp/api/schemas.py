@@ -17,6 +17,18 @@ from webapp.store.versions import STATES as VERSION_STATES
 SEVERITIES = ("error", "warning", "info")
 DECISION_STATUSES = ("succeeded", "failed", "skipped")
 BATCH_LIMIT = 1000
+CONTRACT_CHANGES = ("added", "widened", "removed", "narrowed", "required")
+EXPORT_FORMATS = ("html", "md", "csv", "xlsx", "pdf")
+EVIDENCE_FORMATS = ("json", "html", "pdf")
+ERROR_CODES = tuple(sorted(set(CODES.values()) | {"error"}))
+
+# The API's enums by their values, each a named component of /openapi.json (webapp.api.openapi), so
+# a generated client makes one type of each wherever it is used.
+ENUMS = {tuple(values): name for values, name in (
+    (ERROR_CODES, "ErrorCode"), (SEVERITIES, "Severity"), (DECISION_STATUSES, "DecisionStatus"),
+    (FINDING_KINDS, "FindingKind"), (SUPPLIERS, "Supplier"), (OUTCOMES, "Outcome"), (DISPOSITIONS, "Disposition"),
+    (VERSION_STATES, "VersionState"), (EXPORT_FORMATS, "ExportFormat"), (EVIDENCE_FORMATS, "EvidenceFormat"),
+    (("ok",), "HealthStatus"), (("ready", "not ready"), "ReadyStatus"), (CONTRACT_CHANGES, "ContractChangeKind"))}
 
 
 class Strict(Schema):
@@ -25,14 +37,25 @@ class Strict(Schema):
         ordered = True
 
 
+class FieldErrorSchema(Schema):
+    pointer = fields.String(required=True, metadata={
+        "description": "a JSON Pointer (RFC 6901) into the request body from its root (`/Request/product`); "
+                       "what is not in the body by its place (`/query/limit`, `/Content-Type`)"})
+    detail = fields.String(required=True, metadata={"description": "what is wrong there, for a person"})
+
+
 class ErrorSchema(Schema):
-    code = fields.String(required=True, validate=validate.OneOf(sorted(set(CODES.values()) | {"error"})))
+    """RFC 9457 Problem Details (`application/problem+json`), with our `code`, `request_id` and `errors`."""
+    type = fields.String(required=True, metadata={
+        "description": "`about:blank`: the problem is what its status says; `code` tells problems apart"})
+    title = fields.String(required=True, metadata={"description": "the status's phrase"})
     status = fields.Integer(required=True)
-    message = fields.String(required=True)
-    errors = fields.Raw(required=True, metadata={
-        "description": "each offending field (by its path) and its reasons",
-        "oneOf": [{"type": "object"}, {"type": "array"}]})
+    detail = fields.String(required=True, metadata={"description": "what went wrong in this request, for a person"})
+    code = fields.String(required=True, validate=validate.OneOf(ERROR_CODES),
+                         metadata={"description": "stable, for programs to branch on"})
     request_id = fields.String(required=True, metadata={"description": "finds this request in the server log"})
+    errors = fields.List(fields.Nested(FieldErrorSchema), required=True, metadata={
+        "description": "each offending field or thing, one entry per reason (empty when the detail says it all)"})
 
 
 # -- evaluation ----------------------------------------------------------------------------------
@@ -138,7 +161,9 @@ class ReloadSchema(Schema):
 
 
 class ReloadErrorSchema(ErrorSchema):
-    """A reload that rejected a model: the error envelope, with the reload's outcome in `errors`."""
+    """A reload that rejected a model: the problem, each rejected file's reasons in `errors`
+    (`/rejected/<model id>`), and the reload's whole outcome in `outcome`."""
+    outcome = fields.Nested(ReloadSchema, required=True)
 
 
 # -- health --------------------------------------------------------------------------------------
@@ -219,7 +244,7 @@ class AuditPageSchema(Schema):
 
 # -- governance ----------------------------------------------------------------------------------
 class ExportQuery(Strict):
-    format = fields.String(load_default="html", validate=validate.OneOf(["html", "md", "csv", "xlsx", "pdf"]))
+    format = fields.String(load_default="html", validate=validate.OneOf(EXPORT_FORMATS))
 
 
 class ValidationFindingSchema(Schema):
@@ -422,6 +447,22 @@ class RealCasesSchema(Schema):
         "name no cases, and `cases` and `not_evaluable` are empty")})
 
 
+class ContractChangeItemSchema(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(CONTRACT_CHANGES))
+    field = fields.String(required=True, metadata={"description": "the request field, `Input.field`"})
+    detail = fields.String(required=True)
+
+
+class ContractChangeSchema(Schema):
+    serving = fields.String(required=True, metadata={"description": "the serving version's contract version"})
+    declared = fields.String(required=True, metadata={
+        "description": "the draft's (its `contract:version` annotation, else the serving one's)"})
+    needed = fields.String(required=True, metadata={"description": "the lowest version the changes need (semver)"})
+    changes = fields.List(fields.Nested(ContractChangeItemSchema), required=True)
+    errors = fields.List(fields.String(), required=True, metadata={
+        "description": "why the declared version does not do: the draft cannot be submitted or published"})
+
+
 class EvidenceSchema(Schema):
     model_id = fields.String(required=True)
     serving = fields.Nested(ServingRefSchema, required=True)
@@ -429,6 +470,9 @@ class EvidenceSchema(Schema):
     validation = fields.Nested(ValidationReportSchema, required=True)
     table_analysis = fields.List(fields.Nested(ValidationFindingSchema), required=True)
     diff = fields.Nested(DiffEvidenceSchema, required=True)
+    contract = fields.Nested(ContractChangeSchema, allow_none=True, metadata={
+        "description": "the request contract's change (null when nothing serves or the draft does not load; "
+                       "absent from reviews kept before it was computed)"})
     scenarios = fields.Nested(ScenarioEvidenceSchema, required=True)
     real_cases = fields.Nested(RealCasesSchema, required=True)
 
@@ -449,7 +493,7 @@ class ReviewSchema(Schema):
 
 
 class EvidenceQuery(Strict):
-    format = fields.String(load_default="json", validate=validate.OneOf(["json", "html", "pdf"]))
+    format = fields.String(load_default="json", validate=validate.OneOf(EVIDENCE_FORMATS))
 
 
 class CaseSideSchema(Schema):

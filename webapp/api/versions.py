@@ -24,7 +24,7 @@ from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, Dr
                                 RollbackRequest, StepRequest, VersionListSchema)
 from webapp.store.audit import AuditUnavailable
 from webapp.api.auth import require
-from webapp.governance.drafts import checked, scenarios_within_budget
+from webapp.governance.drafts import checked, contract_kept, scenarios_within_budget
 from webapp.api.errors import ApiError
 from webapp.export.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
@@ -187,7 +187,9 @@ def save_draft(body: dict, model: str, number: str):
 @bp.arguments(StepRequest)
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
-@bp.alt_response(409, schema=ErrorSchema, description="not a draft, other content than `sha256`, or validation errors")
+@bp.alt_response(409, schema=ErrorSchema, description=(
+    "not a draft, other content than `sha256`, validation errors, or a request contract change beyond the "
+    "contract version the model declares"))
 @bp.alt_response(422, schema=ErrorSchema, description="a scenario the draft cannot evaluate within its budget")
 def submit(body: dict, model: str, number: str):
     """Submit a draft for approval: only content without validation errors, whose scenarios each
@@ -201,6 +203,7 @@ def submit(body: dict, model: str, number: str):
                             "submitting", {"validation": errors})
     scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"),
                             current_app.config)
+    contract_kept(content, _registry().newest(model), current_app.config)
     return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
 
@@ -290,7 +293,8 @@ def reject(body: dict, model: str, number: str):
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 @bp.alt_response(409, schema=ErrorSchema, description=(
-    "not approved, `sha256` is not the approved content, or a contract change dated after today"))
+    "not approved, `sha256` is not the approved content, a contract change dated after today, or a request "
+    "contract change beyond the contract version the model declares (against the newest published version)"))
 def publish(body: dict, model: str, number: str):
     """Serve the approved content named by `sha256` from its effective date (`effective_date`, by default
     the approval's): requests dated from then on are determined by it, earlier ones by the version in
@@ -304,6 +308,7 @@ def publish(body: dict, model: str, number: str):
     if date is not None and date > today() and _changes_contract(model, content):
         raise ApiError(409, "this version changes the request contract, which serves at publish: it cannot be "
                             "effective from a later date", {"effective_date": [f"{date} is after today ({today()})"]})
+    contract_kept(content, _registry().newest(model), current_app.config)
     published = _store().publish(model, version.number, body["sha256"], g.caller.person, body["comment"], date)
     _registry().changed()
     return published.as_dict()
@@ -345,8 +350,8 @@ def _evidence_of(version, digest: str, sha: str) -> None:
 @bp.get("/models/<model>/versions/<version:number>/reviews/<digest>", parameters=[*_PARAMS, DIGEST_PARAMETER])
 @bp.arguments(EvidenceQuery, location="query", as_kwargs=True)
 @bp.doc(responses={200: {"description": "the evidence pack: JSON, or a report in HTML or PDF", "content": {
-    "application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}},
-    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}}})
+    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+    "application/json": {"schema": {"type": "object"}}, "text/html": {"schema": {"type": "string"}}}}})
 @bp.alt_response(404, schema=ErrorSchema, description="no such version or review")
 @bp.alt_response(503, schema=ErrorSchema, description="PDF needs Chromium, which is not installed")
 def evidence_pack(model: str, number: str, digest: str, format: str):

@@ -1,5 +1,5 @@
 """The EHR channel's errors as FHIR OperationOutcomes (CRD: 400, 412 and 422 carry one): the same
-statuses and reasons as the service's JSON envelope (webapp.api.errors), one issue per offending element,
+statuses and reasons as the service's Problem Details (webapp.api.errors), one issue per offending element,
 its FHIRPath-like location in `expression`, and the request id in `diagnostics`."""
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 result is validated. Content is untrusted, so the work runs in a child process under the validation
 budget (webapp.governance.bounded). A draft with validation errors is stored (work in progress is saved) but
 cannot be submitted, nor can one whose scenarios do not each evaluate within the evaluation budget
-(webapp.serving.budgets); content that is not the XML of a DMN model's definitions (stored, it could never
+(webapp.serving.budgets), nor submitted or published one whose request contract changes beyond the
+contract version it declares (webapp.serving.contract_change); content that is not the XML of a DMN model's definitions (stored, it could never
 be deleted), a file with a DTD, or one too complex to analyse in time, is refused."""
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from pydmn import MODEL_VERSIONS, ModelError
 from webapp.governance import bounded, validation
 from webapp.governance.normalize import normalize
 from webapp.governance.scenarios import run_spec
-from webapp.serving import budgets
-from webapp.store.errors import Invalid
+from webapp.serving import budgets, contract_change
+from webapp.store.errors import Conflict, Invalid
 
 
 def _dmn_version(data: bytes) -> tuple[str | None, str | None]:
@@ -87,3 +88,30 @@ def scenarios_within_budget(data: bytes, scenario_file: Path, config: dict) -> N
         title, problem = over[0]
         raise Invalid(f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
                       f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})
+
+
+def _contract_change(data: bytes, serving) -> dict | None:
+    try:
+        draft = pydmn.load(data)
+    except pydmn.DMNError:      # validation names what is wrong with it
+        return None
+    return contract_change.change(serving.model, draft, serving.contract)
+
+
+def contract_of(data: bytes, serving, config: dict) -> dict | None:
+    """The request contract's change from the serving version (a registry Entry, or None) to the
+    content (webapp.serving.contract_change), in a child under the validation budget; None when
+    nothing serves or the content does not load."""
+    if serving is None:
+        return None
+    return bounded.within_budget(_contract_change, data, serving, seconds=config["VALIDATION_BUDGET_S"],
+                                 memory_mb=config["CHILD_MEMORY_MB"], too_slow="model too complex",
+                                 field="contract")
+
+
+def contract_kept(data: bytes, serving, config: dict) -> None:
+    """Nothing, or Conflict when the content changes the request contract beyond the version it
+    declares (a removal or narrowing without a new major): it cannot be submitted or published."""
+    found = contract_of(data, serving, config)
+    if found and found["errors"]:
+        raise Conflict(found["errors"][0], {"contract": found["errors"]})

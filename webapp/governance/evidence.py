@@ -1,7 +1,8 @@
 """The evidence a reviewer reads before approving a draft, and that an approval keeps: validation
 findings and table analysis of the draft, the rule-level diff against the serving version, the
 scenarios (results under the draft, rule coverage, and what the change does to their answers), and
-the impact on real cases: the newest audited determinations of the model re-evaluated under the
+the change of the request contract callers build on (webapp.serving.contract_change), the
+impact on real cases: the newest audited determinations of the model re-evaluated under the
 serving version and under the draft (webapp.serving.redetermine's re-determination, the one `rerun` uses), grouped
 by how the determination changes.
 
@@ -26,6 +27,7 @@ import pydmn
 from pydmn import DMNError, analysis
 from webapp.serving import budgets
 from webapp.governance import validation
+from webapp.serving import contract_change
 from webapp.serving.evaluation import decision_json
 from webapp.serving.redetermine import Case, ModelVersion, case_from_record, redetermine
 from webapp.serving.inputs import inputs_schema, validate_inputs
@@ -137,6 +139,8 @@ def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_f
         "validation": report,
         "table_analysis": [f for f in report["findings"] if f.get("table")],
         "diff": diff_json,
+        "contract": (contract_change.change(old_model, new_model, serving.contract)
+                     if old_model is not None and new_model is not None else None),
         "scenarios": _scenarios(scenario_file, old_model, new_model, diff, budget),
         "real_cases": _real_cases(model_id, decision, records, serving,
                                   draft_source if new_model is not None else None, limit, budget),

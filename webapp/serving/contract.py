@@ -14,10 +14,14 @@ a model without one takes every input data from the caller, every field present 
 
 Fields added to the data dictionary after the contract's version are absent from `required`, so a
 caller written against that version keeps working: absent means unknown, which the model pends on.
+
+`<model id>.example.json` beside it is the model's example request: /openapi.json shows it as the
+example of every body that carries the model's inputs (what Swagger UI's "Try it out" sends).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,6 +43,7 @@ class Contract:
     required: dict | None = None                               # input data name -> frozenset of fields
     retired: dict = field(default_factory=dict)                # "Input.field" -> where the fact lives now
     in_effect_on: str | None = None                            # "Input.field": the request's date
+    example: dict | None = None                                # the model's example request
 
     def request_date(self, inputs: dict) -> dt.date | None:
         """The date of a (validated) request that picks the version in effect, if the request has one."""
@@ -95,10 +100,23 @@ def contract_file(models_dir: Path, model_id: str) -> Path:
     return Path(models_dir) / f"{model_id}.contract.yaml"
 
 
+def example_file(contract_path: Path) -> Path:
+    return contract_path.with_name(contract_path.name.removesuffix(".contract.yaml") + ".example.json")
+
+
+def _example(path: Path) -> dict | None:
+    if not path.is_file():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ContractError(f"{path.name}: not readable JSON: {exc}") from None
+
+
 def load(path: Path) -> Contract:
     """The contract in `path`, or the default (everything from the caller) when there is none."""
     if not path.is_file():
-        return NONE
+        return Contract(example=_example(example_file(path)))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -113,4 +131,4 @@ def load(path: Path) -> Contract:
     return Contract(version, dict(service),
                     None if required is None else {name: frozenset(names or ()) for name, names in required.items()},
                     {str(k): str(v) for k, v in (data.get("retired") or {}).items()},
-                    str(data["in_effect_on"]) if data.get("in_effect_on") else None)
+                    str(data["in_effect_on"]) if data.get("in_effect_on") else None, _example(example_file(path)))

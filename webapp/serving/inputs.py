@@ -78,6 +78,11 @@ def _number_range(dtype) -> AllowedRange | None:
     return AllowedRange(dtype, found, text)
 
 
+def _enum_hint(dtype) -> dict:
+    """The name its allowed values are documented under (webapp.api.openapi names each enum once)."""
+    return {"x-enum": dtype.name} if dtype.allowed_values and dtype.name else {}
+
+
 def _validators(dtype) -> list:
     """OneOf for a list of literals, Range for one numeric range, the engine's check otherwise."""
     if dtype.allowed_values:
@@ -106,6 +111,7 @@ def _field_for(dtype, model, required: bool, depth: int = 0, optional=frozenset(
     if dtype.fields and depth < 20:
         return fields.Nested(schema_class(dtype, model, required, depth + 1, optional), **kwargs)
     kwargs["validate"] = _validators(dtype)
+    kwargs["metadata"] = _enum_hint(dtype)
     if base == "number":
         return ExactNumber(allow_nan=False, **kwargs)
     if base == "string":
@@ -159,7 +165,7 @@ class Temporal(fields.String):
     def __init__(self, base: str, **kwargs):
         self.parse, fmt = _TEMPORALS[base]
         self.base = base
-        super().__init__(metadata={"format": fmt}, **kwargs)
+        super().__init__(metadata={**kwargs.pop("metadata", {}), "format": fmt}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)

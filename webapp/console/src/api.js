@@ -4,7 +4,7 @@ const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
 
 export class ApiError extends Error {
   constructor(status, body) {
-    super(body.message || `HTTP ${status}`);
+    super(body.detail || `HTTP ${status}`);
     this.status = status;
     this.body = body;
   }
@@ -24,7 +24,7 @@ export async function request(method, url, body) {
   }
   if (!response.ok) {
     let data;
-    try { data = await response.json(); } catch (e) { data = { message: response.statusText }; }
+    try { data = await response.json(); } catch (e) { data = { detail: response.statusText, errors: [] }; }
     throw new ApiError(response.status, data);
   }
   return response;

@@ -50,12 +50,14 @@ export function json(value) {
   return h('pre', { class: 'json' }, JSON.stringify(value, null, 2));
 }
 
-// An error from the API, with every offending field it names.
+// An error from the API (RFC 9457 Problem Details), with every offending field it names.
 export function problem(error) {
   if (!(error instanceof ApiError)) return h('div', { class: 'notice error', role: 'alert' }, String(error.message || error));
-  const details = error.body.errors && Object.keys(error.body.errors).length ? json(error.body.errors) : null;
+  const errors = error.body.errors || [];
+  const details = errors.length
+    ? h('ul', null, ...errors.map((e) => h('li', null, e.pointer ? `${e.pointer}: ${e.detail}` : e.detail))) : null;
   return h('div', { class: 'notice error', role: 'alert' },
-    h('strong', null, `${error.status}: ${error.body.message}`), details);
+    h('strong', null, `${error.status}: ${error.body.detail}`), details);
 }
 
 export function notice(text, kind = 'ok') {
