@@ -10,26 +10,24 @@ import datetime as dt
 import json
 from pathlib import Path
 
-import pydmn
 
 from flask import Response, current_app, g
 from werkzeug.routing import BaseConverter
 
 from webapp.governance import evidence
 from webapp.serving import budgets, effective
-from webapp.serving.registry import Entry
 from webapp.api.common import Blueprint, within_budget
 from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, DraftRequest, DraftSavedSchema,
                                 ErrorSchema, EvidenceQuery, PolicyVersionSchema, PublishRequest, RejectRequest, ReviewSchema,
                                 RollbackRequest, StepRequest, VersionListSchema)
 from webapp.store.audit import AuditUnavailable
 from webapp.api.auth import require
-from webapp.governance.drafts import checked, contract_kept, scenarios_within_budget
+from webapp.governance.drafts import checked, contract_kept, contract_of, scenarios_within_budget
 from webapp.api.errors import ApiError
 from webapp.export.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
-from webapp.api.openapi import MODEL_PARAMETER, input_json_schema
+from webapp.api.openapi import MODEL_PARAMETER
 from webapp.governance.scenarios import scenario_file_of
 from webapp.store.stamps import sha256, today
 
@@ -203,7 +201,7 @@ def submit(body: dict, model: str, number: str):
                             "submitting", {"validation": errors})
     scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"),
                             current_app.config)
-    contract_kept(content, _registry().newest(model), current_app.config)
+    contract_kept(contract_of(content, _registry().newest(model), current_app.config))
     return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
 
@@ -305,10 +303,11 @@ def publish(body: dict, model: str, number: str):
     content = _store().content(version.sha256)
     own = version.effective_date
     date = body["effective_date"] or (dt.date.fromisoformat(own) if own else effective.declared(content))
-    if date is not None and date > today() and _changes_contract(model, content):
+    change = contract_of(content, _registry().newest(model), current_app.config)
+    if date is not None and date > today() and change and change["changes"]:
         raise ApiError(409, "this version changes the request contract, which serves at publish: it cannot be "
                             "effective from a later date", {"effective_date": [f"{date} is after today ({today()})"]})
-    contract_kept(content, _registry().newest(model), current_app.config)
+    contract_kept(change)
     published = _store().publish(model, version.number, body["sha256"], g.caller.person, body["comment"], date)
     _registry().changed()
     return published.as_dict()
@@ -326,15 +325,6 @@ def rollback(body: dict, model: str, number: str):
     restored = _store().rollback(model, version.number, g.caller.person, body["reason"], body["effective_date"])
     _registry().changed()
     return restored.as_dict()
-
-
-def _changes_contract(model: str, content: bytes) -> bool:
-    """Whether a version's request schema differs from the newest published version's."""
-    newest = _registry().newest(model)
-    if newest is None:
-        return False
-    proposed = Entry(model, pydmn.load(content), sha256(content), "", content, contract=newest.contract)
-    return input_json_schema(proposed) != input_json_schema(newest)
 
 
 def _evidence_of(version, digest: str, sha: str) -> None:

@@ -109,9 +109,8 @@ def contract_of(data: bytes, serving, config: dict) -> dict | None:
                                  field="contract")
 
 
-def contract_kept(data: bytes, serving, config: dict) -> None:
-    """Nothing, or Conflict when the content changes the request contract beyond the version it
-    declares (a removal or narrowing without a new major): it cannot be submitted or published."""
-    found = contract_of(data, serving, config)
+def contract_kept(found: dict | None) -> None:
+    """Nothing, or Conflict when the change (contract_of) goes beyond the contract version the
+    content declares (a removal or narrowing without a new major): it cannot be submitted or published."""
     if found and found["errors"]:
         raise Conflict(found["errors"][0], {"contract": found["errors"]})

@@ -505,7 +505,7 @@ class VersionStore:
                 at=now(), effective_date=effective_date))
         self._transaction(work)
 
-    def publish(self, model_id, number, sha, actor, comment, effective_date: dt.date | None) -> Version:
+    def publish(self, model_id, number, sha, actor, comment, effective_date: dt.date | None = None) -> Version:
         """Serve an approved version from `effective_date` (None: every date, a model without dates):
         only the sha256 its approval names."""
         version = self.get(model_id, number)
