@@ -93,9 +93,11 @@ def edit_scenario(page, title: str, expected: str | None = None, inputs: str | N
     """On the edit page: open the scenario titled `title` (or add it, when it is new) and save it with
     this expected answer and these facts (JSON, as the committee types them)."""
     panel = page.locator("#scenarios-panel")
-    listed = panel.locator("#scenario-list").get_by_role("button", name=title, exact=True)
+    expect(panel.locator("#scenario-list li").first).to_be_attached()       # the draft's scenarios are read
+    listed = panel.locator("#scenario-list button", has_text=re.compile(rf"^{re.escape(title)}$"))
     if listed.count():
-        panel.locator("summary", has_text="every scenario").click()
+        if not panel.locator("details").get_attribute("open") == "":
+            panel.locator("summary", has_text="every scenario").click()
         listed.click()
     else:
         panel.get_by_role("button", name="Add a scenario").click()

@@ -45,12 +45,16 @@ export function scenarioEditor(panel, url, { version, onSaved }) {
   const list = h('ul', { id: 'scenario-list' });
   const editor = h('div', { id: 'scenario-editor' });
 
-  async function load() {
-    const { number } = version();
-    found = await get(`${url(number)}/scenarios`);
+  function draw() {
     list.replaceChildren(...found.scenarios.map((s, i) => h('li', null,
       h('button', { type: 'button', class: 'link', onclick: () => open(i) }, s.title),
       s.section ? h('span', { class: 'muted' }, ` ${s.section}`) : '')));
+  }
+
+  async function load() {
+    const { number } = version();
+    found = await get(`${url(number)}/scenarios`);
+    draw();
   }
 
   async function save(scenarios, what) {
@@ -58,10 +62,12 @@ export function scenarioEditor(panel, url, { version, onSaved }) {
     try {
       const saved = await put(`${url(number)}/scenarios`, {
         sha256, scenarios_sha256: found.scenarios_sha256, scenarios, comment: what });
-      status.replaceChildren(notice(`${what}: saved with version ${number} (${saved.state}).`));
+      // The answer names the file now saved: the next edit starts from it, whatever the page shows.
+      found = { ...found, scenarios, scenarios_sha256: saved.scenarios_sha256 };
+      draw();
       editor.replaceChildren();
       onSaved(saved);
-      await load();
+      status.replaceChildren(notice(`${what}: saved with version ${number} (${saved.state}).`));
     } catch (error) {
       status.replaceChildren(problem(error));
     }
