@@ -26,7 +26,7 @@ from webapp.api.openapi import create_api, docs_bp
 from webapp.governance import validation
 from webapp.serving.registry import ModelRegistry
 from webapp.store.sessions import service_started
-from webapp.governance.scenarios import check_model
+from webapp.governance.scenarios import check_model, scenario_file_of
 from webapp.store.versions import VersionStore
 
 log = logging.getLogger("webapp.access")
@@ -54,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
                              scenario_check=app.config.get("SCENARIO_CHECK", partial(
                                  check_model, budget=budgets.evaluation(app.config))),
                              on_version=audit.note_version, validation=validation.gate,
-                             poll_s=app.config["SERVING_POLL_S"])
+                             poll_s=app.config["SERVING_POLL_S"], scenario_file=scenario_file_of)
     app.extensions["model_registry"] = registry
     outcome = registry.start()
     for model_id, problems in outcome["rejected"].items():
@@ -67,8 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.before_request(check_access)
     api = create_api(app)
     app.extensions["openapi_api"] = api
-    from webapp.api import car_t, evaluations, export, health, models, versions
-    for module in (health, models, car_t, evaluations, export, versions):
+    from webapp.api import car_t, draft_work, evaluations, export, health, models, versions
+    for module in (health, models, car_t, evaluations, export, versions, draft_work):
         api.register_blueprint(module.bp)
     ehr.register(app, api)
     app.register_blueprint(docs_bp)

@@ -79,7 +79,9 @@ class Impact:
 
     @property
     def unchanged(self) -> int:
-        return self.total - len({s for g in self.groups for s in g.scenarios})
+        """Scenarios whose answer is the same (a group of "answer unchanged; X changed" counts here:
+        a parameter every decision reads changes every scenario's trace, not its answer)."""
+        return self.total - len({s for g in self.groups if g.answer or g.renamed_only for s in g.scenarios})
 
     def summary(self) -> list[str]:
         if not self.total:

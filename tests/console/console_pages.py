@@ -87,3 +87,25 @@ def new_page(browser):
         context.close()
     assert not errors, errors
     assert not elsewhere, elsewhere
+
+
+def edit_scenario(page, title: str, expected: str | None = None, inputs: str | None = None, section: str = "") -> None:
+    """On the edit page: open the scenario titled `title` (or add it, when it is new) and save it with
+    this expected answer and these facts (JSON, as the committee types them)."""
+    panel = page.locator("#scenarios-panel")
+    expect(panel.locator("#scenario-list li").first).to_be_attached()       # the draft's scenarios are read
+    listed = panel.locator("#scenario-list button", has_text=re.compile(rf"^{re.escape(title)}$"))
+    if listed.count():
+        if not panel.locator("details").get_attribute("open") == "":
+            panel.locator("summary", has_text="every scenario").click()
+        listed.click()
+    else:
+        panel.get_by_role("button", name="Add a scenario").click()
+        panel.get_by_label("Scenario title").fill(title)
+        panel.get_by_label("Scenario section").fill(section)
+    if inputs is not None:
+        panel.get_by_label("Scenario inputs").fill(inputs)
+    if expected is not None:
+        panel.get_by_label("Scenario expected answer").fill(expected)
+    panel.get_by_role("button", name="Save scenario").click()
+    expect(panel.get_by_role("status").first).to_contain_text(f'scenario "{title}": saved with version')

@@ -13,7 +13,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from console_pages import api_from_page, browser, new_page, output_cell, shoot, sign_in  # noqa: F401 (fixtures)
+from console_pages import api_from_page, browser, edit_scenario, new_page, output_cell, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
 from support.apps import CAR_T_ID, ROOT
 from support.people import key_of
@@ -81,6 +81,13 @@ def test_edit_review_four_eyes_publish_and_roll_back(server, new_page):
     expect(transitions.first.locator("td").nth(1)).to_have_text("medically_appropriate")
     expect(author.locator("#real-cases-verdict")).to_contain_text("1 change, 1 unchanged")
     shoot(author, "review")
+
+    # Submitting needs the draft's scenarios to pass: the author updates the two boundary expectations.
+    author.get_by_role("link", name="Edit", exact=True).click()
+    for title in (BOUNDARY, SOLID_BOUNDARY):
+        edit_scenario(author, title, expected='{"determination": "medically_appropriate", "disposition": "approve"}')
+    author.get_by_role("link", name="Review version 2").click()
+    expect(author.locator("#scenario-verdict")).to_contain_text("192 of 192")
 
     # Submitted; its author holds the approver role too, and still cannot approve.
     author.get_by_label("Submit for approval comment").fill("for the committee of 12 May")

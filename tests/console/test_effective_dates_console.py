@@ -34,6 +34,13 @@ def test_a_version_effective_tomorrow_serves_only_requests_dated_from_tomorrow(s
     saved = api_from_page(author, "POST", VERSIONS, {"content": content, "comment": "90 days, from tomorrow"})
     assert saved["status"] == 201, saved
     number, sha = saved["body"]["number"], saved["body"]["sha256"]
+    # The draft's scenarios travel with it and must pass: the two 100-day boundaries now fall outside.
+    found = api_from_page(author, "GET", f"{VERSIONS}/{number}/scenarios")["body"]
+    for scenario in found["scenarios"]:
+        if "100 days" in scenario["title"] and "boundary" in scenario["title"]:
+            scenario["expected"] = {"determination": "medically_appropriate", "disposition": "approve"}
+    assert api_from_page(author, "PUT", f"{VERSIONS}/{number}/scenarios", {
+        "sha256": sha, "scenarios_sha256": found["scenarios_sha256"], "scenarios": found["scenarios"]})["status"] == 200
     assert api_from_page(author, "POST", f"{VERSIONS}/{number}:submit", {"sha256": sha})["status"] == 200
 
     approver = new_page()

@@ -10,19 +10,10 @@ import re
 import pytest
 
 from support.apps import CAR_T, CAR_T_ID, CAR_T_SCENARIOS, make_app, ROOT
+from support.car_t_edits import WINDOW, window_changed
 from support.people import as_
 
 M = f"/api/v1/models/{CAR_T_ID}"
-WINDOW = "transplant_window_days"
-
-
-def window_changed(source: str, days: int) -> str:
-    """The Policy Parameters cell of the transplant window, found by its output column's name."""
-    column = re.search(rf'<output id="([^"]+)" name="{WINDOW}"', source).group(1)
-    entry = column.replace("OutputClause_", "LiteralExpression_").replace("PolicyParameters_", "PolicyParameters_1_")
-    pattern = rf'(<outputEntry id="{entry}">\s*<text>)(\d+)(</text>)'
-    assert re.search(pattern, source), "the Policy Parameters row holds the transplant window"
-    return re.sub(pattern, rf"\g<1>{days}\g<3>", source)
 
 
 @pytest.fixture(scope="module")

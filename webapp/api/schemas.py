@@ -294,6 +294,8 @@ class VersionSummarySchema(Schema):
     number = fields.Integer(required=True)
     state = fields.String(required=True, validate=validate.OneOf(VERSION_STATES))
     sha256 = fields.String(required=True, metadata={"description": "of the version's content now"})
+    scenarios_sha256 = fields.String(required=True, allow_none=True, metadata={
+        "description": "of the scenario file saved with the content (null: the models directory's file serves)"})
     author = fields.String(required=True)
     created_at = fields.String(required=True, metadata={"format": "date-time"})
     updated_at = fields.String(required=True, metadata={"format": "date-time"})
@@ -583,3 +585,55 @@ class DeterminationSchema(Schema):
 
 class DeterminationBatchSchema(Schema):
     results = fields.List(fields.Nested(DeterminationSchema), required=True)
+
+
+class ScenarioSetSchema(Schema):
+    model_id = fields.String(required=True)
+    number = fields.Integer(required=True)
+    sha256 = fields.String(required=True, metadata={"description": "the version's content now"})
+    scenarios_sha256 = fields.String(required=True, allow_none=True, metadata={
+        "description": "the scenario file's, to name when saving scenarios (null: the version has none)"})
+    file = fields.String(required=True, metadata={"description": "its name beside the model in git"})
+    content = fields.String(required=True, metadata={"description": "the scenario file (YAML) as exported to git"})
+    base_inputs = fields.Dict(required=True, metadata={"description": "the complete request each scenario changes"})
+    scenarios = fields.List(fields.Dict(), required=True, metadata={
+        "description": "each {title, section, inputs: the facts it changes, expected: the answer, today?}"})
+
+
+class ScenariosEditRequest(Strict):
+    sha256 = fields.String(required=True, validate=_SHA256, metadata={"description": "the version's content"})
+    scenarios_sha256 = fields.String(required=True, allow_none=True, validate=_SHA256, metadata={
+        "description": "the scenario file the edit started from: 409 when someone saved scenarios since"})
+    scenarios = fields.List(fields.Dict(), required=True, validate=validate.Length(max=5000), metadata={
+        "description": "every scenario of the draft (replacing the list; base inputs and dates are kept)"})
+    comment = fields.String(load_default="", validate=_COMMENT)
+
+
+class MergeRequest(Strict):
+    since = fields.String(required=True, validate=_SHA256, metadata={
+        "description": "the content the author opened (a content this version held)"})
+    content = fields.String(required=True, validate=validate.Length(min=1), metadata={
+        "description": "the author's content, not saved because someone saved since"})
+
+
+class MergedEditSchema(Schema):
+    element_id = fields.String(required=True)
+    where = fields.String(required=True, metadata={"description": "the decision and rule of the element"})
+    base = fields.String(required=True, allow_none=True, metadata={"description": "its text when the author opened it"})
+    mine = fields.String(required=True, allow_none=True)
+    theirs = fields.String(required=True, allow_none=True)
+
+
+class MergeSchema(Schema):
+    version = fields.Nested("PolicyVersionSchema", required=True, metadata={"description": "the version as saved now"})
+    saved_since = fields.List(fields.Dict(), required=True, metadata={
+        "description": "the steps after the content the author opened: who saved, when, their comment"})
+    theirs = fields.List(fields.Dict(), required=True, metadata={
+        "description": "the changes saved since the author opened it (the diff's changes)"})
+    merged = fields.String(required=True, metadata={
+        "description": "the saved content with the author's edits applied: to check, then save naming `version.sha256`"})
+    applied = fields.List(fields.Nested(MergedEditSchema), required=True)
+    conflicts = fields.List(fields.Nested(MergedEditSchema), required=True, metadata={
+        "description": "elements both changed, differently: the saved text is kept; the author decides"})
+    by_hand = fields.List(fields.Nested(MergedEditSchema), required=True, metadata={
+        "description": "elements the author added or removed, or the other person removed: to redo by hand"})

@@ -22,13 +22,13 @@ from webapp.api.schemas import (ApproveRequest, CaseSchema, DraftEditRequest, Dr
                                 RollbackRequest, StepRequest, VersionListSchema)
 from webapp.store.audit import AuditUnavailable
 from webapp.api.auth import require
-from webapp.governance.drafts import checked, contract_kept, contract_of, scenarios_within_budget
+from webapp.governance.drafts import checked, contract_kept, contract_of, scenarios_pass
 from webapp.api.errors import ApiError
 from webapp.export.evidence_report import render_html, render_pdf
 from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
 from webapp.api.openapi import MODEL_PARAMETER
-from webapp.governance.scenarios import scenario_file_of
+from webapp.governance.scenarios import ScenarioFile, scenario_file_of
 from webapp.store.stamps import sha256, today
 
 bp = Blueprint("versions", __name__, url_prefix="/api/v1",
@@ -73,6 +73,16 @@ def _number(text: str) -> int:
 
 def _version(model: str, number: str):
     return _store().get(model, _number(number))
+
+
+def scenario_file(model: str, version) -> ScenarioFile | None:
+    """The scenarios that travel with the version (saved with its content); a version saved before
+    they did has the models directory's file."""
+    folder = Path(current_app.config["MODELS_DIR"])
+    name = scenario_file_of(folder / f"{model}.dmn").name
+    if version is not None and version.scenarios_sha256:
+        return ScenarioFile(name, _store().content(version.scenarios_sha256), folder)
+    return ScenarioFile(name, (folder / name).read_bytes(), folder) if (folder / name).is_file() else None
 
 
 def _known_model(model: str) -> None:
@@ -123,13 +133,14 @@ _DRAFT_LINKS = {"Version": _version_link("get", ""), "Edit": _version_link("put"
 def create_draft(body: dict, model: str):
     """A new draft (from the editor or an uploaded file); validation errors are reported, not refused."""
     _known_model(model)
-    if body["base"] is not None:
-        _store().get(model, body["base"])
+    base = body["base"] or getattr(_registry().newest(model), "number", None)
+    started_from = _store().get(model, base) if base is not None else None
     _within_draft_limit(g.caller.person)
     prepared = checked(body["content"].encode("utf-8"), current_app.config)
     origin = "upload" if prepared["normalised_from"] else "api"
+    scenarios = scenario_file(model, started_from)
     version = _store().create(model, prepared["content"], g.caller.person, body["comment"], origin=origin,
-                              base_number=body["base"] or getattr(_registry().newest(model), "number", None))
+                              base_number=base, scenarios=scenarios.data if scenarios else None)
     return _saved(version, prepared), 201
 
 
@@ -186,12 +197,12 @@ def save_draft(body: dict, model: str, number: str):
 @bp.response(200, PolicyVersionSchema)
 @bp.alt_response(404, schema=ErrorSchema, description="no such version")
 @bp.alt_response(409, schema=ErrorSchema, description=(
-    "not a draft, other content than `sha256`, validation errors, or a request contract change beyond the "
-    "contract version the model declares"))
+    "not a draft, other content than `sha256`, validation errors, scenarios that do not get their expected answer, "
+    "or a request contract change beyond the contract version the model declares"))
 @bp.alt_response(422, schema=ErrorSchema, description="a scenario the draft cannot evaluate within its budget")
 def submit(body: dict, model: str, number: str):
-    """Submit a draft for approval: only content without validation errors, whose scenarios each
-    evaluate within the evaluation budget."""
+    """Submit a draft for approval: only content without validation errors whose scenarios (the
+    draft's own) each give their expected answer within the evaluation budget."""
     version = _version(model, number)
     content = _store().content(version.sha256)
     prepared = checked(content, current_app.config)
@@ -199,8 +210,7 @@ def submit(body: dict, model: str, number: str):
         errors = [f["message"] for f in prepared["report"]["findings"] if f["severity"] == "error"]
         raise ApiError(409, f"version {version.number} has {len(errors)} validation error(s): fix them before "
                             "submitting", {"validation": errors})
-    scenarios_within_budget(content, scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn"),
-                            current_app.config)
+    scenarios_pass(content, scenario_file(model, version), current_app.config)
     contract_kept(contract_of(content, _registry().newest(model), current_app.config))
     return _store().submit(model, version.number, body["sha256"], g.caller.person, body["comment"]).as_dict()
 
@@ -220,15 +230,15 @@ def _review(model: str, version) -> tuple[str, dict]:
     pack is up to 2.5 s of work and 80 KB kept for good). Its real cases are the newest audited when
     it was computed (`computed_at`). An approval names what the approver read by its digest."""
     serving = _registry().get(model)
-    scenario_file = scenario_file_of(Path(current_app.config["MODELS_DIR"]) / f"{model}.dmn")
-    scenarios = sha256(scenario_file.read_bytes()) if scenario_file.is_file() else ""
+    scenarios_of = scenario_file(model, version)
+    scenarios = sha256(scenarios_of.data) if scenarios_of else ""
     serving_sha = getattr(serving, "version", None) or ""
     found = _store().stored_review(version, serving_sha, scenarios)
     if found is None:
         limit = current_app.config["IMPACT_CASES"]
         records = _records(model, limit)
         pack = within_budget(evidence.build, model, current_app.config["CAR_T_DECISION"], serving,
-                             _store().content(version.sha256), scenario_file, records, limit,
+                             _store().content(version.sha256), scenarios_of, records, limit,
                              budgets.evaluation(current_app.config), seconds=current_app.config["REVIEW_BUDGET_S"],
                              too_slow="too complex to review", field="review")
         found = _store().put_review(version, g.caller.person, pack, serving_sha, scenarios)
@@ -334,6 +344,10 @@ def _evidence_of(version, digest: str, sha: str) -> None:
                        {"evidence": [digest]})
     if found["sha256"] != sha:
         raise ApiError(409, "the review is of other content than the one named: review it again",
+                       {"evidence": [digest]})
+    scenarios = scenario_file(version.model_id, version)
+    if found["scenarios_sha256"] != (sha256(scenarios.data) if scenarios else ""):
+        raise ApiError(409, "the review ran other scenarios than the version holds now: review it again",
                        {"evidence": [digest]})
 
 

@@ -15,6 +15,7 @@ from webapp.store.audit import AuditStore
 from webapp.store.chain_verify import record, verify
 from webapp.store.errors import DomainError
 from webapp.store.migrate import head, sqlite_path, upgrade, upgrade_sql
+from webapp.governance.scenarios import beside, scenario_file_of
 from webapp.store.versions import VersionStore
 
 
@@ -84,7 +85,8 @@ def versions_command():
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The file to write, e.g. decisions/MODEL.dmn.")
 def export_command(model: str, version: int, output: Path):
-    """Write version VERSION of MODEL to a file, byte for byte as stored."""
+    """Write version VERSION of MODEL to a file, byte for byte as stored, and the scenarios saved with
+    it beside it (MODEL.scenarios.yaml), so the file passes its own tests and the reload check."""
     url = load_config()["DATABASE_URL"]
     path = sqlite_path(url)
     if path is not None and not path.is_file():
@@ -94,6 +96,7 @@ def export_command(model: str, version: int, output: Path):
         store = VersionStore(audit.engine)
         found = store.get(model, version)
         content = store.content(found.sha256)
+        scenarios = store.content(found.scenarios_sha256) if found.scenarios_sha256 else None
     except DomainError as exc:
         raise click.ClickException(exc.message) from None
     except SQLAlchemyError as exc:
@@ -103,3 +106,7 @@ def export_command(model: str, version: int, output: Path):
         audit.close()
     output.write_bytes(content)
     click.echo(f"{output}: {model} version {version} ({found.state}, sha256 {found.sha256})")
+    if scenarios is not None:
+        beside_it = scenario_file_of(output)
+        beside_it.write_bytes(beside(scenarios, output))
+        click.echo(f"{beside_it}: its scenarios (sha256 {found.scenarios_sha256})")

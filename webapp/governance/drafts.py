@@ -2,22 +2,20 @@
 1.4-1.6) is rewritten as DMN 1.3, the version dmn-js edits (webapp.governance.normalize's conversion), and the
 result is validated. Content is untrusted, so the work runs in a child process under the validation
 budget (webapp.governance.bounded). A draft with validation errors is stored (work in progress is saved) but
-cannot be submitted, nor can one whose scenarios do not each evaluate within the evaluation budget
-(webapp.serving.budgets), nor submitted or published one whose request contract changes beyond the
-contract version it declares (webapp.serving.contract_change); content that is not the XML of a DMN model's definitions (stored, it could never
+cannot be submitted, nor can one whose scenarios (its own: they travel with the draft) do not each
+give their expected answer within the evaluation budget (webapp.serving.budgets), nor submitted or
+published one whose request contract changes beyond the contract version it declares
+(webapp.serving.contract_change); content that is not the XML of a DMN model's definitions (stored, it could never
 be deleted), a file with a DTD, or one too complex to analyse in time, is refused."""
 from __future__ import annotations
 
-from pathlib import Path
-
-import yaml
 from lxml import etree
 
 import pydmn
 from pydmn import MODEL_VERSIONS, ModelError
 from webapp.governance import bounded, validation
 from webapp.governance.normalize import normalize
-from webapp.governance.scenarios import run_spec
+from webapp.governance.scenarios import ScenarioFile, run_spec
 from webapp.serving import budgets, contract_change
 from webapp.store.errors import Conflict, Invalid
 
@@ -66,28 +64,34 @@ def checked(data: bytes, config: dict) -> dict:
     return prepared
 
 
-def _over_budget(data: bytes, scenario_file: Path, budget: pydmn.Budget) -> list[tuple[str, str]]:
-    """(title, problem) of the scenario the content cannot evaluate within `budget` (in the child)."""
+def _run(data: bytes, file: ScenarioFile, budget: pydmn.Budget) -> tuple[list, list]:
+    """([(title, problem)] past `budget`, [(title, problems)] failing) of the scenarios (in the child)."""
     try:
         model = pydmn.load(data)
     except pydmn.DMNError:      # validation names what is wrong with it
-        return []
-    spec = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-    return [(o.title, o.problems[0]) for o in run_spec(spec, model, scenario_file, budget).over_budget]
+        return [], []
+    report = run_spec(file.spec, model, file.folder / file.name, budget)
+    return ([(o.title, o.problems[0]) for o in report.over_budget],
+            [(o.title, o.problems) for o in report.failed if not o.exceeded])
 
 
-def scenarios_within_budget(data: bytes, scenario_file: Path, config: dict) -> None:
-    """Nothing, or Invalid naming the first of the model's scenarios that the content cannot evaluate
-    within the evaluation budget, and the budget: such a draft cannot be submitted."""
-    if not scenario_file.is_file():
+def scenarios_pass(data: bytes, file: ScenarioFile | None, config: dict) -> None:
+    """Nothing, or why the draft cannot be submitted: Invalid naming the first scenario the content
+    cannot evaluate within the evaluation budget, Conflict naming each scenario whose expected answer
+    the content does not give (the draft's own scenarios travel with it to git, where they must pass)."""
+    if file is None:
         return
-    over = bounded.within_budget(_over_budget, data, scenario_file, budgets.evaluation(config),
-                                 seconds=config["VALIDATION_BUDGET_S"], memory_mb=config["CHILD_MEMORY_MB"],
-                                 too_slow="scenarios too complex to run", field="scenarios")
+    over, failed = bounded.within_budget(_run, data, file, budgets.evaluation(config),
+                                         seconds=config["VALIDATION_BUDGET_S"], memory_mb=config["CHILD_MEMORY_MB"],
+                                         too_slow="scenarios too complex to run", field="scenarios")
     if over:
         title, problem = over[0]
         raise Invalid(f"scenario {title!r} cannot be evaluated within the evaluation budget, so the draft "
                       f"cannot be submitted: {problem}", {"scenarios": {title: [problem]}})
+    if failed:
+        raise Conflict(f"{len(failed)} of the draft's scenarios do not get their expected answer: update each "
+                       "expectation (Scenarios, on the edit page) or the model before submitting",
+                       {"scenarios": {title: problems for title, problems in failed}})
 
 
 def _contract_change(data: bytes, serving) -> dict | None:

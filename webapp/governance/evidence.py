@@ -19,9 +19,6 @@ the counts alone.
 from __future__ import annotations
 
 from functools import partial
-from pathlib import Path
-
-import yaml
 
 import pydmn
 from pydmn import DMNError, analysis
@@ -31,7 +28,7 @@ from webapp.serving import contract_change
 from webapp.serving.evaluation import decision_json
 from webapp.serving.redetermine import Case, ModelVersion, case_from_record, redetermine
 from webapp.serving.inputs import inputs_schema, validate_inputs
-from webapp.governance.scenarios import run_spec, scenario_inputs
+from webapp.governance.scenarios import ScenarioFile, run_spec, spec_inputs
 from webapp.store.stamps import now
 
 SCENARIO_LIMIT_NOTE = "No scenarios ran: {why}."
@@ -49,18 +46,18 @@ def _diff(serving_source: bytes, draft_source: bytes, serving_number: int):
     return diff, {"changes": [c.as_dict() for c in diff.changes], "text": diff.text(), "note": None}
 
 
-def _scenarios(scenario_file: Path | None, old_model, new_model, diff, budget: pydmn.Budget) -> dict:
+def _scenarios(scenario_file: ScenarioFile | None, old_model, new_model, diff, budget: pydmn.Budget) -> dict:
     empty = {"file": scenario_file.name if scenario_file else None, "run": 0, "passed": 0, "failed": [],
              "unexercised": {}, "impact": None}
     if new_model is None:
         return {**empty, "note": SCENARIO_LIMIT_NOTE.format(why="the draft does not load")}
-    if scenario_file is None or not scenario_file.is_file():
+    if scenario_file is None:
         return {**empty, "note": SCENARIO_LIMIT_NOTE.format(why="the model has no scenario file")}
-    spec = yaml.safe_load(scenario_file.read_text(encoding="utf-8"))
-    results = run_spec(spec, new_model, scenario_file, budget)
+    spec = scenario_file.spec
+    results = run_spec(spec, new_model, scenario_file.folder / scenario_file.name, budget)
     changed = None
     if old_model is not None and not results.over_budget:
-        cases = scenario_inputs(scenario_file, old_model, file=scenario_file) or []
+        cases = spec_inputs(spec, old_model, scenario_file.folder)
         checked = [spec["decision"]] if spec.get("decision") else []
         changed = analysis.impact(old_model, new_model, cases, diff, checked=checked, budget=budget).as_dict()
     return {**empty, "note": None, "run": len(results.outcomes),
@@ -118,7 +115,7 @@ def _outcome(outcome) -> dict | None:
             "findings": list(outcome.findings)}
 
 
-def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_file: Path | None,
+def build(model_id: str, decision: str, serving, draft_source: bytes, scenario_file: ScenarioFile | None,
           records: list[dict], limit: int, budget: pydmn.Budget) -> dict:
     """The evidence pack of a draft (runs in the bounded child), each evaluation under `budget`.
     `serving` is the registry Entry of the version that serves, or None for a model nothing serves yet."""

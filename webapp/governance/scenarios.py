@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from webapp.serving import budgets
 from webapp.serving import contract as contracts
 from webapp.serving.determination import DECISION, shape
 from webapp.serving.inputs import inputs_schema, validate_inputs
+from webapp.store.errors import Invalid
 
 LIST_FIELDS = ("findings", "failed_criteria", "missing_documentation", "criteria_met")
 
@@ -154,10 +156,78 @@ def scenario_inputs(model_path: Path, model, file: Path | None = None) -> list[t
     file = file or scenario_file_of(model_path)
     if not file.is_file():
         return None
-    spec = yaml.safe_load(file.read_text(encoding="utf-8"))
-    gate = Gate(spec, model, Path(file).parent)
+    return spec_inputs(yaml.safe_load(file.read_text(encoding="utf-8")), model, Path(file).parent)
+
+
+def spec_inputs(spec: dict, model, folder: Path) -> list[tuple[str, dict]]:
+    """(title, the engine's inputs) of every scenario of `spec` that the request gate accepts."""
+    gate = Gate(spec, model, folder)
     cases = [(s["title"], gate.inputs(spec, s)[0]) for s in spec["scenarios"]]
     return [(title, inputs) for title, inputs in cases if inputs is not None]
+
+
+@dataclass(frozen=True)
+class ScenarioFile:
+    """A model's scenario file as a draft holds it: its bytes, the name it has beside the model, and
+    the folder of the model's contract (the request gate's)."""
+    name: str
+    data: bytes
+    folder: Path
+
+    @property
+    def spec(self) -> dict:
+        return yaml.safe_load(self.data.decode("utf-8"))
+
+
+def read_spec(data: bytes) -> dict:
+    """The scenario file's content, or Invalid saying what is wrong with it (a draft stores only a
+    file the runner can read: a mapping with a list of scenarios, each a mapping with a title)."""
+    try:
+        spec = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise Invalid(f"the scenarios are not YAML: {exc}", {"scenarios": [str(exc)]}) from None
+    problems = []
+    if not isinstance(spec, dict) or not isinstance(spec.get("scenarios"), list):
+        problems.append("a scenario file is a mapping whose `scenarios` is a list")
+    else:
+        for n, scenario in enumerate(spec["scenarios"], 1):
+            if not isinstance(scenario, dict) or not str(scenario.get("title") or "").strip():
+                problems.append(f"scenario {n} needs a title")
+            elif not isinstance(scenario.get("inputs", {}), dict):
+                problems.append(f"scenario {scenario['title']!r}: its inputs are a mapping of the facts it changes")
+            elif "expected" not in scenario:
+                problems.append(f"scenario {scenario['title']!r} needs the expected answer")
+        titles = [s.get("title") for s in spec["scenarios"] if isinstance(s, dict)]
+        problems += [f"two scenarios are titled {t!r}" for t in sorted({t for t in titles if titles.count(t) > 1})]
+    if problems:
+        raise Invalid("the scenarios cannot be saved: " + "; ".join(problems), {"scenarios": problems})
+    return spec
+
+
+class _Dumper(yaml.SafeDumper):
+    """The API reads JSON numbers as Decimal (exact); YAML writes them as the numbers they are."""
+
+
+_Dumper.add_representer(decimal.Decimal, lambda dumper, value: dumper.represent_int(int(value))
+                        if value == value.to_integral_value() else dumper.represent_float(float(value)))
+
+
+def dump_spec(spec: dict) -> bytes:
+    """The YAML of a scenario file, in the order it was written (as the files in decisions/ are)."""
+    return yaml.dump(spec, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=120).encode("utf-8")
+
+
+def with_scenarios(data: bytes, scenarios: list) -> bytes:
+    """The scenario file `data` holding `scenarios` instead of its own (its base inputs, date and
+    the rest kept)."""
+    out = dump_spec({**read_spec(data), "scenarios": scenarios})
+    read_spec(out)      # each scenario as the runner needs it
+    return out
+
+
+def beside(data: bytes, model_file: Path) -> bytes:
+    """The scenario file as it is written beside `model_file`: its `model` names that file."""
+    return dump_spec({**read_spec(data), "model": Path(model_file).name})
 
 
 def run_spec(spec: dict, model, model_path: Path, budget: pydmn.Budget = pydmn.Budget()) -> Report:

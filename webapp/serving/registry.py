@@ -105,11 +105,13 @@ def _title(text: str) -> str:
 class ModelRegistry:
     def __init__(self, directory, var_dir, store: VersionStore, scenario_check: ScenarioCheck | None = None,
                  on_version: Callable[[str, str, str], str | None] | None = None,
-                 validation: Validation | None = None, poll_s: float = 1.0):
+                 validation: Validation | None = None, poll_s: float = 1.0,
+                 scenario_file: Callable[[Path], Path] | None = None):
         self.directory = Path(directory)
         self.stamp = Path(var_dir) / "serving.stamp"
         self.store = store
         self.scenario_check = scenario_check
+        self.scenario_file = scenario_file     # a model file -> its scenario file, which travels with it
         self.validation = validation
         self.on_version = on_version
         # model id -> [(timeline entry, its loaded Entry)], earliest effective date first
@@ -244,6 +246,11 @@ class ModelRegistry:
                 return failures, warnings
         return [], warnings
 
+    def _scenarios_beside(self, model_id: str) -> bytes | None:
+        """The scenario file beside a model's file: it travels with the version made of it."""
+        file = self.scenario_file and self.scenario_file(self.directory / f"{model_id}.dmn")
+        return file.read_bytes() if file and file.is_file() else None
+
     def _files(self) -> list[Path]:
         return sorted(self.directory.glob("*.dmn")) if self.directory.is_dir() else []
 
@@ -267,7 +274,9 @@ class ModelRegistry:
             else:
                 accepted[path.stem] = source
         dates = {model_id: effective.declared(source) for model_id, source in accepted.items()}
-        if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start", dates):
+        scenarios = {m: s for m in accepted if (s := self._scenarios_beside(m)) is not None}
+        if accepted and self.store.seed(accepted, f"seeded from {self.directory.name}/ on the first start", dates,
+                                        scenarios):
             log.info("seeded version 1 of %s", ", ".join(sorted(accepted)))
         self.changed()
         return {"rejected": rejected, "warnings": warned}
@@ -299,7 +308,8 @@ class ModelRegistry:
                 continue
             serving = self.store.serving().get(path.stem)
             version = self.store.create(path.stem, source, by, f"imported from {path.name} (reload by {by})",
-                                        origin="files", base_number=serving["number"] if serving else None)
+                                        origin="files", base_number=serving["number"] if serving else None,
+                                        scenarios=self._scenarios_beside(path.stem))
             drafts.append({"id": path.stem, "number": version.number, "sha256": version.sha256})
             self.store.note_file(path.stem, sha, "imported", by, version.number)
         self.changed()

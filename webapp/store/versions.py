@@ -208,6 +208,12 @@ class Version:
         return self.last.sha256
 
     @property
+    def scenarios_sha256(self) -> str | None:
+        """The scenario file saved with the content: the newest saved step's (None: saved before
+        scenarios travelled with drafts, or a model without scenarios)."""
+        return next((s.details.get("scenarios") for s in reversed(self.steps) if s.action == "saved"), None)
+
+    @property
     def editors(self) -> set[str]:
         """Everyone who saved content of this version: none of them may approve it."""
         return {s.actor for s in self.steps if s.action == "saved"}
@@ -244,7 +250,7 @@ class Version:
 
     def as_dict(self, with_steps: bool = True) -> dict:
         out = {"model_id": self.model_id, "number": self.number, "state": self.state,
-               "sha256": self.sha256, "author": self.author, "created_at": self.created_at,
+               "sha256": self.sha256, "scenarios_sha256": self.scenarios_sha256, "author": self.author, "created_at": self.created_at,
                "updated_at": self.last.at, "origin": self.origin, "base_number": self.base_number,
                "comment": self.steps[0].comment, "editors": sorted(self.editors),
                "proposers": sorted(self.proposers),
@@ -388,26 +394,33 @@ class VersionStore:
             self.heads.committed("version_steps", *head)
         return result
 
+    def _with_scenarios(self, conn, details: dict | None, scenarios: bytes | None) -> dict:
+        """A saved step's details naming the scenario file saved with its content (stored as content)."""
+        return {**(details or {}), **({"scenarios": self._put_content(conn, scenarios)} if scenarios is not None else {})}
+
     def create(self, model_id: str, content: bytes, actor: str, comment: str, origin: str,
-               base_number: int | None = None, details: dict | None = None) -> Version:
-        """A new draft: the next number of the model, its first step `saved`."""
+               base_number: int | None = None, details: dict | None = None,
+               scenarios: bytes | None = None) -> Version:
+        """A new draft: the next number of the model, its first step `saved` (with its scenario file)."""
         def work(conn):
             number = (conn.execute(select(versions.c.number).where(versions.c.model_id == model_id)
                                    .order_by(versions.c.number.desc()).limit(1)).scalar() or 0) + 1
             sha = self._put_content(conn, content)
+            saved = self._with_scenarios(conn, details, scenarios)
             new_id = conn.execute(insert(versions).values(
                 model_id=model_id, number=number, origin=origin, base_number=base_number, author=actor,
                 at=now())).inserted_primary_key[0]
             stub = Version(new_id, model_id, number, origin, base_number, actor, "")
-            self._step(conn, stub, "saved", "draft", sha, actor, comment, details, seq=1)
+            self._step(conn, stub, "saved", "draft", sha, actor, comment, saved, seq=1)
             return number
         number = self._transaction(work)
         return self.get(model_id, number)
 
-    def seed(self, files: dict[str, bytes], comment: str, dates: dict[str, dt.date | None] | None = None) -> bool:
+    def seed(self, files: dict[str, bytes], comment: str, dates: dict[str, dt.date | None] | None = None,
+             scenarios: dict[str, bytes] | None = None) -> bool:
         """Version 1 of each model, published, in one transaction: the first start's files, each in
-        effect from its date in `dates`. False when another process seeded first (the unique
-        (model, number) refuses the second)."""
+        effect from its date in `dates`, with its scenario file in `scenarios`. False when another
+        process seeded first (the unique (model, number) refuses the second)."""
         def work(conn):
             for model_id, content in files.items():
                 effective = (dates or {}).get(model_id)
@@ -417,7 +430,8 @@ class VersionStore:
                     model_id=model_id, number=1, origin="seed", base_number=None, author=FILES,
                     at=now())).inserted_primary_key[0]
                 stub = Version(new_id, model_id, 1, "seed", None, FILES, "")
-                self._step(conn, stub, "saved", "draft", sha, FILES, comment, seq=1)
+                self._step(conn, stub, "saved", "draft", sha, FILES, comment,
+                           self._with_scenarios(conn, None, (scenarios or {}).get(model_id)), seq=1)
                 self._step(conn, stub, "published", "published", sha, FILES, comment, details, seq=2)
                 conn.execute(insert(serving).values(model_id=model_id, seq=1, version_id=new_id, sha256=sha,
                                                     action="seeded", actor=FILES, at=now(), effective_date=effective))
@@ -428,9 +442,11 @@ class VersionStore:
         return True
 
     def save(self, model_id: str, number: int, content: bytes, actor: str, comment: str,
-             expected_sha: str, details: dict | None = None) -> Version:
-        """An edit: new content for a version not yet published. It becomes a draft again, which
-        withdraws a submission or an approval (named in the step)."""
+             expected_sha: str, details: dict | None = None, scenarios: bytes | None = None,
+             expected_scenarios: str | None = None) -> Version:
+        """An edit: new content, or a new scenario file (`scenarios`, named against the one it
+        replaces, `expected_scenarios`), for a version not yet published; the other one is kept. It
+        becomes a draft again, which withdraws a submission or an approval (named in the step)."""
         version = self.get(model_id, number)
         if version.state not in EDITABLE:
             raise Conflict(f"version {number} is {version.state}: only an unpublished version can be edited; "
@@ -438,15 +454,20 @@ class VersionStore:
         if version.sha256 != expected_sha:
             raise Conflict("the version was changed since you opened it", {"sha256": [
                 f"the version holds {version.sha256}, not {expected_sha}"]})
+        if scenarios is not None and version.scenarios_sha256 != expected_scenarios:
+            raise Conflict("the version's scenarios were changed since you opened them", {"scenarios_sha256": [
+                f"the version holds {version.scenarios_sha256}, not {expected_scenarios}"]})
         new_sha = sha256(content)
-        if new_sha == version.sha256:
+        if new_sha == version.sha256 and (scenarios is None or sha256(scenarios) == version.scenarios_sha256):
             return version
         withdrawn = {"withdrew": {"state": version.state, "by": version.last.actor}} \
             if version.state in ("submitted", "approved") else {}
 
         def work(conn):
             self._put_content(conn, content)
-            self._step(conn, version, "saved", "draft", new_sha, actor, comment, {**(details or {}), **withdrawn})
+            kept = {"scenarios": version.scenarios_sha256} if version.scenarios_sha256 else {}
+            saved = self._with_scenarios(conn, {**(details or {}), **withdrawn, **kept}, scenarios)
+            self._step(conn, version, "saved", "draft", new_sha, actor, comment, saved)
         self._transaction(work)
         return self.get(model_id, number)
 
@@ -558,13 +579,15 @@ class VersionStore:
         return self.stored_review(version, serving_sha, scenarios_sha)
 
     def review(self, version: Version, digest: str) -> dict | None:
-        """{"sha256": the content reviewed, "evidence", "actor", "at"} of one of the version's reviews."""
+        """{"sha256": the content reviewed, "scenarios_sha256": of the scenario file it ran ("" for none),
+        "evidence", "actor", "at"} of one of the version's reviews."""
         with self.engine.connect() as conn:
             row = conn.execute(select(reviews).where(reviews.c.digest == digest,
                                                      reviews.c.version_id == version.id)).first()
         if row is None:
             return None
-        return {"sha256": row.sha256, "evidence": json.loads(row.evidence), "actor": row.actor, "at": _iso(row.at)}
+        return {"sha256": row.sha256, "scenarios_sha256": row.scenarios_sha256, "evidence": json.loads(row.evidence),
+                "actor": row.actor, "at": _iso(row.at)}
 
     def note_read(self, digest: str, actor: str) -> None:
         """`actor` read the evidence `digest` now."""

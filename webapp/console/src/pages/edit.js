@@ -6,6 +6,9 @@ import Modeler from 'dmn-js/lib/Modeler';
 import { get, getText, post, put, model as modelUrl, version as versionUrl } from '../api.js';
 import { mount } from '../dmn.js';
 import { $, count, fill, h, notice, problem, table } from '../dom.js';
+import { trackUnsaved } from '../editing/unsaved.js';
+import { reconcile, reconcilePanel } from '../editing/reconcile.js';
+import { scenarioEditor } from '../editing/scenarios.js';
 
 function findings(report) {
   if (report.valid && !report.findings.length) return h('p', { class: 'valid' }, 'Validation: no findings.');
@@ -38,11 +41,24 @@ export default async function edit(data) {
   }
   const { tool } = await mount(Modeler, $('#dmn'), $('.dmn-tabs'), xml);
   const status = $('#status');
+  const unsaved = trackUnsaved(tool);
+  const scenarioPanel = h('section', { id: 'scenarios-panel' });
+  $('#dmn').after(scenarioPanel);
+  const scenarios = scenarioEditor(scenarioPanel, (n) => versionUrl(id, n), {
+    version: () => ({ number, sha256: sha }),
+    onSaved: (result) => {
+      fill($('#edit-what'), `version ${number} (${result.state})`);
+      fill(status, notice([`Scenarios saved with version ${number}: ${result.state}. `, reviewLink()]));
+    },
+  });
+  if (number) scenarios.load().catch((error) => fill(scenarioPanel, problem(error)));
   const reviewLink = () => h('a', { href: `/console/models/${encodeURIComponent(id)}/versions/${number}` }, `Review version ${number}`);
 
   const saved = (result, what) => {
+    unsaved.saved();
     number = result.number;
     sha = result.sha256;
+    if (!scenarioPanel.querySelector('#scenario-list li')) scenarios.load().catch((error) => fill(scenarioPanel, problem(error)));
     window.history.replaceState(null, '', `?version=${number}`);
     fill($('#edit-what'), `version ${number} (${result.state})`);
     fill(status, notice([`${what} version ${number}: ${result.state}. `, reviewLink()]), findings(result.validation),
@@ -60,7 +76,21 @@ export default async function edit(data) {
         : await post(`${modelUrl(id)}/versions`, { content, comment, base });
       saved(result, 'Saved');
     } catch (error) {
-      fill(status, problem(error));
+      if (error.status !== 409 || !number) {
+        fill(status, problem(error));
+        return;
+      }
+      try {
+        const { xml: content } = await tool.saveXML({ format: true });
+        fill(status, reconcilePanel(await reconcile(versionUrl(id, number), sha, content), async (merged, current) => {
+          await tool.importXML(merged);
+          sha = current.sha256;
+          unsaved.changed();
+          fill(status, notice('Their version is open with your edits re-applied: check it, then save.', 'warn'));
+        }));
+      } catch (again) {
+        fill(status, problem(error), problem(again));
+      }
     }
   });
 
