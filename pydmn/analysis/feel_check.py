@@ -85,8 +85,13 @@ class FeelCheck:
         if node is None:
             return None
 
+        hinted = []
+
         def report(message, position):
-            self.finding("error", "unresolved-name", f"{message} in {_short(text)}", where,
+            # A committee member typing a code such as GL-I.B into a cell meant a text: say how once.
+            hint = "" if hinted or '"' in text else f'; a text needs quotes: "{text.strip()}"'
+            hinted.append(True)
+            self.finding("error", "unresolved-name", f"{message} in {_short(text)}{hint}", where,
                          _line_at(where.line, text, position))
         checker = NameCheck(self.types, report)
         if kind == "unary":

@@ -167,3 +167,15 @@ def test_a_typo_the_check_catches_changes_answers():
             assert has_errors(validate(dump(root)))
             return
     pytest.fail("no misspelled name in a literal expression changes any scenario's answers")
+
+
+def test_a_code_typed_without_quotes_in_an_output_cell_says_a_text_needs_quotes():
+    """A committee member types GL-I.B (a guideline section) where the cell needs the text "GL-I.B":
+    FEEL reads a subtraction of two unknown names, and the finding says what to type instead, once."""
+    source = (Path(__file__).parents[1] / "webapp" / "data" / "simpletable.dmn").read_text()
+    assert '<text>"Approved"</text>' in source
+    found = errors(source.replace('<text>"Approved"</text>', "<text>GL-I.B</text>", 1).encode(), "unresolved-name")
+    assert len(found) == 2 and found[0].table == "Approval Status"
+    assert [f.message.endswith('; a text needs quotes: "GL-I.B"') for f in found] == [True, False]
+    quoted = errors(source.replace('<text>"Approved"</text>', '<text>"GL" - I</text>', 1).encode(), "unresolved-name")
+    assert quoted and not any("needs quotes" in f.message for f in quoted)
