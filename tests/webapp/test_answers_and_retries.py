@@ -5,7 +5,8 @@ import datetime as dt
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from support.apps import CAR_T, ROOT, make_app
 from support.people import as_
@@ -139,6 +140,15 @@ def test_a_key_holds_for_24_hours(client, monkeypatch):
     fresh = _post(client, OTHER, **{"Idempotency-Key": "k"})
     assert fresh.status_code == 200 and fresh.json["determination"] != first.json["determination"]
     assert len(_records(client)) == 2
+
+
+@pytest.mark.parametrize("statement", ["UPDATE idempotency_keys SET body = '{}'", "DELETE FROM idempotency_keys"])
+def test_a_kept_answer_cannot_be_rewritten(client, database, statement):
+    """Even the tables' owner is stopped by the triggers (the service's login has no such grant either)."""
+    kept = _post(client, **{"Idempotency-Key": "k"})
+    with database.connect(owner=True) as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text(statement))
+    assert _post(client, **{"Idempotency-Key": "k"}).data == kept.data
 
 
 @pytest.mark.parametrize("key", ['""', '"unclosed', "tab\there", "x" * 256, "caf\u00e9"])
