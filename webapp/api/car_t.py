@@ -42,21 +42,22 @@ def determine(entry, decision, inputs, budget=None, case=None):
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
 @bp.response(200, DeterminationSchema, description="the determination, its findings and reasons (the trace with `?trace=true`)")
 @bp.alt_response(422, schema=ErrorSchema, description=(
-    "the request does not match the model's data types, or the model cannot determine it within the evaluation budget"))
+    "the request does not match the model's data types, the model cannot determine it within the evaluation budget, "
+    "or its `Idempotency-Key` was used for another request in the last 24 hours"))
 @bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 @bp.alt_response(400, schema=ErrorSchema, description="an `Idempotency-Key` or `X-Case-Id` outside its syntax")
 @bp.alt_response(409, schema=ErrorSchema, description="the request with this `Idempotency-Key` is still being answered")
 def determination(trace: bool):
     """Determine one CAR-T request."""
     entry, decision = policy()
-    body, case = json_body(), case_id()
+    body, case_ref = json_body(), case_id()
     inputs = valid_inputs(entry, body, required=True, where="body")
 
     def respond():
         answer = determine(entry, decision, inputs)
-        record([audit_row(answer, to_json(inputs), "car_t.determination", audit_outputs(answer), case)])
+        record([audit_row(answer, to_json(inputs), "car_t.determination", audit_outputs(answer), case_ref)])
         return sent(answer, trace)
-    return once("car_t.determination", {"body": body, "trace": trace, "case_id": case}, respond)
+    return once("car_t.determination", {"body": body, "trace": trace, "case_id": case_ref}, respond)
 
 
 @bp.post("/determinations:batch", parameters=_HEADERS)
@@ -68,7 +69,8 @@ def determination(trace: bool):
     "properties": {"cases": {"type": "array", "maxItems": BATCH_LIMIT, "items": _CASE}}}}}})
 @bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
 @bp.alt_response(422, schema=ErrorSchema, description=(
-    "a case does not match the model's data types, or the model cannot determine it within the evaluation budget"))
+    "a case does not match the model's data types, the model cannot determine it within the evaluation budget, "
+    "or the `Idempotency-Key` was used for another request in the last 24 hours"))
 @bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
 @bp.alt_response(400, schema=ErrorSchema, description="an `Idempotency-Key` or `X-Case-Id` outside its syntax")
 @bp.alt_response(409, schema=ErrorSchema, description="the request with this `Idempotency-Key` is still being answered")
@@ -84,11 +86,11 @@ def batch(body: dict, trace: bool):
     if errors:
         # All or nothing: a batch with any invalid case is rejected whole, naming each bad case.
         raise ApiError(422, "some cases do not match the model's data types", {"cases": errors})
-    case = case_id()
+    case_ref = case_id()
 
     def respond():
         budget = budgets.request(current_app.config)       # one deadline for the whole batch
         answers = [determine(entry, decision, inputs, budget, str(index)) for index, inputs in enumerate(loaded)]
-        record([audit_row(a, to_json(i), "car_t.batch", audit_outputs(a), case) for a, i in zip(answers, loaded)])
+        record([audit_row(a, to_json(i), "car_t.batch", audit_outputs(a), case_ref) for a, i in zip(answers, loaded)])
         return {"results": [sent(a, trace) for a in answers]}
-    return once("car_t.batch", {"body": body, "trace": trace, "case_id": case}, respond)
+    return once("car_t.batch", {"body": body, "trace": trace, "case_id": case_ref}, respond)
