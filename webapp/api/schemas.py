@@ -591,7 +591,7 @@ class DeterminationSchema(Schema):
 
 class DeterminationQuery(Strict):
     trace = fields.Boolean(load_default=False, metadata={
-        "description": "`true` adds the trace of every decision to each answer (about four fifths of its size)"})
+        "description": "`true` adds the trace of every decision to each answer (more than half of its size)"})
 
 
 class DeterminationBatchSchema(Schema):

@@ -10,13 +10,13 @@ null for records made without one, and before this revision (their chain hashes 
 webapp.store.chain.evaluation_digest).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
