@@ -1,6 +1,6 @@
 """Service benchmark: wrk against POST /api/v1/car-t/determinations under gunicorn (audit store on:
-SQLite in a temp dir, or PostgreSQL, `run_postgres`), beside a bare Flask echo of the same JSON on
-the same gunicorn settings."""
+SQLite in a temp dir, or PostgreSQL, `run_postgres`), as callers ask by default and with `?trace=true`,
+beside a bare Flask echo of the same JSON on the same gunicorn settings; each row with its answer's size."""
 from __future__ import annotations
 
 import json
@@ -82,7 +82,8 @@ def _check(base, path, key, body):
                                  headers={"Content-Type": "application/json",
                                           **({"Authorization": f"Bearer {key}"} if key else {})})
     with urllib.request.urlopen(req, timeout=10) as r:
-        return r.status, json.load(r)
+        data = r.read()
+        return r.status, json.loads(data), len(data)
 
 
 def _wrk(url, body_file, key, seconds, threads, connections):
@@ -107,20 +108,25 @@ def run(seconds=10, workers=None, connections=8, database_url=None, bare=True):
         database_url = database_url or f"sqlite:///{tmp / 'var' / 'audit.sqlite3'}"
         body_file = tmp / "body.json"
         body_file.write_text(json.dumps(body))
-        apps = (("service", "webapp.wsgi:app", ROUTE), ("bare Flask echo", "bench.bare_app:app", "/echo"))
-        for label, app, path in apps[:2 if bare else 1]:
+        apps = (("webapp.wsgi:app", (("service", ROUTE), ("service, with the trace", ROUTE + "?trace=true"))),
+                ("bench.bare_app:app", (("bare Flask echo", "/echo"),)))
+        for app, endpoints in apps[:2 if bare else 1]:
             proc, base, key = _start(app, tmp, workers, database_url)
+            service = app == "webapp.wsgi:app"
             try:
-                status, answer = _check(base, path, key if label == "service" else None, body)
-                if label == "service" and "determination" not in answer:
-                    raise RuntimeError(f"service answered without a determination: {answer}")
-                row = _wrk(base + path, body_file, key if label == "service" else None, seconds,
-                           threads=2, connections=connections)
-                if label == "service":
-                    row["determination"] = answer["determination"]
-                    row["audit_records"] = _count_audit(database_url)
-                rows.append({"endpoint": label, "path": path, "workers": workers,
-                             "connections": connections, "seconds": seconds, **row})
+                for label, path in endpoints:
+                    status, answer, size = _check(base, path, key if service else None, body)
+                    if service and "determination" not in answer:
+                        raise RuntimeError(f"service answered without a determination: {answer}")
+                    if service and ("trace" in answer) != path.endswith("trace=true"):
+                        raise RuntimeError(f"{path} answered {'with' if 'trace' in answer else 'without'} the trace")
+                    row = _wrk(base + path, body_file, key if service else None, seconds,
+                               threads=2, connections=connections)
+                    if service:
+                        row["determination"] = answer["determination"]
+                        row["audit_records"] = _count_audit(database_url)
+                    rows.append({"endpoint": label, "path": path, "workers": workers, "body_bytes": size,
+                                 "connections": connections, "seconds": seconds, **row})
             finally:
                 _stop(proc)
     return rows

@@ -25,10 +25,11 @@ def _engine_table(rows):
 
 
 def _http_table(rows):
-    lines = ["| endpoint | req/s | p50 (ms) | p99 (ms) | errors | non-2xx |", "|---|---:|---:|---:|---:|---:|"]
+    lines = ["| endpoint | answer (bytes) | req/s | p50 (ms) | p99 (ms) | errors | non-2xx |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
-        lines.append(f"| {r['endpoint']} `{r['path']}` | {r['rps']:,.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
-                     f"| {r['errors']} | {r['non2xx']} |")
+        lines.append(f"| {r['endpoint']} `{r['path']}` | {r['body_bytes']:,} | {r['rps']:,.0f} | {r['p50_ms']:.2f} "
+                     f"| {r['p99_ms']:.2f} | {r['errors']} | {r['non2xx']} |")
     return lines
 
 
@@ -40,8 +41,9 @@ def main():
     tck = engine.tck_run()
     web = http.run(seconds=http_seconds)
     svc = next(r for r in web if r["endpoint"] == "service")
-    bare = next(r for r in web if r["endpoint"] != "service")
-    on_pg = [dict(r, endpoint="service, audit on PostgreSQL") for r in http.run_postgres(seconds=http_seconds)]
+    traced = next(r for r in web if r["path"].endswith("trace=true"))
+    bare = next(r for r in web if not r["endpoint"].startswith("service"))
+    on_pg = [dict(r, endpoint=f"{r['endpoint']}, audit on PostgreSQL") for r in http.run_postgres(seconds=http_seconds)]
     cpu = stages.run()
     ehr_rows = ehr.run()
     bulk_result = bulk.run()
@@ -68,9 +70,11 @@ def main():
         f"case (answer: `{svc['determination']}`). The bare endpoint is a Flask app that parses and echoes "
         "the same JSON (`bench/bare_app.py`).", "",
         *_http_table(web + on_pg), "",
-        f"Service throughput is {svc['rps'] / bare['rps']:.0%} of the bare endpoint's on SQLite, "
-        f"{on_pg[0]['rps'] / bare['rps']:.0%} on PostgreSQL (Debian's, on this machine, fsync on). "
-        f"Audit rows after the runs: {svc['audit_records']:,} and {on_pg[0]['audit_records']:,}.", "",
+        f"Service throughput is {svc['rps'] / bare['rps']:.0%} of the bare endpoint's on SQLite "
+        f"({traced['rps'] / bare['rps']:.0%} with the trace), {on_pg[0]['rps'] / bare['rps']:.0%} on PostgreSQL "
+        f"(Debian's, on this machine, fsync on); p99 {svc['p99_ms']:.2f} ms against the echo's "
+        f"{bare['p99_ms']:.2f} ms. The answer is {svc['body_bytes']:,} bytes, {traced['body_bytes']:,} with "
+        f"`?trace=true`. Audit rows after the runs: {traced['audit_records']:,} and {on_pg[-1]['audit_records']:,}.", "",
         *stages.section(cpu),
         *ehr.section(ehr_rows),
         *bulk.section(bulk_result),

@@ -19,7 +19,7 @@ from bench.http import ROOT, ROUTE, car_t_body
 from webapp.app import create_app
 from webapp.api.auth import identify
 from webapp.store.keys import hash_key
-from webapp.serving.determination import DECISION, answer, audit_outputs
+from webapp.serving.determination import DECISION, answer, audit_outputs, sent
 from webapp.serving.evaluation import audit_row
 from webapp.serving.jsonvalues import parse_body, to_json
 from webapp.serving.inputs import validate_inputs
@@ -48,7 +48,7 @@ def stages(database_url: str, var: Path) -> dict[str, float]:
     inputs = _timed(found, "input schema", lambda: validate_inputs(entry.schema(True), body)[0])
     result = _timed(found, "engine (evaluate, every decision)", lambda: entry.model.evaluate(inputs))
     shaped = _timed(found, "answer shaping (webapp.serving.determination)", lambda: answer(entry, result, DECISION))
-    _timed(found, "response JSON encoding", lambda: app.json.dumps(shaped))
+    _timed(found, "response JSON encoding", lambda: app.json.dumps(sent(shaped, False), separators=(",", ":")))
     with app.test_request_context():
         caller = identify(hash_key("bench"))          # who check_access finds for the bench's key
         row = _timed(found, "audit row", lambda: audit_row(shaped, to_json(inputs), "car_t.determination", caller,

@@ -20,6 +20,7 @@ from webapp.api import errors, headers, metrics
 from webapp.serving import budgets
 from webapp.store import chain_heads, migrate
 from webapp.store.audit import AuditStore
+from webapp.store.idempotency import IdempotencyStore
 from webapp.api.auth import check_access
 from webapp.config import api_keys, load_config
 from webapp.api.openapi import create_api, docs_bp
@@ -50,6 +51,9 @@ def create_app(config: dict | None = None) -> Flask:
     audit.start_head_file()
     app.extensions["audit"] = audit
     app.extensions["versions"] = store = VersionStore(audit.engine, audit.heads)
+    # no request outlives the worker timeout: a claim older than it was left by a worker that died
+    app.extensions["idempotency"] = IdempotencyStore(
+        audit.engine, lease=dt.timedelta(seconds=app.config["WORKER_TIMEOUT_S"]))
     registry = ModelRegistry(app.config["MODELS_DIR"], app.config["VAR_DIR"], store,
                              scenario_check=app.config.get("SCENARIO_CHECK", partial(
                                  check_model, budget=budgets.evaluation(app.config))),

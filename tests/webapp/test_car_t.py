@@ -25,7 +25,7 @@ def client(tmp_path_factory):
 
 
 def test_base_case_is_appropriate_and_audited(client):
-    r = client.post("/api/v1/car-t/determinations", json=CASE, headers=H)
+    r = client.post("/api/v1/car-t/determinations?trace=true", json=CASE, headers=H)
     assert r.status_code == 200
     assert r.json["determination"] == "medically_appropriate" and r.json["failed_criteria"] == []
     assert r.json["disposition"] == "approve" and r.json["findings"] == []

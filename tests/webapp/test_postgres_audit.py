@@ -32,7 +32,7 @@ def test_both_databases_get_the_same_schema(database):
         assert {"evaluations", "model_versions", "console_sessions", "alembic_version"} <= set(found.get_table_names())
         assert {c["name"] for c in found.get_columns("evaluations")} == {
             "id", "created_at", "model_id", "model_version", "endpoint", "caller", "caller_name", "inputs", "outputs",
-            "matched_rules", "chain_seq", "chain_prev", "chain_hash"}
+            "matched_rules", "chain_seq", "chain_prev", "chain_hash", "case_id"}
         assert migrate.current(con) == migrate.head()
 
 

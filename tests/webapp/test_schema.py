@@ -9,9 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError
 
 from webapp.ehr import jwt_auth
-from webapp.store import audit, chain, chain_verify, sessions, versions
+from webapp.store import audit, chain, chain_verify, idempotency, sessions, versions
 
-METADATA = [audit.metadata, versions.metadata, sessions.metadata, chain_verify.metadata, jwt_auth.metadata]
+METADATA = [audit.metadata, versions.metadata, sessions.metadata, chain_verify.metadata, jwt_auth.metadata,
+            idempotency.metadata]
 
 
 def _differences(database) -> list:

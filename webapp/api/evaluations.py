@@ -28,11 +28,12 @@ def _store():
 @bp.alt_response(503, schema=ErrorSchema, description="the audit store cannot be read")
 def list_evaluations(limit: int, offset: int, model: str | None = None,
                      start: dt.datetime | None = None, end: dt.datetime | None = None,
-                     version: str | None = None, outcome: str | None = None):
+                     version: str | None = None, outcome: str | None = None, case_id: str | None = None):
     """The audit records, oldest first, paginated; `from` and `to` are instants (offsets honoured);
-    `version` and `outcome` narrow to a model version and a determination."""
+    `version`, `outcome` and `case_id` narrow to a model version, a determination and the caller's case
+    reference (`X-Case-Id`)."""
     try:
-        total, items = _store().list(model, start, end, limit, offset, version, outcome)
+        total, items = _store().list(model, start, end, limit, offset, version, outcome, case_id)
     except AuditUnavailable as exc:
         raise ApiError(503, "the audit store cannot be read") from exc
     return {"total": total, "limit": limit, "offset": offset, "items": items}

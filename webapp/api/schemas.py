@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 from webapp.api.errors import CODES
 from webapp.serving.determination import (DISPOSITIONS, FAILED_KINDS, FINDING_KINDS, MISSING_KINDS, OUTCOMES,
                                          SUPPLIERS)
+from webapp.store.audit import CASE_ID_MAX
 from webapp.store.versions import STATES as VERSION_STATES
 
 SEVERITIES = ("error", "warning", "info")
@@ -218,6 +219,8 @@ class AuditQuery(Strict):
         "description": "the model version's sha256, or its first hex digits"})
     outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
         "description": "the determination recorded (e.g. `medically_appropriate`)"})
+    case_id = fields.String(validate=validate.Length(min=1, max=CASE_ID_MAX), metadata={
+        "description": "the caller's own case reference, as sent in `X-Case-Id`"})
 
 
 class AuditRecordSchema(Schema):
@@ -233,6 +236,8 @@ class AuditRecordSchema(Schema):
     inputs = fields.Raw(required=True)
     outputs = fields.Raw(required=True)
     matched_rules = fields.Raw(required=True)
+    case_id = fields.String(required=True, allow_none=True, metadata={
+        "description": "the caller's own case reference (`X-Case-Id`); null when none was sent"})
 
 
 class AuditPageSchema(Schema):
@@ -580,7 +585,13 @@ class DeterminationSchema(Schema):
     criteria_met = fields.List(fields.Nested(CriterionMetSchema), required=True)
     reasons = fields.List(fields.Nested(ReasonSchema), required=True, metadata={
         "description": "every rule that matched, in the order of the decisions"})
-    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionTraceSchema), required=True)
+    trace = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionTraceSchema), metadata={
+        "description": "every decision's value, matched rules and reasons: only with `?trace=true`"})
+
+
+class DeterminationQuery(Strict):
+    trace = fields.Boolean(load_default=False, metadata={
+        "description": "`true` adds the trace of every decision to each answer (more than half of its size)"})
 
 
 class DeterminationBatchSchema(Schema):

@@ -6,7 +6,9 @@ case for clinical review, a missing document, an unknown deciding fact, a contra
 the policy does not apply). `Determination` ranks the findings and `Disposition` routes the request
 (docs/policy-interpretation.md). This module turns the evaluation into the response body: findings and
 criteria met as objects with their citation and the facts that decided them (each input the rule
-tested, the test, and the value it had), and the reasons, one shape everywhere, the trace included.
+tested, the test, and the value it had), and the reasons, one shape everywhere. The trace of every
+decision is in the answer the service keeps (its audit record's matched rules come from it), and goes
+to the caller only when asked for (`sent`): it is more than half of the body.
 
 Everything the answer says comes from cells both modelers edit (dmn-js and the KIE editor show
 output columns alike): a finding's citation is its row's `section`, its text the row's `text`. A
@@ -42,6 +44,11 @@ def answer(entry, result, decision_name: str) -> dict:
             "version_number": entry.number,
             "effective_date": entry.effective_date.isoformat() if entry.effective_date else None,
             **shape(entry.model, result, decision_name)}
+
+
+def sent(body: dict, trace: bool) -> dict:
+    """The answer as the caller receives it: without the trace unless `trace` (?trace=true)."""
+    return body if trace else {k: v for k, v in body.items() if k != "trace"}
 
 
 def audit_outputs(body: dict) -> dict:

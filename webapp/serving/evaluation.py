@@ -42,14 +42,16 @@ def evaluation_answer(entry, result, wanted) -> dict:
             "messages": [message_json(m) for m in result.messages]}
 
 
-def audit_row(answer: dict, inputs, endpoint: str, caller, outputs=None) -> dict:
-    """The audit record of an answer; `caller` is who asked (webapp.store.keys.Caller: key id and name)."""
+def audit_row(answer: dict, inputs, endpoint: str, caller, outputs=None, case_id: str | None = None) -> dict:
+    """The audit record of an answer; `caller` is who asked (webapp.store.keys.Caller: key id and name),
+    `case_id` the caller's own reference to the case."""
     trace = answer.get("trace") or answer.get("decisions") or {}
     return {"id": answer["evaluation_id"], "model_id": answer["model_id"],
             "model_version": answer["model_version"], "endpoint": endpoint,
             "caller": caller.key_id, "caller_name": caller.name, "inputs": inputs,
             "outputs": outputs if outputs is not None else {n: d["value"] for n, d in trace.items()},
-            "matched_rules": {n: d["matched_rules"] for n, d in trace.items() if d["matched_rules"]}}
+            "matched_rules": {n: d["matched_rules"] for n, d in trace.items() if d["matched_rules"]},
+            "case_id": case_id}
 
 
 def record(store, rows: list[dict]) -> None:

@@ -45,6 +45,7 @@ from webapp.store.stamps import new_id, now
 
 log = logging.getLogger("webapp.store.audit")
 metadata = MetaData()
+CASE_ID_MAX = 200       # characters of a caller's case reference (revision 0009)
 
 evaluations = Table(
     "evaluations", metadata,
@@ -61,8 +62,10 @@ evaluations = Table(
     Column("chain_seq", BigInteger, nullable=False),
     Column("chain_prev", String(64), nullable=False),
     Column("chain_hash", String(64), nullable=False),
+    Column("case_id", String(CASE_ID_MAX), nullable=True),  # the caller's own case reference (X-Case-Id)
     Index("ix_evaluations_model_time", "model_id", "created_at"),
     Index("uq_evaluations_chain_seq", "chain_seq", unique=True),
+    Index("ix_evaluations_case_id", "case_id"),
 )
 
 model_versions = Table(
@@ -94,7 +97,7 @@ PROBE_LOCK_WAIT_MS = 2000
 PROBE_ROOM = 64 * 1024
 
 _COLUMNS = ["id", "created_at", "model_id", "model_version", "endpoint", "caller", "caller_name", "inputs",
-            "outputs", "matched_rules"]
+            "outputs", "matched_rules", "case_id"]
 
 
 def _sqlite_stamp(stamp: dt.datetime) -> str:
@@ -122,7 +125,8 @@ class _Writer:
             row = {"id": r["id"], "created_at": stamp, "model_id": r["model_id"],
                    "model_version": r["model_version"], "endpoint": r["endpoint"], "caller": r["caller"],
                    "caller_name": r.get("caller_name"), "inputs": _dumps(r["inputs"]),
-                   "outputs": _dumps(r["outputs"]), "matched_rules": _dumps(r["matched_rules"])}
+                   "outputs": _dumps(r["outputs"]), "matched_rules": _dumps(r["matched_rules"]),
+                   "case_id": r.get("case_id")}
             values.append((*(self._stamp(stamp) if c == "created_at" else row[c] for c in _COLUMNS),
                            chain.evaluation_digest(row)))
         return values
@@ -339,9 +343,12 @@ class AuditStore:
         return _record(row) if row else None
 
     def list(self, model=None, start=None, end=None, limit=100, offset=0, version=None,
-             outcome=None) -> tuple[int, list[dict]]:
-        """`version`: the start of a model version's sha256 (hex digits); `outcome`: the determination."""
+             outcome=None, case_id=None) -> tuple[int, list[dict]]:
+        """`version`: the start of a model version's sha256 (hex digits); `outcome`: the determination;
+        `case_id`: the caller's case reference, exactly."""
         query = select(evaluations)
+        if case_id is not None:
+            query = query.where(evaluations.c.case_id == case_id)
         if model:
             query = query.where(evaluations.c.model_id == model)
         if version:
@@ -462,4 +469,4 @@ def _record(row) -> dict:
             "model_version": row.model_version, "endpoint": row.endpoint, "caller": row.caller,
             "caller_name": row.caller_name,
             "inputs": json.loads(row.inputs), "outputs": json.loads(row.outputs),
-            "matched_rules": json.loads(row.matched_rules)}
+            "matched_rules": json.loads(row.matched_rules), "case_id": row.case_id}

@@ -71,9 +71,12 @@ def _digest(fields: list) -> str:
 def evaluation_digest(row) -> str:
     """The stored texts of a determination's record (`row`: a mapping with the evaluations columns,
     the JSON columns as the text the database holds)."""
-    return _digest([row["id"], stamp(row["created_at"]), row["model_id"], row["model_version"],
-                    row["endpoint"], row["caller"], row["caller_name"], row["inputs"], row["outputs"],
-                    row["matched_rules"]])
+    fields = [row["id"], stamp(row["created_at"]), row["model_id"], row["model_version"], row["endpoint"],
+              row["caller"], row["caller_name"], row["inputs"], row["outputs"], row["matched_rules"]]
+    # The caller's case reference (revision 0009) joins the content only when there is one, so the
+    # records chained before it keep their hashes; adding or removing one still changes the digest.
+    case_id = row.get("case_id")
+    return _digest(fields + ([case_id] if case_id is not None else []))
 
 
 def step_digest(version, step) -> str:

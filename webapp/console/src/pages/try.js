@@ -95,7 +95,7 @@ export default async function tryCase(data) {
     try {
       inputs = root.read();
       const answer = id === data.carTModel
-        ? await post('/api/v1/car-t/determinations', inputs)
+        ? await post('/api/v1/car-t/determinations?trace=true', inputs)
         : await post(`${modelUrl(id)}/evaluate`, { inputs });
       fill($('#answer'), id === data.carTModel ? determination(answer) : trace(answer.decisions));
     } catch (error) {
