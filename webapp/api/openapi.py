@@ -198,6 +198,11 @@ _EXAMPLES = {
     "publishVersion": {"sha256": _SHA, "comment": "effective today"},
     "rollbackVersion": {"reason": "the new version pends cases it should approve"},
     "validateUpload": EXAMPLE_DMN,
+    "saveScenarios": {"sha256": _SHA, "scenarios_sha256": None, "comment": "the complete request",
+                      "scenarios": [{"title": "Complete commercial request meets every criterion",
+                                     "section": "I, Guidelines I.A-I.H", "inputs": {},
+                                     "expected": {"determination": "medically_appropriate", "disposition": "approve"}}]},
+    "merge": {"since": _SHA, "content": EXAMPLE_DMN},
 }
 
 
