@@ -1,6 +1,6 @@
 """HTTP access to the governance tools: exports of a loaded model and validation findings.
 
-    GET  /api/v1/models/<model>/export?format=html|md|csv|xlsx|pdf   (any valid key)
+    GET  /api/v1/models/<model>/export?format=html|md|csv|xlsx|pdf[&version=N]   (any valid key)
     GET  /api/v1/models/<model>/validation                           (any valid key)
     POST /api/v1/validation   (body: DMN XML; role author) -> findings, 200 even when it has errors
 
@@ -16,6 +16,7 @@ from webapp.api.schemas import ErrorSchema, ExportQuery, ValidationReportSchema
 from webapp.api.auth import require
 from webapp.api.errors import ApiError
 from webapp.export import FORMATS, export_model
+from webapp.export.version_record import version_record
 from webapp.governance import validation
 from webapp.export.pdf import PdfUnavailable
 from webapp.api.headers import DOCUMENT_CSP, attachment
@@ -35,17 +36,32 @@ _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.s
 @bp.arguments(ExportQuery, location="query", as_kwargs=True)
 @bp.doc(responses={200: {"description": "the export (HTML inline, the others as attachments)",
                          "content": _EXPORT_CONTENT}})
-@bp.alt_response(404, schema=ErrorSchema, description="no such model")
+@bp.alt_response(404, schema=ErrorSchema, description="no such model or version")
 @bp.alt_response(503, schema=ErrorSchema, description="PDF export needs Chromium, which is not installed")
-def export(model: str, format: str):
-    """The decision logic of a loaded model as a document for reviewers."""
-    entry = model_entry(model)
+def export(model: str, format: str, version: int | None = None):
+    """The decision logic of a version (by default the serving one) as a document for reviewers,
+    its approval record (who, when, the evidence read, the comment) on the first page."""
+    store = current_app.extensions["versions"]
     try:
-        content, media_type, file_name = entry.cached(
-            ("export", format), lambda: export_model(entry.source, format, name_hint=model))
+        if version is None:
+            entry = model_entry(model)
+            stored = store.get(model, entry.number) if entry.number is not None else None
+            sha = entry.version
+            # the record only grows by steps, so the export of (format, steps so far) never changes
+            content, media_type, file_name = entry.cached(
+                ("export", format, len(stored.steps) if stored else 0),
+                lambda: export_model(entry.source, format, name_hint=model,
+                                     record=version_record(stored) if stored else None))
+        else:
+            stored = store.get(model, version)
+            sha = stored.sha256
+            content, media_type, file_name = export_model(store.content(sha), format, name_hint=model,
+                                                          record=version_record(stored))
     except PdfUnavailable as exc:
         raise ApiError(503, "PDF export is unavailable", {"format": [str(exc)]}) from exc
-    answer = Response(content, content_type=media_type, headers={"X-Model-Version": entry.version})
+    answer = Response(content, content_type=media_type, headers={"X-Model-Version": sha})
+    if stored is not None:
+        answer.headers["X-Version-Number"] = str(stored.number)
     if format == "html":        # a page to read in the browser, its own stylesheet and nothing else
         answer.headers["Content-Security-Policy"] = DOCUMENT_CSP
         return answer

@@ -250,6 +250,8 @@ class AuditPageSchema(Schema):
 # -- governance ----------------------------------------------------------------------------------
 class ExportQuery(Strict):
     format = fields.String(load_default="html", validate=validate.OneOf(EXPORT_FORMATS))
+    version = fields.Integer(validate=validate.Range(min=1, max=2 ** 31 - 1), metadata={
+        "description": "the version's number (GET .../versions lists them); without it, the version serving"})
 
 
 class ValidationFindingSchema(Schema):

@@ -35,11 +35,15 @@ def render(doc: dict, fmt: str) -> bytes:
     raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
 
 
-def export_model(source, fmt: str, name_hint: str | None = None) -> tuple[bytes, str, str]:
-    """(content, media type, file name) of one export of a model path, bytes or XML text."""
+def export_model(source, fmt: str, name_hint: str | None = None,
+                 record: dict | None = None) -> tuple[bytes, str, str]:
+    """(content, media type, file name) of one export of a model path, bytes or XML text;
+    `record`: the stored version's number, state and approval (webapp.export.version_record), shown
+    on the first page."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(FORMATS)}")
-    doc = build_document(source, name_hint)
+    doc = {**build_document(source, name_hint), "record": record}
     media_type, ext = FORMATS[fmt]
     stem = re.sub(r"[^A-Za-z0-9._-]+", "-", doc["name"] or "model").strip("-") or "model"
-    return render(doc, fmt), media_type, f"{stem}-{doc['version'][:12]}.{ext}"
+    number = f"v{record['number']}-" if record else ""
+    return render(doc, fmt), media_type, f"{stem}-{number}{doc['version'][:12]}.{ext}"

@@ -93,6 +93,22 @@ def _boxed(n, indent: str = "") -> list[str]:
     return out
 
 
+def _record(r: dict | None) -> list[str]:
+    if not r:
+        return []
+    lines = [f"## Version {r['number']}: {r['state']}", ""]
+    if r["approval"]:
+        a = r["approval"]
+        lines += [f"- Approved by: {_text(a['by'])}", f"- Approved at: {a['at']}",
+                  f"- Evidence read (digest): `{a['evidence'] or 'none named'}`",
+                  f"- Comment: {_text(a['comment'] or 'none')}"]
+        if r["published"]:
+            lines.append(f"- Published: {r['published']['at']} by {_text(r['published']['by'])}")
+    else:
+        lines.append(f"No approval record: {_text(r['no_approval'])}.")
+    return lines + ["", f"Saved by {_text(r['author'])}, {r['created_at']}.", ""]
+
+
 def render_markdown(doc: dict) -> str:
     lines = [f"# {_text(doc['title'])}", "",
              f"- Model: {_text(doc['name'])}" + (f" ({_code(doc['file'])})" if doc["file"] else ""),
@@ -101,6 +117,7 @@ def render_markdown(doc: dict) -> str:
              f"- Effective date: {_text(doc['effective_date'] or 'not stated in the model')}",
              f"- Exported: {doc['exported_at']}",
              f"- DMN version: {doc['dmn_version']}", f"- Namespace: {_code(doc['namespace'])}", ""]
+    lines += _record(doc.get("record"))
     if doc["description"]:
         lines += [_text(doc["description"]), ""]
     if doc["not_drawn"]:

@@ -34,6 +34,19 @@ def _head(doc: dict) -> list:
     return ["Model", doc["name"], "Version (sha256)", doc["version"], "Exported", doc["exported_at"]]
 
 
+def record_rows(doc: dict) -> list[list]:
+    """The stored version's number, state and approval (the cover of an export), or none."""
+    r = doc.get("record")
+    if not r:
+        return []
+    a = r["approval"] or {}
+    rows = [["Version number", r["number"]], ["State", r["state"]], ["Saved by", f"{r['author']}, {r['created_at']}"]]
+    if not a:
+        return rows + [["Approval", f"none: {r['no_approval']}"]]
+    return rows + [["Approved by", a["by"]], ["Approved at", a["at"]],
+                   ["Evidence read (digest)", a["evidence"] or "none named"], ["Approval comment", a["comment"]]]
+
+
 def table_rows(doc: dict, t: dict) -> list[list]:
     header = ["Rule", "Rule id"] + [f"{c['label']} (input)" for c in t["inputs"]] + \
              [f"{c['label']} (output)" for c in t["outputs"]] + t["annotations"]
@@ -95,7 +108,9 @@ def _csv(rows) -> str:
 def csv_files(doc: dict) -> dict[str, str]:
     """File name -> CSV text: the decisions, their boxed logic, one file per decision table and
     the data dictionary."""
-    out, taken = {}, {"decisions", "logic", "data-dictionary"}
+    out, taken = {}, {"version", "decisions", "logic", "data-dictionary"}
+    if record_rows(doc):
+        out["version.csv"] = _csv([_head(doc), *record_rows(doc)])
     out["decisions.csv"] = _csv(decision_rows(doc))
     if logic_rows(doc):
         out["logic.csv"] = _csv(logic_rows(doc))
@@ -150,7 +165,7 @@ def render_xlsx(doc: dict) -> bytes:
                     ("Version (sha256)", doc["version"]), ("Exported", doc["exported_at"]),
                     ("Policy number", doc["policy_number"]), ("Effective date", doc["effective_date"]),
                     ("DMN version", doc["dmn_version"]), ("Namespace", doc["namespace"]),
-                    ("Description", doc["description"]), ("", ""), ("Decision table", "Sheet")])
+                    ("Description", doc["description"]), *record_rows(doc), ("", ""), ("Decision table", "Sheet")])
     taken = {"cover", "decisions", "logic", "data dictionary"}
     sheets = []
     for t in doc["tables"]:
