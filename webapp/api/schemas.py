@@ -208,19 +208,26 @@ class Instant(fields.AwareDateTime):
             raise ValidationError("out of range: in UTC the instant must fall in the years 1 to 9999") from None
 
 
-class AuditQuery(Strict):
+class AuditSearch(Strict):
+    """What a search of the audit trail narrows by (the page and the CSV alike)."""
     model = fields.String(validate=validate.Length(min=1, max=200))
     start = Instant(data_key="from", metadata={
         "description": "records at or after this instant; an offset is converted to UTC, none means UTC"})
     end = Instant(data_key="to", metadata={"description": "records before this instant"})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10 ** 12))
     version = fields.String(validate=validate.Regexp(r"^[0-9a-f]{1,64}$"), metadata={
         "description": "the model version's sha256, or its first hex digits"})
-    outcome = fields.String(validate=validate.Length(min=1, max=100), metadata={
-        "description": "the determination recorded (e.g. `medically_appropriate`)"})
+    outcome = fields.String(validate=validate.OneOf(OUTCOMES), metadata={
+        "description": "the determination recorded (e.g. `medically_appropriate`); another value is 422, "
+                       "never a silent empty page"})
     case_id = fields.String(validate=validate.Length(min=1, max=CASE_ID_MAX), metadata={
         "description": "the caller's own case reference, as sent in `X-Case-Id`"})
+    disposition = fields.String(validate=validate.OneOf(DISPOSITIONS), metadata={
+        "description": "the disposition recorded (e.g. `pend_for_information`)"})
+
+
+class AuditQuery(AuditSearch):
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10 ** 12))
 
 
 class AuditRecordSchema(Schema):

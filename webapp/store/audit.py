@@ -342,10 +342,10 @@ class AuditStore:
             raise AuditUnavailable(type(exc).__name__) from exc
         return _record(row) if row else None
 
-    def list(self, model=None, start=None, end=None, limit=100, offset=0, version=None,
-             outcome=None, case_id=None) -> tuple[int, list[dict]]:
+    def _search(self, model=None, start=None, end=None, version=None, outcome=None, case_id=None,
+                disposition=None):
         """`version`: the start of a model version's sha256 (hex digits); `outcome`: the determination;
-        `case_id`: the caller's case reference, exactly."""
+        `case_id`: the caller's case reference, exactly; `disposition`: the disposition."""
         query = select(evaluations)
         if case_id is not None:
             query = query.where(evaluations.c.case_id == case_id)
@@ -353,14 +353,20 @@ class AuditStore:
             query = query.where(evaluations.c.model_id == model)
         if version:
             query = query.where(evaluations.c.model_version.startswith(version, autoescape=True))
-        if outcome:
-            determination = (func.json_extract(evaluations.c.outputs, "$.determination") if self.is_sqlite
-                             else cast(evaluations.c.outputs, JSONB)["determination"].astext)
-            query = query.where(determination == outcome)
+        for key, value in (("determination", outcome), ("disposition", disposition)):
+            if value:
+                recorded = (func.json_extract(evaluations.c.outputs, f"$.{key}") if self.is_sqlite
+                            else cast(evaluations.c.outputs, JSONB)[key].astext)
+                query = query.where(recorded == value)
         if start:
             query = query.where(evaluations.c.created_at >= start)
         if end:
             query = query.where(evaluations.c.created_at < end)
+        return query
+
+    def list(self, model=None, start=None, end=None, limit=100, offset=0, version=None,
+             outcome=None, case_id=None, disposition=None) -> tuple[int, list[dict]]:
+        query = self._search(model, start, end, version, outcome, case_id, disposition)
         try:
             with self.engine.connect() as conn:
                 total = conn.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -369,6 +375,19 @@ class AuditStore:
         except SQLAlchemyError as exc:
             raise AuditUnavailable(type(exc).__name__) from exc
         return total, [_record(r) for r in rows]
+
+    def each(self, model=None, start=None, end=None, version=None, outcome=None, case_id=None,
+             disposition=None) -> Iterator[dict]:
+        """Every record of a search, oldest first, streamed (a CSV of the whole trail never sits in memory)."""
+        query = self._search(model, start, end, version, outcome, case_id, disposition)
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execution_options(stream_results=True, yield_per=1_000).execute(
+                    query.order_by(evaluations.c.created_at, evaluations.c.id))
+                for row in rows:
+                    yield _record(row)
+        except SQLAlchemyError as exc:
+            raise AuditUnavailable(type(exc).__name__) from exc
 
     def _of_model(self, model_id: str, since: dt.datetime | None, endpoints):
         query = evaluations.c.model_id == model_id
