@@ -81,7 +81,7 @@ def test_audit_searches_by_version_and_outcome_for_the_audit_role(server, new_pa
     known = api_from_page(page, "GET", "/api/v1/evaluations?limit=1000")["body"]["items"]
     appropriate = [r for r in known if (r["outputs"] or {}).get("determination") == "medically_appropriate"]
     assert 2 <= len(appropriate) < len(known)
-    page.get_by_label("Outcome").fill("medically_appropriate")
+    page.get_by_label("Outcome").select_option("medically_appropriate")
     page.get_by_label("Version").fill(appropriate[0]["model_version"][:10])
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#audit-count")).to_contain_text(f"{len(appropriate)} determination")

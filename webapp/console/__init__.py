@@ -15,6 +15,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from webapp.api.auth import public
 from webapp.console import session as console_session
+from webapp.serving.determination import DISPOSITIONS, OUTCOMES
 
 ASSETS = Path(__file__).resolve().parent.parent / "static" / "console"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -135,4 +136,4 @@ def try_case(model: str):
 @bp.get("/audit")
 @public
 def audit():
-    return _page("audit.html", "audit")
+    return _page("audit.html", "audit", outcomes=OUTCOMES, dispositions=DISPOSITIONS)
