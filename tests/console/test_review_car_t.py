@@ -115,3 +115,16 @@ def test_case_level_impact_needs_the_author_approver_or_audit_role(reviewed):
     for answer in (pack, html):
         assert answer.status_code == 200 and changed not in answer.get_data(as_text=True)
     assert "not_medically_necessary" in html.get_data(as_text=True)
+
+
+def test_a_changed_case_carries_both_answers_to_set_side_by_side(reviewed):
+    """Issue 22 §6: the case opens as the two answers (determination, disposition, findings with
+    their citations), not only as every decision's raw value."""
+    client, cases, draft, _ = reviewed
+    opened = client.get(f"{M}/versions/{draft['number']}/cases/{cases[95]['evaluation_id']}", headers=as_("ida")).json
+    before, after = opened["serving"]["answer"], opened["draft"]["answer"]
+    assert (before["determination"], after["determination"]) == ("not_medically_necessary", "medically_appropriate")
+    assert before["disposition"] == cases[95]["disposition"]
+    [recent] = [f for f in before["findings"] if f["id"] == "II"]
+    assert recent["citation"] == [f for f in cases[95]["findings"] if f["id"] == "II"][0]["citation"]
+    assert "II" not in {f["id"] for f in after["findings"]} and "II" in {c["id"] for c in after["criteria_met"]}

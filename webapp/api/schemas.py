@@ -19,7 +19,7 @@ SEVERITIES = ("error", "warning", "info")
 DECISION_STATUSES = ("succeeded", "failed", "skipped")
 BATCH_LIMIT = 1000
 CONTRACT_CHANGES = ("added", "widened", "removed", "narrowed", "required")
-EXPORT_FORMATS = ("html", "md", "csv", "xlsx", "pdf")
+EXPORT_FORMATS = ("html", "md", "csv", "xlsx", "pdf", "json")
 EVIDENCE_FORMATS = ("json", "html", "pdf")
 ERROR_CODES = tuple(sorted(set(CODES.values()) | {"error"}))
 
@@ -516,6 +516,9 @@ class CaseSideSchema(Schema):
     number = fields.Integer(required=True, allow_none=True)
     errors = fields.Dict(required=True, allow_none=True, metadata={"description": "why the inputs do not fit this version"})
     decisions = fields.Dict(keys=fields.String(), values=fields.Nested(DecisionResultSchema), required=True)
+    answer = fields.Dict(allow_none=True, metadata={
+        "description": "the CAR-T answer of this side (determination, disposition, findings and criteria met, as "
+                       "POST /api/v1/car-t/determinations gives them); null for another model or inputs it refuses"})
 
 
 class CaseSchema(Schema):

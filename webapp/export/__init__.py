@@ -1,9 +1,11 @@
-"""Exports of a model's decision logic for reviewers and regulators: HTML, Markdown, CSV, XLSX, PDF.
+"""Exports of a model's decision logic for reviewers and regulators: HTML, Markdown, CSV, XLSX, PDF,
+and the document they all render as JSON.
 
     content, media_type, file_name = export_model("decisions/x.dmn", "html")
 """
 from __future__ import annotations
 
+import json
 import re
 
 from webapp.export.document import build_document
@@ -12,7 +14,8 @@ FORMATS = {"html": ("text/html; charset=utf-8", "html"),
            "md": ("text/markdown; charset=utf-8", "md"),
            "csv": ("application/zip", "csv.zip"),
            "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
-           "pdf": ("application/pdf", "pdf")}
+           "pdf": ("application/pdf", "pdf"),
+           "json": ("application/json", "json")}
 
 
 def render(doc: dict, fmt: str) -> bytes:
@@ -28,6 +31,8 @@ def render(doc: dict, fmt: str) -> bytes:
     if fmt == "xlsx":
         from webapp.export.tabular import render_xlsx
         return render_xlsx(doc)
+    if fmt == "json":       # the document itself, for the console's side-by-side tables
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
     if fmt == "pdf":
         from webapp.export.html_export import render_html
         from webapp.export.pdf import html_to_pdf

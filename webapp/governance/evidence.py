@@ -25,6 +25,7 @@ from pydmn import DMNError, analysis
 from webapp.serving import budgets
 from webapp.governance import validation
 from webapp.serving import contract_change
+from webapp.serving.determination import DECISION, shape
 from webapp.serving.evaluation import decision_json
 from webapp.serving.redetermine import Case, ModelVersion, case_from_record, redetermine
 from webapp.serving.inputs import inputs_schema, validate_inputs
@@ -176,5 +177,15 @@ def case(serving, draft_source: bytes, record: dict, budget: pydmn.Budget) -> di
             out[side] = {"errors": {"evaluation": [
                 f"evaluation budget exceeded: {budgets.describe(budget, result.exceeded)}"]}, "decisions": {}}
             continue
-        out[side] = {"errors": None, "decisions": {n: decision_json(d) for n, d in result.decisions.items()}}
+        out[side] = {"errors": None, "decisions": {n: decision_json(d) for n, d in result.decisions.items()},
+                     "answer": _answer(model, result)}
     return out
+
+
+def _answer(model, result) -> dict | None:
+    """One side's CAR-T answer (webapp.serving.determination) without its trace: what the review
+    sets side by side; None for a model without the Determination decision."""
+    if DECISION not in model.definitions.decisions:
+        return None
+    shaped = shape(model, result, DECISION)
+    return {key: shaped[key] for key in ("determination", "disposition", "findings", "criteria_met")}

@@ -2,6 +2,7 @@
 // under the reviewed one, differences first. The inputs are patient data: the API asks for `audit`.
 import { get, version as versionUrl } from '../api.js';
 import { $, fill, h, json, problem, table } from '../dom.js';
+import { sideBySide } from '../answers.js';
 
 const show = (value) => (value !== null && typeof value === 'object' ? json(value) : h('code', null, JSON.stringify(value)));
 
@@ -22,8 +23,11 @@ export default async function caseView(data) {
     h('p', null, `Answered ${found.created_at}. Recorded outcome: `, show(found.recorded.determination ?? found.recorded)),
     found.serving.errors ? h('p', { class: 'notice warn' }, `The serving version refuses these inputs: ${JSON.stringify(found.serving.errors)}`) : null,
     found.draft.errors ? h('p', { class: 'notice warn' }, `Version ${found.draft.number} refuses these inputs: ${JSON.stringify(found.draft.errors)}`) : null,
-    table(['decision', `serving (version ${found.serving.number})`, `version ${found.draft.number}`], names.map((name) => [
-      h('span', { class: differs(name) ? 'changed' : '' }, name), show(value('serving', name)), show(value('draft', name)),
-    ]), { id: 'case-decisions' }),
+    found.serving.answer && found.draft.answer
+      ? sideBySide(found.serving.answer, found.draft.answer, `serving (version ${found.serving.number})`, `version ${found.draft.number}`) : null,
+    h('details', { open: !(found.serving.answer && found.draft.answer) }, h('summary', null, 'Every decision'),
+      table(['decision', `serving (version ${found.serving.number})`, `version ${found.draft.number}`], names.map((name) => [
+        h('span', { class: differs(name) ? 'changed' : '' }, name), show(value('serving', name)), show(value('draft', name)),
+      ]), { id: 'case-decisions' })),
     h('details', null, h('summary', null, 'Inputs'), json(found.inputs)));
 }

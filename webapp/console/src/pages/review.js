@@ -6,6 +6,8 @@ import { get, post, version as versionUrl } from '../api.js';
 import { $, badge, count, fill, h, notice, problem, short, table, when } from '../dom.js';
 import { effectiveDateField, effectiveSummary } from './effective.js';
 import diffSection from '../diff.js';
+import { tableSides } from '../table_sides.js';
+import { exportLinks } from '../export_links.js';
 
 
 function validation(ev) {
@@ -153,12 +155,13 @@ export default async function review(data) {
   }
 
   render();
+  $('#actions').before(exportLinks(model, number));
   try {
     const found = await get(`${url}/review`);
     digest = found.digest;
     const ev = found.evidence;
     fill($('#validation'), validation(ev));
-    fill($('#diff'), diffSection(ev));
+    fill($('#diff'), diffSection(ev), ev.diff.note ? null : tableSides(model, ev.serving.number, number, ev.diff.changes));
     fill($('#scenarios'), scenarios(ev));
     fill($('#real-cases'), realCases(ev, model, number));
     evidenceNote = [h('p', { class: 'muted' }, `Evidence ${short(digest)}, computed ${when(ev.computed_at)} against version ${ev.serving.number}: `,
