@@ -14,10 +14,18 @@ from webapp.console import ASSETS
 SHOTS = os.environ.get("CONSOLE_SCREENSHOTS")      # a directory: the tests save each page there (docs)
 
 
+SHOT_SIZES = ((1280, 720), (1440, 900))     # a laptop's screen and a desktop's (issue 22: docs/console.md)
+
+
 def shoot(page, name: str) -> None:
+    """`name`-1280x720.png and `name`-1440x900.png of the page as it stands, then its own size again."""
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(SHOTS) / f"{name}.png"))
+        size = page.viewport_size
+        for width, height in SHOT_SIZES:
+            page.set_viewport_size({"width": width, "height": height})
+            page.screenshot(path=str(Path(SHOTS) / f"{name}-{width}x{height}.png"))
+        page.set_viewport_size(size)
 
 
 def sign_in(page, base: str, person: str, then: str = "/console/") -> None:

@@ -85,7 +85,7 @@ def test_audit_searches_by_version_and_outcome_for_the_audit_role(server, new_pa
     page.get_by_label("Version").fill(appropriate[0]["model_version"][:10])
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#audit-count")).to_contain_text(f"{len(appropriate)} determination")
-    expect(page.locator("#audit-table tbody tr")).to_have_count(len(appropriate))
+    expect(page.locator("#audit-table > tbody > tr")).to_have_count(len(appropriate))
     shoot(page, "audit")
 
     other = new_page()

@@ -56,19 +56,21 @@ def test_a_changed_table_and_a_changed_case_side_by_side(server, new_page):
     # The changed table, before and after: the window's cell marked on both sides.
     sides = page.locator("details.table-sides", has_text="Policy Parameters: before and after")
     sides.locator("summary").click()
-    expect(sides.locator("table.table-sides thead tr").nth(1).locator("th", has_text=WINDOW)).to_have_count(2)
-    header = sides.locator("thead tr").nth(1).locator("th").all_inner_texts()
-    column = header.index(WINDOW)          # the left side's column; the right side's is one table further
-    row = sides.locator("tbody tr").first
-    expect(row).to_have_class(re.compile("side-changed"))
-    left = row.locator(":scope > td").nth(column - 1)
-    right = row.locator(":scope > td").nth(len(header) // 2 - 1 + column - 1)
-    expect(left).to_have_text("100")
-    expect(right).to_have_text("90")
-    expect(left).to_have_class("side-changed")
-    expect(right).to_have_class("side-changed")
+    panes = sides.locator(".side-pane")
+    expect(panes).to_have_count(2)
+    expect(panes.nth(0)).to_contain_text("version 1 (serving)")
+    expect(panes.nth(1)).to_contain_text(f"version {number}")
+    for pane, value in ((panes.nth(0), "100"), (panes.nth(1), "90")):
+        expect(pane.locator("thead th", has_text=WINDOW)).to_have_count(1)
+        column = pane.locator("thead th").all_inner_texts().index(WINDOW)
+        row = pane.locator("tbody tr").first
+        expect(row).to_have_class("side-changed")
+        cell = row.locator("td").nth(column - 1)       # the row's first cell is its number (th)
+        expect(cell).to_have_text(value)
+        expect(cell).to_have_class("side-changed")
+        expect(row.locator("td.side-changed")).to_have_count(1)     # that cell alone
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    sides.scroll_into_view_if_needed()
+    sides.evaluate("element => element.scrollIntoView()")
     shoot(page, "review-table")
 
     # The version exports from here, its state on the first page.
@@ -90,4 +92,3 @@ def test_a_changed_table_and_a_changed_case_side_by_side(server, new_page):
     expect(recent.locator("td").nth(1)).to_have_text("not in this answer")
     expect(page.locator('#criteria-compare tr[data-id="II"]')).to_have_class("side-added")
     expect(page.locator("#case-decisions")).to_be_hidden()          # every decision's value: one click away
-    shoot(page, "case")

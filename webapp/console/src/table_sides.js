@@ -25,26 +25,39 @@ function pairs(before, after) {
   return order.map((key) => [key, old.get(key), now.get(key)]);
 }
 
+// One side: its own table of the rules in the shared order, a placeholder row where it lacks one,
+// every row one height (long cells clamped, the whole text in the tooltip) so the two sides' rows
+// stay level.
+function pane(title, columns, otherColumns, order, pick, other, missing) {
+  const rows = order.map(([key, old, now]) => {
+    const mine = pick(old, now);
+    const theirs = other(old, now);
+    const state = !old ? 'added' : !now ? 'removed' : 'same';
+    if (!mine) return h('tr', { class: `side-${state}`, dataset: { rule: key } }, h('th', null, ''), h('td', { colspan: columns.length }, h('span', { class: 'muted' }, missing)));
+    const values = cells(mine);
+    const others = theirs ? new Map(cells(theirs).map((v, i) => [otherColumns[i], v])) : null;
+    const changed = columns.map((c, i) => Boolean(others) && others.get(c) !== values[i]);
+    const rowState = state === 'same' && changed.some(Boolean) ? 'changed' : state;
+    return h('tr', { class: `side-${rowState}`, dataset: { rule: key } },
+      h('th', null, String(mine.index), h('div', { class: 'muted' }, rowState)),
+      values.map((v, i) => h('td', { class: changed[i] ? 'side-changed' : null, title: v }, h('div', { class: 'clamp' }, h('code', null, v)))));
+  });
+  return h('div', { class: 'side-pane' }, h('h4', null, title), h('div', { class: 'side-scroll' },
+    h('table', { class: 'table-side' }, h('thead', null, h('tr', null, h('th', null, '#'), columns.map((c) => h('th', null, c)))),
+      h('tbody', null, rows))));
+}
+
 function compare(before, after, beforeTitle, afterTitle) {
   const left = COLUMNS(before);
   const right = COLUMNS(after);
-  const valueOf = (columns, rule) => new Map(rule ? cells(rule).map((v, i) => [columns[i], v]) : []);
-  const rows = pairs(before, after).map(([key, old, now]) => {
-    const oldCells = valueOf(left, old);
-    const newCells = valueOf(right, now);
-    const state = !old ? 'added' : !now ? 'removed' : (JSON.stringify([...oldCells]) === JSON.stringify([...newCells]) ? 'same' : 'changed');
-    const side = (columns, rule, mine, theirs, kind) => (rule
-      ? columns.map((c) => h('td', { class: (theirs.size && theirs.get(c) !== mine.get(c)) ? 'side-changed' : null }, h('code', null, mine.get(c) ?? '')))
-      : h('td', { colspan: columns.length, class: `side-${kind}` }, h('span', { class: 'muted' }, kind === 'added' ? 'not in this version' : 'removed')));
-    return h('tr', { class: `side-${state}`, dataset: { rule: key } },
-      h('th', null, old ? String(old.index) : '', h('div', { class: 'muted' }, state)), side(left, old, oldCells, newCells, 'added'),
-      h('th', null, now ? String(now.index) : ''), side(right, now, newCells, oldCells, 'removed'));
-  });
-  return h('div', { class: 'table-sides-scroll' }, h('table', { class: 'table-sides' },
-    h('thead', null,
-      h('tr', null, h('th', { colspan: left.length + 1 }, beforeTitle), h('th', { colspan: right.length + 1 }, afterTitle)),
-      h('tr', null, h('th', null, '#'), left.map((c) => h('th', null, c)), h('th', null, '#'), right.map((c) => h('th', null, c)))),
-    h('tbody', null, rows)));
+  const order = pairs(before, after);
+  const one = pane(beforeTitle, left, right, order, (old) => old, (old, now) => now, 'not in this version');
+  const two = pane(afterTitle, right, left, order, (old, now) => now, (old) => old, 'removed');
+  // scrolled together, so a column read on one side stays beside its counterpart
+  const [a, b] = [one, two].map((p) => p.querySelector('.side-scroll'));
+  a.addEventListener('scroll', () => { b.scrollLeft = a.scrollLeft; });
+  b.addEventListener('scroll', () => { a.scrollLeft = b.scrollLeft; });
+  return h('div', { class: 'table-sides-grid' }, one, two);
 }
 
 // One "Before and after" per changed decision table of the diff; each loads both documents the
