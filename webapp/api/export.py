@@ -28,6 +28,7 @@ bp = Blueprint("governance_export", __name__, url_prefix="/api/v1",
 # Binary types first: a generated client reads the answer as its first listed type it knows, and
 # bytes hold every format (text read as text would corrupt an XLSX).
 _EXPORT_CONTENT = {media.split(";")[0]: {"schema": {"type": "string"} if media.startswith("text/")
+                                          else {"type": "object"} if media == "application/json"
                                           else {"type": "string", "format": "binary"}}
                    for media, _ in sorted(FORMATS.values(), key=lambda found: found[0].startswith("text/"))}
 
