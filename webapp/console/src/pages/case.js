@@ -1,5 +1,6 @@
-// A changed case of a review: what was recorded, and every decision under the serving version and
-// under the reviewed one, differences first. The inputs are patient data: the API asks for `audit`.
+// A changed case of a review: what was recorded, the two answers side by side (answers.js), and every
+// decision under the serving version and under the reviewed one, differences first. The inputs are
+// patient data: the API asks for `audit`.
 import { get, version as versionUrl } from '../api.js';
 import { $, fill, h, json, problem, table } from '../dom.js';
 import { sideBySide } from '../answers.js';
