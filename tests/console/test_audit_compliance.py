@@ -70,10 +70,10 @@ def test_the_csv_holds_every_record_found_escaped_with_rules_by_decision(answere
 def test_a_cell_a_spreadsheet_would_run_is_text(tmp_path):
     from webapp.export.audit_csv import audit_csv
     record = {"id": "e1", "created_at": "2026-05-01T00:00:00+00:00", "model_id": "m", "model_version": "ab",
-              "endpoint": "evaluate", "caller": "k", "caller_name": "=cmd|' /C calc'!A0",
+              "endpoint": "evaluate", "caller": "k", "caller_name": "=cmd|' /C calc'!A0", "case_id": "=SUM(1)",
               "outputs": {"determination": "+1", "disposition": "@SUM(A1)", "findings": [{"id": "-2"}]},
               "matched_rules": {"=D": [{"index": 1, "annotations": {"policy section": "=HYPERLINK()"}}]}}
     [row] = list(csv.DictReader(io.StringIO("".join(audit_csv([record])))))
-    assert row["caller_name"] == "'=cmd|' /C calc'!A0"
+    assert row["caller_name"] == "'=cmd|' /C calc'!A0" and row["case_id"] == "'=SUM(1)"
     assert (row["determination"], row["disposition"], row["findings"]) == ("'+1", "'@SUM(A1)", "'-2")
     assert row["matched_rules"] == "'=D: row 1 (=HYPERLINK())"

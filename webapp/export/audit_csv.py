@@ -36,8 +36,8 @@ def _row(record: dict) -> list:
     outputs = record.get("outputs") if isinstance(record.get("outputs"), dict) else {}
     findings = [f.get("id", "") if isinstance(f, dict) else str(f) for f in outputs.get("findings") or []]
     return [record["id"], record["created_at"], record["model_id"], record["model_version"], record["endpoint"],
-            record["caller"], record["caller_name"] or "", record.get("case_id") or "", outputs.get("determination", ""),
-            outputs.get("disposition", ""), " ".join(findings), matched_rules(record)]
+            record["caller"], record["caller_name"] or "", record.get("case_id") or "",
+            outputs.get("determination", ""), outputs.get("disposition", ""), " ".join(findings), matched_rules(record)]
 
 
 def audit_csv(records: Iterable[dict]) -> Iterator[str]:
