@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from support.apps import CAR_T, service_app
+from support.people import key_spec
 
 DATA = Path(__file__).parent / "data"
 MODEL_ID = CAR_T.stem
@@ -65,7 +66,7 @@ def make_app(tmp_path: Path, database=None, **config):
     shutil.copy(CAR_T.with_name(f"{MODEL_ID}.fhir.yaml"), models / f"{MODEL_ID}.fhir.yaml")
     keys = tmp_path / "ehr-jwks.json"
     keys.write_text(json.dumps(JWKS))
-    return service_app(tmp_path, (CAR_T,), "", database, **{
+    return service_app(tmp_path, (CAR_T,), key_spec(), database, **{
         "SCENARIO_CHECK": lambda *a: [], "EHR_JWKS": str(keys), "EHR_ISSUER": ISSUER, "EHR_AUDIENCE": AUDIENCE,
         "EHR_PLAN_LOOKUP": str(DATA / "plan.yaml"), **config})
 
