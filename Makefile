@@ -41,7 +41,7 @@ $(UI)/node_modules/.package-lock.json: $(UI)/package-lock.json
 	npm ci --prefix $(UI) --no-audit --no-fund --loglevel=error
 
 $(UI_DIST)/swagger-ui-bundle.js webapp/static/console/console.js &: $(UI)/node_modules/.package-lock.json \
-		$(UI)/build.sh $(wildcard webapp/console/src/*.* webapp/console/src/pages/*.js)
+		$(UI)/build.sh $(wildcard webapp/console/src/*.* webapp/console/src/pages/*.js webapp/console/src/editing/*.js)
 	npm run build --prefix $(UI) --silent
 
 ui: $(UI_DIST)/swagger-ui-bundle.js webapp/static/console/console.js

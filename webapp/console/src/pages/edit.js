@@ -9,15 +9,23 @@ import { $, count, fill, h, notice, problem, table } from '../dom.js';
 import { trackUnsaved } from '../editing/unsaved.js';
 import { reconcile, reconcilePanel } from '../editing/reconcile.js';
 import { scenarioEditor } from '../editing/scenarios.js';
+import { openCell } from '../editing/cells.js';
+import { findPanel } from '../editing/find.js';
 
-function findings(report) {
+// `open(finding)` shows the finding's cell in the editor.
+function findings(report, open) {
   if (report.valid && !report.findings.length) return h('p', { class: 'valid' }, 'Validation: no findings.');
   return h('div', null,
     h('p', { class: report.valid ? 'valid' : 'invalid' },
       `Validation: ${count(report.counts.error, 'error')}, ${count(report.counts.warning, 'warning')}, ${count(report.counts.info, 'note')}`
       + (report.valid ? '' : ': the draft is kept, and cannot be submitted until they are fixed.')),
     table(['severity', 'code', 'where', 'message'], report.findings.map((f) => [
-      f.severity, f.code, [f.table || f.element_id || '', f.rows && f.rows.length ? ` rows ${f.rows.join(', ')}` : ''].join(''), f.message])));
+      f.severity, f.code, where(f, open), f.message])));
+}
+
+function where(f, open) {
+  const text = [f.table || f.element_id || '', f.rows && f.rows.length ? ` rows ${f.rows.join(', ')}` : '', f.column ? `, ${f.column}` : ''].join('');
+  return f.table ? h('button', { type: 'button', class: 'link', onclick: () => open(f) }, text) : text;
 }
 
 export default async function edit(data) {
@@ -41,6 +49,7 @@ export default async function edit(data) {
   }
   const { tool } = await mount(Modeler, $('#dmn'), $('.dmn-tabs'), xml);
   const status = $('#status');
+  $('.dmn-tabs').before(findPanel(tool, $('#dmn')));
   const unsaved = trackUnsaved(tool);
   const scenarioPanel = h('section', { id: 'scenarios-panel' });
   $('#dmn').after(scenarioPanel);
@@ -61,7 +70,7 @@ export default async function edit(data) {
     if (!scenarioPanel.querySelector('#scenario-list li')) scenarios.load().catch((error) => fill(scenarioPanel, problem(error)));
     window.history.replaceState(null, '', `?version=${number}`);
     fill($('#edit-what'), `version ${number} (${result.state})`);
-    fill(status, notice([`${what} version ${number}: ${result.state}. `, reviewLink()]), findings(result.validation),
+    fill(status, notice([`${what} version ${number}: ${result.state}. `, reviewLink()]), findings(result.validation, (f) => openCell(tool, $('#dmn'), f)),
       result.note ? notice(result.note, 'warn') : null,
       result.normalised_from ? notice(`Rewritten from DMN ${result.normalised_from} as DMN 1.3.`, 'warn') : null);
   };
