@@ -14,12 +14,12 @@ from support.car_t_edits import WINDOW
 DMN = "{https://www.omg.org/spec/DMN/20191111/MODEL/}"
 
 
-def _cells_using(name: str) -> int:
+def _cells_using(name: str, kinds=("inputEntry", "outputEntry", "inputExpression")) -> int:
     """Rule cells and input expressions of the model's decision tables whose text holds `name`."""
     tree = etree.parse(str(CAR_T))
     texts = tree.iterfind(f".//{DMN}decisionTable//{DMN}text")
     return sum(1 for t in texts if name.lower() in (t.text or "").lower()
-               and etree.QName(t.getparent()).localname in ("inputEntry", "outputEntry", "inputExpression"))
+               and etree.QName(t.getparent()).localname in kinds)
 
 
 def _tab(page, name: str):
@@ -77,3 +77,22 @@ def test_a_finding_opens_and_marks_its_cell(server, new_page):
     expect(marked).to_be_in_viewport()
     header = page.locator("th.output-cell", has=page.locator(".output-name", has_text=re.compile(rf"^{WINDOW}$")))
     expect(marked).to_have_attribute("data-col-id", header.get_attribute("data-col-id"))
+
+
+def test_a_name_read_by_a_column_lists_and_marks_its_header(server, new_page):
+    page = new_page()
+    sign_in(page, server.base, "bob", f"/console/models/{CAR_T_ID}/edit")
+    expect(page.locator("#edit-what")).to_contain_text("new draft")
+    page.get_by_label("Find where a name is used").fill("History.active_gvhd")
+    page.get_by_role("button", name="Find", exact=True).click()
+    expect(page.locator("#find-results li")).to_have_count(_cells_using("History.active_gvhd"))
+    headers = page.locator("#find-results li button", has_text="(input expression)")
+    assert _cells_using("History.active_gvhd", ("inputExpression",)) > 1
+    expect(headers).to_have_count(_cells_using("History.active_gvhd", ("inputExpression",)))
+    table, column = headers.first.inner_text().removesuffix(" (input expression)").split(", ")
+    headers.first.click()
+    expect(_tab(page, table)).to_have_attribute("aria-selected", "true")
+    marked = page.locator("#dmn th.marked-cell")
+    expect(marked).to_have_count(1)
+    expect(marked).to_contain_text(column)         # the header shows the column's label
+    expect(marked).to_be_in_viewport()
