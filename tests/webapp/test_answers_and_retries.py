@@ -9,7 +9,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 
 from support.apps import CAR_T, ROOT, make_app
-from support.people import as_
+from support.people import as_, key_id_of
 from support.threads import in_threads
 from webapp.api import car_t
 from webapp.store import audit, chain, chain_verify, idempotency
@@ -142,13 +142,63 @@ def test_a_key_holds_for_24_hours(client, monkeypatch):
     assert len(_records(client)) == 2
 
 
-@pytest.mark.parametrize("statement", ["UPDATE idempotency_keys SET body = '{}'", "DELETE FROM idempotency_keys"])
-def test_a_kept_answer_cannot_be_rewritten(client, database, statement):
-    """Even the tables' owner is stopped by the triggers (the service's login has no such grant either)."""
+@pytest.mark.parametrize("statement, refused", [("UPDATE idempotency_keys SET body = '{}'", "append-only"),
+                                                ("DELETE FROM idempotency_keys", "kept 24 hours")])
+@pytest.mark.parametrize("owner", [True, False], ids=["owner", "service"])
+def test_a_kept_answer_cannot_be_rewritten_or_deleted_within_its_24_hours(client, database, statement, refused,
+                                                                          owner):
+    """Even the tables' owner is stopped by the triggers (the service's login has no UPDATE grant either)."""
     kept = _post(client, **{"Idempotency-Key": "k"})
-    with database.connect(owner=True) as conn, pytest.raises(DBAPIError, match="append-only"):
+    with database.connect(owner=owner) as conn, pytest.raises(DBAPIError, match=refused + "|permission denied"):
         conn.execute(text(statement))
     assert _post(client, **{"Idempotency-Key": "k"}).data == kept.data
+
+
+def _insert_claim(database, key, at, phases=("started", "answered")):
+    with database.connect(owner=True) as conn:
+        for phase in phases:
+            conn.execute(idempotency.idempotency_keys.insert().values(
+                key_id=key, claim=1, phase=phase, fingerprint="f", at=at, status=200, body="{}"))
+        conn.commit()
+
+
+def _stored_keys(database):
+    with database.connect() as conn:
+        return {row.key_id for row in conn.execute(select(idempotency.idempotency_keys.c.key_id))}
+
+
+def test_expired_keys_are_deleted_by_the_service_and_live_ones_kept(app, client, database):
+    """Their kept answers are about members: the service's own login deletes them (PostgreSQL grants it
+    DELETE on this table alone), on a process's first claim."""
+    now = dt.datetime.now(dt.timezone.utc)
+    _insert_claim(database, "expired", now - idempotency.KEPT - dt.timedelta(minutes=5))
+    _insert_claim(database, "expiring", now - idempotency.TTL - dt.timedelta(minutes=5))
+    _insert_claim(database, "answered-while-pruned", now - idempotency.KEPT - dt.timedelta(minutes=5), ("started",))
+    _insert_claim(database, "answered-while-pruned", now - idempotency.TTL, ("answered",))
+    live = _post(client, **{"Idempotency-Key": "live"})
+    assert _stored_keys(database) == {"expiring", "answered-while-pruned",
+                                      idempotency.key_id(key_id_of("eve"), "live")}
+    assert app.extensions["idempotency"].prune() == 0
+    assert _post(client, **{"Idempotency-Key": "live"}).data == live.data
+
+
+def test_a_claim_whose_start_was_pruned_is_expired(app):
+    store = app.extensions["idempotency"]
+    database_now = dt.datetime.now(dt.timezone.utc)
+    with store.engine.begin() as conn:
+        conn.execute(idempotency.idempotency_keys.insert().values(
+            key_id=idempotency.key_id("c", "k"), claim=1, phase="answered", fingerprint="f", at=database_now,
+            status=200, body="{}"))
+    claim = store.claim("c", "k", "another request")
+    assert isinstance(claim, idempotency.Claim) and claim.number == 2
+
+
+def test_a_failed_prune_does_not_fail_the_request(client, app, monkeypatch, caplog):
+    def fails():
+        raise idempotency.SQLAlchemyError("database is locked")
+    monkeypatch.setattr(app.extensions["idempotency"], "prune", fails)
+    assert _post(client, **{"Idempotency-Key": "k"}).status_code == 200
+    assert "expired idempotency keys were not deleted" in caplog.text
 
 
 @pytest.mark.parametrize("key", ['""', '"unclosed', "tab\there", "x" * 256, "caf\u00e9"])

@@ -6,28 +6,35 @@ A key is the caller's own: it is stored as the sha256 of the caller's key id and
 callers never meet each other's keys. It holds for `TTL` (24 hours) from its first use, for the
 request it first came with: its fingerprint (what was asked, webapp.api.idempotency).
 
-The table is append-only like every table here (the service may only SELECT and INSERT), so the
-state of a key is a short log: each use is a numbered `claim`, first `started`, then `answered` (the
+The state of a key is a short log (rows are never updated): each use is a numbered `claim`, first `started`, then `answered` (the
 answer kept, to be sent again) or `released` (the request failed: a retry determines afresh). The
 primary key (key, claim, phase) settles a race in the database: of two requests that both read claim
 n as the newest, one inserts n + 1 and the other's INSERT fails, re-reads, and finds it running.
 A claim started by a worker that died never gets its answer: after `lease` (the worker timeout,
 past which no request runs) it counts as released.
+
+An expired key's rows are deleted (its kept answer is about a member): each process does it on its
+first claim and then hourly, for rows older than `KEPT` (the 24 hours, with an hour's margin for the
+clocks of the service and the database, whose trigger refuses rows under 24 hours old; revision 0010).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+import time
 from dataclasses import dataclass
 
-from sqlalchemy import (Column, DateTime, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text, insert,
-                        select)
+from sqlalchemy import (Column, DateTime, Index, Integer, MetaData, PrimaryKeyConstraint, String, Table, Text,
+                        delete, insert, select)
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from webapp.store.errors import Conflict, Invalid, Unavailable, fault_reason
 from webapp.store.stamps import now
 
 TTL = dt.timedelta(hours=24)
+KEPT = TTL + dt.timedelta(hours=1)
+PRUNE_EVERY_S = 3600
 STARTED, ANSWERED, RELEASED = "started", "answered", "released"
 
 metadata = MetaData()
@@ -41,7 +48,9 @@ idempotency_keys = Table(
     Column("status", Integer, nullable=True),           # the answer kept (`answered` rows)
     Column("body", Text, nullable=True),
     PrimaryKeyConstraint("key_id", "claim", "phase"),
+    Index("ix_idempotency_keys_at", "at"),
 )
+log = logging.getLogger("webapp.store.idempotency")
 
 
 class KeyReused(Invalid):
@@ -74,10 +83,29 @@ def key_id(caller: str, key: str) -> str:
 class IdempotencyStore:
     def __init__(self, engine, lease: dt.timedelta):
         self.engine, self.lease = engine, lease
+        self._next_prune = 0.0      # time.monotonic(): this process prunes on its first claim
+
+    def prune(self) -> int:
+        """Deletes the rows of keys expired more than an hour ago; the number deleted."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(idempotency_keys).where(idempotency_keys.c.at < now() - KEPT)).rowcount
+
+    def _prune_now_and_then(self) -> None:
+        """Housekeeping never fails a request: a failed prune is logged and tried again next hour."""
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_EVERY_S
+        try:
+            deleted = self.prune()
+        except SQLAlchemyError as exc:
+            log.warning("expired idempotency keys were not deleted: %s", fault_reason(getattr(exc, "orig", None) or exc))
+        else:
+            log.info("expired idempotency keys deleted: %d rows", deleted)
 
     def claim(self, caller: str, key: str, fingerprint: str) -> Claim | Kept:
         """The key for this request, or the answer it already has; KeyReused (another request within
         its 24 hours), KeyInUse (still running), Unavailable (the database cannot be read or written)."""
+        self._prune_now_and_then()
         kid = key_id(caller, key)
         for _ in range(2):      # the second read sees the claim that won a race
             try:
@@ -104,7 +132,9 @@ class IdempotencyStore:
                 return 1
             rows = {r.phase: r for r in conn.execute(select(idempotency_keys).where(
                 idempotency_keys.c.key_id == kid, idempotency_keys.c.claim == newest))}
-        started = rows[STARTED]
+        started = rows.get(STARTED)
+        if started is None:     # pruned while its answer was being written: expired
+            return newest + 1
         first_used = _aware(started.at)
         if now() - first_used >= TTL:
             return newest + 1

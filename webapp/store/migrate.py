@@ -9,7 +9,8 @@ first revision, whose tables it already has.
 On PostgreSQL the service runs with a role that may read and append, never rewrite: the owner of
 the tables (who runs `python -m webapp migrate`) grants the group role `car_t_service` SELECT and
 INSERT on them after every upgrade, so tables that later revisions add are covered too, and never
-UPDATE, DELETE or TRUNCATE: every table is append-only. The service's own login is a member of
+UPDATE, DELETE or TRUNCATE: every table is append-only, save that the service deletes idempotency
+keys once they expire (revision 0010). The service's own login is a member of
 that role (docs/deployment.md). When `serve` starts with that login and the schema is already at
 the newest revision, its upgrade finds nothing to do and grants nothing; a schema that is behind
 makes it stop with the database's "permission denied", so the owner's migration runs first.
@@ -152,7 +153,8 @@ def _upgrade(url: str) -> None:
 
 def _grant_service_role(connection: Connection) -> None:
     """SELECT and INSERT on every table for the service role and nothing more (every table is
-    append-only), only SELECT on Alembic's; done by the tables' owner when the role exists."""
+    append-only), DELETE of expired idempotency keys (revision 0010), only SELECT on Alembic's; done by
+    the tables' owner when the role exists."""
     owner = connection.execute(text(
         "SELECT tableowner = current_user FROM pg_tables "
         "WHERE schemaname = current_schema() AND tablename = 'evaluations'")).scalar()
@@ -169,5 +171,7 @@ def _grant_service_role(connection: Connection) -> None:
     for table in tables:
         statements += [f"GRANT SELECT, INSERT ON {table} TO {SERVICE_ROLE}",
                        f"REVOKE UPDATE, DELETE, TRUNCATE ON {table} FROM {SERVICE_ROLE}, PUBLIC"]
+    if "idempotency_keys" in tables:    # expired keys only: the table's trigger refuses younger rows
+        statements.append(f"GRANT DELETE ON idempotency_keys TO {SERVICE_ROLE}")
     for statement in statements:
         connection.execute(text(statement))
