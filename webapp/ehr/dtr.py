@@ -10,7 +10,7 @@ from flask import current_app, g
 from webapp.api.car_t import policy
 from webapp.api.common import json_body
 from webapp.api.auth import ehr_jwt
-from webapp.ehr import questionnaire
+from webapp.ehr import examples, questionnaire
 from webapp.ehr.blueprint import OUTCOME, bp
 from webapp.ehr.outcome import FHIR_JSON, information
 from webapp.ehr.resources import checked, reference_to
@@ -22,7 +22,8 @@ _PARAMETERS = {"type": "object", "required": ["resourceType"], "properties": {
 
 @bp.post("/Questionnaire/$questionnaire-package")
 @ehr_jwt
-@bp.doc(requestBody={"required": True, "content": {FHIR_JSON: {"schema": _PARAMETERS}}},
+@bp.doc(requestBody={"required": True, "content": {FHIR_JSON: {"schema": _PARAMETERS,
+                                                               "example": examples.QUESTIONNAIRE_PACKAGE}}},
         responses={"200": {"description": "Parameters: a packagebundle (Questionnaire and pre-filled QuestionnaireResponse), "
                                           "or an outcome saying nothing more is needed",
                            "content": {FHIR_JSON: {"schema": _PARAMETERS}}},

@@ -14,7 +14,7 @@ from webapp.api.car_t import determine, policy
 from webapp.api.common import json_body, valid_inputs
 from webapp.api.auth import ehr_jwt, public
 from webapp.serving.determination import audit_outputs
-from webapp.ehr import coverage_information, hook_request, questionnaire
+from webapp.ehr import coverage_information, examples, hook_request, questionnaire
 from webapp.ehr.blueprint import OUTCOME, bp
 from webapp.ehr.channel import merged
 from webapp.ehr.discovery import SERVICES, document
@@ -45,7 +45,8 @@ def discovery():
 
 @bp.post("/cds-services/<service_id>")
 @ehr_jwt
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _HOOK_REQUEST}}},
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _HOOK_REQUEST,
+                                                                     "example": examples.ORDER_SIGN}}},
         responses={"200": {"description": "cards and, for each CAR-T order, a systemAction adding its coverage information",
                            "content": {"application/json": {"schema": _HOOK_RESPONSE}}},
                    "400": {"description": "not a CDS Hooks request, FHIR that is not valid R4, or not exactly one Coverage",
