@@ -36,17 +36,26 @@ def determine(entry, decision, inputs, budget=None, case=None):
     return answer(entry, run(entry, inputs, budget=budget, case=case), decision)
 
 
+def _refusals(what: str):
+    """The error answers of a determination endpoint, `what` naming what its body holds."""
+    def documented(view):
+        for status, description in (
+                (422, f"{what} the model's data types, the model cannot determine it within the evaluation "
+                      "budget, or the `Idempotency-Key` was used for another request in the last 24 hours"),
+                (503, "not determined within the evaluation budget's time"),
+                (400, "an `Idempotency-Key` or `X-Case-Id` outside its syntax"),
+                (409, "the request with this `Idempotency-Key` is still being answered")):
+            view = bp.alt_response(status, schema=ErrorSchema, description=description)(view)
+        return view
+    return documented
+
+
 @bp.post("/determinations", parameters=_HEADERS)
 @require("evaluate")
 @bp.arguments(DeterminationQuery, location="query", as_kwargs=True)
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": _CASE}}})
 @bp.response(200, DeterminationSchema, description="the determination, its findings and reasons (the trace with `?trace=true`)")
-@bp.alt_response(422, schema=ErrorSchema, description=(
-    "the request does not match the model's data types, the model cannot determine it within the evaluation budget, "
-    "or its `Idempotency-Key` was used for another request in the last 24 hours"))
-@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
-@bp.alt_response(400, schema=ErrorSchema, description="an `Idempotency-Key` or `X-Case-Id` outside its syntax")
-@bp.alt_response(409, schema=ErrorSchema, description="the request with this `Idempotency-Key` is still being answered")
+@_refusals("the request does not match")
 def determination(trace: bool):
     """Determine one CAR-T request."""
     entry, decision = policy()
@@ -68,12 +77,7 @@ def determination(trace: bool):
     "type": "object", "additionalProperties": False, "required": ["cases"],
     "properties": {"cases": {"type": "array", "maxItems": BATCH_LIMIT, "items": _CASE}}}}}})
 @bp.response(200, DeterminationBatchSchema, description="one answer per case, in the order sent")
-@bp.alt_response(422, schema=ErrorSchema, description=(
-    "a case does not match the model's data types, the model cannot determine it within the evaluation budget, "
-    "or the `Idempotency-Key` was used for another request in the last 24 hours"))
-@bp.alt_response(503, schema=ErrorSchema, description="not determined within the evaluation budget's time")
-@bp.alt_response(400, schema=ErrorSchema, description="an `Idempotency-Key` or `X-Case-Id` outside its syntax")
-@bp.alt_response(409, schema=ErrorSchema, description="the request with this `Idempotency-Key` is still being answered")
+@_refusals("a case does not match")
 def batch(body: dict, trace: bool):
     """Determine up to 1,000 CAR-T requests, answered in order; one invalid case refuses the batch."""
     entry, decision = policy()
