@@ -1,6 +1,7 @@
 // A caller of the service written against the types openapi-typescript generates from /openapi.json
 // (./car-t.d.ts) with openapi-fetch: it determines one CAR-T request and reads a 422's field errors.
-// tests/clients/test_generated_clients.py type-checks it (tsc --strict).
+// tests/clients/test_generated_clients.py type-checks it (tsc --strict), compiles it and runs it
+// (run-determine.mjs) against a real server.
 import createClient from "openapi-fetch";
 import type { components, paths } from "./car-t";
 

@@ -1,6 +1,7 @@
 """Clients generated from /openapi.json build and type-check clean: openapi-python-client (its client
 checked by mypy --strict with a caller, tests/clients/determine.py, which then runs against a real
-server) and openapi-typescript with openapi-fetch (tsc --strict on tests/clients/determine.ts). Every
+server) and openapi-typescript with openapi-fetch (tsc --strict on tests/clients/determine.ts, which
+node then runs against the same server). Every
 operation is generated, every answer typed: a 4xx is the Error model, an enum one type."""
 import json
 import os
@@ -74,10 +75,7 @@ def test_a_python_caller_type_checks_strictly_and_reads_answers_and_field_errors
     answered = _run(sys.executable, where / "determine.py", server.base, key_of("eve"), EXAMPLE, env=env)
     assert answered.returncode == 0, answered.stderr
     assert json.loads(answered.stdout) == {"determination": "medically_appropriate", "disposition": "approve"}
-    wrong = json.loads(EXAMPLE.read_text())
-    wrong["Assessment"]["deterioration_onset_days_after_apheresis"] = 2.5     # whole days only
-    (tmp_path / "wrong.json").write_text(json.dumps(wrong))
-    refused = _run(sys.executable, where / "determine.py", server.base, key_of("eve"), tmp_path / "wrong.json",
+    refused = _run(sys.executable, where / "determine.py", server.base, key_of("eve"), _wrong_request(tmp_path),
                    env=env)
     assert refused.returncode == 0, refused.stderr
     found = json.loads(refused.stdout)
@@ -85,9 +83,17 @@ def test_a_python_caller_type_checks_strictly_and_reads_answers_and_field_errors
     assert [pointer for pointer, _ in found["errors"]] == ["/Assessment/deterioration_onset_days_after_apheresis"]
 
 
-def test_a_typescript_caller_type_checks_strictly(document, tmp_path):
+def _wrong_request(tmp_path: Path) -> Path:
+    """The example with a fractional onset day: a 422 at one pointer (whole days only)."""
+    wrong = json.loads(EXAMPLE.read_text())
+    wrong["Assessment"]["deterioration_onset_days_after_apheresis"] = 2.5
+    (tmp_path / "wrong.json").write_text(json.dumps(wrong))
+    return tmp_path / "wrong.json"
+
+
+def test_a_typescript_caller_type_checks_strictly_and_reads_answers_and_field_errors(document, server, tmp_path):
     modules = HERE / "node_modules" / ".bin"
-    for name in ("determine.ts", "tsconfig.json"):
+    for name in ("determine.ts", "tsconfig.json", "run-determine.mjs"):
         shutil.copy(HERE / name, tmp_path / name)
     os.symlink(HERE / "node_modules", tmp_path / "node_modules")
     generated = _run(modules / "openapi-typescript", document, "--output", tmp_path / "car-t.d.ts")
@@ -96,3 +102,15 @@ def test_a_typescript_caller_type_checks_strictly(document, tmp_path):
     assert "Record<string, never>" not in types.split('schemas: {', 1)[1].split("\n    responses:", 1)[0]
     checked = _run(modules / "tsc", "-p", tmp_path / "tsconfig.json")
     assert checked.returncode == 0, checked.stdout + checked.stderr
+    compiled = _run(modules / "tsc", "-p", tmp_path / "tsconfig.json", "--noEmit", "false", "--outDir", tmp_path / "out")
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    (tmp_path / "out" / "package.json").write_text('{"type": "module"}')
+    node = shutil.which("node")
+    answered = _run(node, "run-determine.mjs", server.base, key_of("eve"), EXAMPLE, cwd=tmp_path)
+    assert answered.returncode == 0, answered.stderr
+    assert json.loads(answered.stdout) == {"determination": "medically_appropriate", "disposition": "approve"}
+    refused = _run(node, "run-determine.mjs", server.base, key_of("eve"), _wrong_request(tmp_path), cwd=tmp_path)
+    assert refused.returncode == 0, refused.stderr
+    found = json.loads(refused.stdout)
+    assert found["status"] == 422 and found["code"] == "invalid_input"
+    assert [pointer for pointer, _ in found["errors"]] == ["/Assessment/deterioration_onset_days_after_apheresis"]
