@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Iterable, NamedTuple
 
 from pydmn.errors import FeelSyntaxError, ModelError
-from pydmn.evaluation.boxed import BoxedCompiler, DMNFunction
+from pydmn.evaluation.boxed import BoxedCompiler, DMNFunction, parameter_names
 from pydmn.evaluation.graph import Graph, Link, check_cycles
 from pydmn.evaluation.model import Model
 from pydmn.evaluation.services import DecisionServiceFunction, NullFunction
@@ -182,7 +182,7 @@ class _Unit:
             if logic is None:
                 functions[name] = NullFunction(name, b.id)
                 continue
-            params = [p.name for p in logic.parameters]
+            params = parameter_names(logic.parameters)
             ptypes = [self.type_of(p.type_ref, p) for p in logic.parameters]
             if logic.kind not in ("FEEL", None):
                 body = (lambda scope, kind=logic.kind, i=b.id: scope.report(
