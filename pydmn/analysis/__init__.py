@@ -24,6 +24,7 @@ from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics
 from pydmn.analysis.tables import analyse_table
 from pydmn.errors import DMNError, FeelSyntaxError, ModelError
+from pydmn.model import elements as el
 from pydmn.model.names import feel_names
 from pydmn.model.reader import parse_definitions, read_source
 from pydmn.model.walk import decision_tables
@@ -90,7 +91,7 @@ def _sibling_models(file: str | None) -> list[str]:
 
 def _imported(defs, paths: list[str]) -> dict:
     """Import prefix -> the imported model's definitions, found among `paths` by namespace."""
-    by_namespace = {}
+    by_namespace: dict[str, el.Definitions] = {}
     for path in paths:
         try:
             sub = parse_definitions(*read_source(path))

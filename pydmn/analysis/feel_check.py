@@ -271,16 +271,16 @@ class FeelCheck:
                 self.check(clause.input_values, "unary", scope,
                            replace(where, line=self.smap.child(clause, "inputValues"),
                                    column=f"{column} (input values)"), input_type, extra)
-        for clause in t.outputs:
-            column = output_name(clause, owner.name)
-            out_type = self.types.resolve(clause.type_ref)
-            if clause.output_values:
-                self.check(clause.output_values, "unary", scope,
-                           replace(base, line=self.smap.child(clause, "outputValues"),
+        for output in t.outputs:
+            column = output_name(output, owner.name)
+            out_type = self.types.resolve(output.type_ref)
+            if output.output_values:
+                self.check(output.output_values, "unary", scope,
+                           replace(base, line=self.smap.child(output, "outputValues"),
                                    column=f"{column} (output values)"), out_type, extra)
-            if clause.default_output:
-                self.check(clause.default_output, "expression", scope,
-                           replace(base, line=self.smap.child(clause, "defaultOutputEntry"),
+            if output.default_output:
+                self.check(output.default_output, "expression", scope,
+                           replace(base, line=self.smap.child(output, "defaultOutputEntry"),
                                    column=f"{column} (default output)"), extra=extra)
         for rule in t.rules:
             for c, text in enumerate(rule.input_entries):

@@ -174,7 +174,7 @@ class TableAnalysis:
         policy = self.table.hit_policy
         if policy not in ("UNIQUE", "ANY"):
             return []
-        findings = []
+        findings: list[Finding] = []
         for i in range(len(self.rules)):
             a = self._exact(i)
             for j in range(i + 1, len(self.rules)):
@@ -276,9 +276,9 @@ class TableAnalysis:
         orders = [literal_list(o.output_values) for o in self.table.outputs]
         if not orders or all(o is None for o in orders):
             return None
-        ranks = []
+        ranks: list[tuple[int, ...] | None] = []
         for rule in self.rules:
-            rank = []
+            rank: list[int] | None = []
             for c, order in enumerate(orders):
                 if order is None:
                     continue

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import Scope, compile_expression
 from pydmn.feel import operators as ops
-from pydmn.feel.values import FEEL_CONTEXT
+from pydmn.feel.values import FEEL_CONTEXT, FeelValue
 from pydmn.model import elements as el
 from pydmn.model.types import ANY, coerce
 
@@ -82,7 +82,7 @@ class CompiledTable:
     def run(self, scope):
         """(value, matched rules, the input expressions' values): the trace explains a rule with the
         values its tests saw."""
-        values = []
+        values: list[FeelValue] = []
         for fn, allowed, text, dtype in self.inputs:
             # The input expression's typeRef is documentation only: modelers (Camunda) often
             # write "string" on numeric inputs, and nulling those would change decisions.

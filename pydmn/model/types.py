@@ -265,15 +265,15 @@ def _coerce(value, dtype: DataType, convert_text: bool):
     if dtype.fields:
         if not isinstance(value, dict):
             raise _Refused("type-mismatch")
-        out = dict(value)
+        fields = dict(value)
         for name, ftype in dtype.fields.items():
             if name in value:
-                out[name] = _coerce(value[name], ftype, convert_text)
+                fields[name] = _coerce(value[name], ftype, convert_text)
             elif convert_text:
-                out[name] = None        # an input structure may omit optional components
+                fields[name] = None        # an input structure may omit optional components
             else:
                 raise _Refused("type-mismatch")
-        value = out
+        value = fields
     if not _allowed(value, dtype):
         raise _Refused("not-allowed")
     return value
