@@ -49,6 +49,7 @@ def _required(requirements: list[Requirement], kind: str) -> list[str]:
 
 @dataclass(slots=True)
 class ItemDefinition(Element):
+    name: str = ""                         # required: the reader refuses an item without one
     type_ref: str | None = None
     is_collection: bool = False
     allowed_values: str | None = None          # unary tests text

@@ -252,13 +252,20 @@ class _Reader:
         constraint = self.kid(node, "typeConstraint")
         if constraint is not None:
             item.type_constraint = self.text_of(constraint) or None
-        item.components = [self.item_definition(c) for c in self.kids(node, "itemComponent")]
+        item.components = [self.item_component(c) for c in self.kids(node, "itemComponent")]
         fn = self.kid(node, "functionItem")
         if fn is not None:
             item.function_item = el.FunctionItem(
                 parameters=[self.information_item(p) for p in self.kids(fn, "parameters")],
                 output_type_ref=self.type_ref(fn.get("outputTypeRef")))
         return item
+
+    def item_component(self, node) -> el.ItemDefinition:
+        """A component names a field of its context type, so it must have a name (DMN 1.5 7.3.2)."""
+        component = self.item_definition(node)
+        if not component.name:
+            self.fail(node, "itemComponent without a name")
+        return component
 
     def information_item(self, node) -> el.InformationItem:
         return self.base(node, el.InformationItem, type_ref=self.type_ref(node.get("typeRef")))
