@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Hashable, Iterable
 
 from pydmn.analysis.domains import feel_text
 from pydmn.feel.budget import DEFAULT, Budget
@@ -164,7 +164,7 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
     top = [d for d, users in above.items() if not users]
     answer = [d for d in dict.fromkeys([*checked, *top]) if d in both]
     renames = diff.renames() if diff is not None else {}
-    groups: dict[tuple, Group] = {}
+    groups: dict[tuple[Hashable, ...], Group] = {}
     changes: list[ScenarioChange] = []
     matched: set[str] = set()
     total = 0
@@ -182,6 +182,7 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
                 changes.append(ScenarioChange(name, d, feel_text(x), feel_text(y)))
         if not changed:
             continue
+        key: tuple[Hashable, ...]        # ("renamed",), or (headlines, other decisions)
         if renames and all(_comparable(_renamed(x, renames)) == y for x, y in changed.values()):
             key, group = ("renamed",), Group((), renamed_only=True)
         else:

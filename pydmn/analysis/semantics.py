@@ -27,7 +27,9 @@ from pydmn.model.walk import decision_tables
 
 def _own(values_text: str | None) -> list[tuple[str, Cell]]:
     """A column's own input/output values list as a constraint (empty when not analysable)."""
-    cell = parse_cell(values_text) if values_text and values_text.strip() else None
+    if values_text is None or not values_text.strip():
+        return []
+    cell = parse_cell(values_text)
     return [(values_text.strip(), cell)] if isinstance(cell, Cell) else []
 
 
@@ -144,7 +146,7 @@ class Semantics:
     def _cycles(self, owners):
         edges: dict[int, list] = {}
         for o in owners:
-            refs = [(r, ("decisions",)) for r in getattr(o, "required_decisions", None) or []]
+            refs: list[tuple[str, tuple[str, ...]]] = [(r, ("decisions",)) for r in getattr(o, "required_decisions", None) or []]
             refs += [(r, ("bkms", "decision_services")) for r in o.required_knowledge or []]
             targets = [self.target(r, g) for r, g in refs]
             edges[id(o)] = [t for t in targets if t]

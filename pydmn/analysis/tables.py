@@ -12,7 +12,7 @@ import re
 from typing import Callable
 
 from pydmn.analysis.cells import UNKNOWN, literal, parse_cell, split_top
-from pydmn.analysis.domains import cell_atoms, column_atoms, describe_atoms, feel_text
+from pydmn.analysis.domains import Atom, cell_atoms, column_atoms, describe_atoms, feel_text
 from pydmn.analysis.findings import Finding
 from pydmn.analysis.locations import SourceMap
 
@@ -54,8 +54,9 @@ class TableAnalysis:
         self.rules = list(table.rules)
         self.steps = 0
         self.incomplete = False
-        self.columns = []          # per input: atoms
-        self.sets = [[None] * len(table.inputs) for _ in self.rules]   # rule x column
+        self.columns: list[list[Atom]] = []          # per input: atoms
+        # rule x column: the atoms a cell matches (None: UNKNOWN)
+        self.sets: list[list[frozenset[int] | None]] = [[None] * len(table.inputs) for _ in self.rules]
         for c, clause in enumerate(table.inputs):
             base, finite = column_info(clause) if column_info else (None, None)
             if finite is None:
@@ -75,7 +76,8 @@ class TableAnalysis:
 
     def _exact(self, r: int) -> list[frozenset] | None:
         """Rule r's region when every cell is known, else None."""
-        return None if any(s is None for s in self.sets[r]) else list(self.sets[r])
+        known = [s for s in self.sets[r] if s is not None]
+        return known if len(known) == len(self.sets[r]) else None
 
     def _uncovered(self, region: list[frozenset], covers: list[list[frozenset]], limit: int):
         """Sub-regions of `region` that no region of `covers` touches (at most `limit`), or None
@@ -243,9 +245,9 @@ class TableAnalysis:
             if policy == "FIRST":
                 earlier = [i for i in range(j)]
                 why = "under hit policy FIRST, earlier rules match every input it matches"
-            elif policy == "PRIORITY" and priority is not None and priority[j] is not None:
-                earlier = [i for i in range(len(self.rules))
-                           if i != j and priority[i] is not None and priority[i] < priority[j]]
+            elif policy == "PRIORITY" and priority is not None and (rank := priority[j]) is not None:
+                earlier = [i for i, other in enumerate(priority)
+                           if i != j and other is not None and other < rank]
                 why = "every input it matches is also matched by rules of higher priority output"
             elif policy == "ANY":
                 earlier = [i for i in range(len(self.rules))
@@ -254,13 +256,13 @@ class TableAnalysis:
                 why = "redundant under hit policy ANY, rules with the same output cover every input it matches"
             else:
                 continue
-            known = [i for i in earlier if self._exact(i) is not None]
+            exact = {i: e for i in earlier if (e := self._exact(i)) is not None}
             if self.steps > STEP_BUDGET:
                 self.incomplete = True
                 break
-            if not known or self._uncovered(region, [self._exact(i) for i in known], 1) != []:
+            if not exact or self._uncovered(region, list(exact.values()), 1) != []:
                 continue
-            masking = [i for i in known if all(x & y for x, y in zip(region, self._exact(i)))]
+            masking = [i for i, e in exact.items() if all(x & y for x, y in zip(region, e))]
             findings.append(self._finding("warning", "dead-rule", f"{_rule_name(self.rules[j])} "
                                           f"can never fire: {why}: "
                                           + ", ".join(_rule_name(self.rules[i]) for i in masking),
@@ -270,7 +272,7 @@ class TableAnalysis:
     def _same_region(self, i: int, j: int) -> bool:
         return self._exact(i) is not None and self._exact(i) == self._exact(j)
 
-    def _priorities(self) -> list[int | None] | None:
+    def _priorities(self) -> list[tuple[int, ...] | None] | None:
         """Rank of each rule's outputs in the output values order (lexicographic over outputs)."""
         # outputs without an output values list do not take part in the priority (TCK 0118)
         orders = [literal_list(o.output_values) for o in self.table.outputs]
@@ -278,16 +280,17 @@ class TableAnalysis:
             return None
         ranks: list[tuple[int, ...] | None] = []
         for rule in self.rules:
-            rank: list[int] | None = []
+            rank: list[int] = []
             for c, order in enumerate(orders):
                 if order is None:
                     continue
                 value = literal(rule.output_entries[c]) if c < len(rule.output_entries) else UNKNOWN
                 if value is UNKNOWN or value not in order:
-                    rank = None
+                    ranks.append(None)      # an output outside its order: the rule has no rank
                     break
                 rank.append(order.index(value))
-            ranks.append(tuple(rank) if rank is not None else None)
+            else:
+                ranks.append(tuple(rank))
         return ranks
 
     def output_order(self) -> list[Finding]:
