@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Iterable
 
 from pydmn.analysis.cells import literal
 from pydmn.model import elements as el
@@ -85,8 +86,8 @@ class ModelDiff:
             lines.append(f"- [{c.kind}] {c.message}")
             if c.cells:
                 lines += ["    " + line for line in rule_lines(c.cells)]
-            elif c.kind in WHOLE and (c.new or c.old):
-                lines += ["    " + line for line in (c.new or c.old).splitlines()]
+            elif c.kind in WHOLE and (whole := c.new or c.old):
+                lines += ["    " + line for line in whole.splitlines()]
             lines += ["    " + line for line in c.lines]
         return "\n".join(lines)
 
@@ -243,7 +244,7 @@ class Differ:
             a, b = old.get(name), new.get(name)
             if a is None or b is None:
                 self.add("item-definition", f"item definition {name!r} {'added' if a is None else 'removed'}",
-                         element_id=(a or b).id, old=a and item_text(a), new=b and item_text(b))
+                         element_id=(a or new[name]).id, old=a and item_text(a), new=b and item_text(b))
                 continue
             if _n(a.description) != _n(b.description):
                 self.add("documentation", f"item definition {name!r} description changed", element_id=b.id,
@@ -299,14 +300,14 @@ class Differ:
         pending: list[Change] = []
         for old_r, new_r in matched:
             if new_r is None:
-                cells = rule_cells(a, old_r, name)
+                whole = rule_cells(a, old_r, name)
                 self.add("rule-removed", f"{name}: rule {old_r.index}{_id(old_r)} removed",
-                         rule_id=old_r.id, row=old_r.index, cells=cells, old="\n".join(rule_lines(cells)), **where)
+                         rule_id=old_r.id, row=old_r.index, cells=whole, old="\n".join(rule_lines(whole)), **where)
                 continue
             if old_r is None:
-                cells = rule_cells(b, new_r, name)
+                whole = rule_cells(b, new_r, name)
                 self.add("rule-added", f"{name}: rule {new_r.index}{_id(new_r)} added",
-                         rule_id=new_r.id, row=new_r.index, cells=cells, new="\n".join(rule_lines(cells)), **where)
+                         rule_id=new_r.id, row=new_r.index, cells=whole, new="\n".join(rule_lines(whole)), **where)
                 continue
             rid = new_r.id or f"rule {new_r.index}"
             for kind, pairs, attr, cols in (("input", in_pairs, "input_entries", b.inputs),
@@ -357,8 +358,8 @@ class Differ:
                     x, y = getattr(a, attr, None), getattr(b, attr, None)
                     if _n(x) == _n(y):
                         continue
-                    if attr == "output_values" and _list_renames(x, y):
-                        for p, q in _list_renames(x, y):
+                    if attr == "output_values" and (renames := _list_renames(x, y)):
+                        for p, q in renames:
                             self.add("rename", f"{name}: output {_col_name(b)!r} values list: {p} "
                                      f"renamed to {q}", column=_col_name(b), old=p, new=q, **where)
                         continue
@@ -463,21 +464,22 @@ def _fold_renames(name, pending: list[Change], outputs: set[str], a, b, out_pair
             values[col] = {_n(r.output_entries[c]) for r in table.rules if c < len(r.output_entries)}
         return values
     before, after = column_values(a, 0), column_values(b, 1)
-    by_pair: dict[tuple, list[Change]] = {}
+    by_pair: dict[tuple[str, str, str], list[Change]] = {}
     for c in pending:
-        if c.kind == "cell" and c.column in outputs and isinstance(literal(c.old), str) \
-                and isinstance(literal(c.new), str):
-            by_pair.setdefault((c.column, c.old, c.new), []).append(c)
+        column, x, y = c.column, c.old, c.new       # a rule's cell change has all three
+        if c.kind == "cell" and column in outputs and column is not None and x is not None and y is not None \
+                and isinstance(literal(x), str) and isinstance(literal(y), str):
+            by_pair.setdefault((column, x, y), []).append(c)
     renamed: set[int] = set()
     out: list[Change] = []
-    olds = {}
+    olds: dict[tuple[str, str], set[str]] = {}
     for (col, x, y), changes in by_pair.items():
         olds.setdefault((col, x), set()).add(y)
     for (col, x, y), changes in by_pair.items():
         if x in after.get(col, set()) or y in before.get(col, set()) or len(olds[(col, x)]) > 1:
             continue
         renamed.update(id(c) for c in changes)
-        rows = tuple(c.row for c in changes)
+        rows = tuple(c.row for c in changes if c.row is not None)     # every rule's change has its row
         out.append(Change("rename", f"{name}: output {col!r} value {x} renamed to {y} "
                           f"(rule{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})",
                           column=col, old=x, new=y, rows=rows, **where))
@@ -493,10 +495,10 @@ def boxed_parts(e, path: list[str]):
         yield where, (e.text or "").strip()
     elif isinstance(e, el.Context):
         for n, entry in enumerate(e.entries, start=1):
-            name = entry.variable.name if entry.variable is not None else "result"
+            name = (entry.variable.name or f"entry {n}") if entry.variable is not None else "result"
             if entry.variable is not None and entry.variable.type_ref:
                 yield " / ".join([*path, name, "type"]), entry.variable.type_ref
-            yield from boxed_parts(entry.value, [*path, name or f"entry {n}"])
+            yield from boxed_parts(entry.value, [*path, name])
     elif isinstance(e, el.Invocation):
         yield from boxed_parts(e.callee, [*path, "function"])
         for b in e.bindings:
@@ -551,6 +553,7 @@ def _elements(defs: el.Definitions):
             yield path, value
         if isinstance(value, el.ExtensionElement) or not (is_dataclass(value) or isinstance(value, (list, tuple, dict))):
             return
+        parts: Iterable[tuple[object, object]]
         if isinstance(value, dict):
             parts = value.items()
         elif isinstance(value, (list, tuple)):
