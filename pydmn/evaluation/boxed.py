@@ -11,14 +11,14 @@ from typing import Callable
 
 from pydmn.errors import FeelSyntaxError, ModelError
 from pydmn.evaluation.decision_table import CompiledTable
-from pydmn.feel import compile_expression, compile_unary_tests
+from pydmn.feel import UnaryTests, compile_expression, compile_unary_tests
 from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.external import compile_external
 from pydmn.feel.scope import Scope
 from pydmn.feel.values import FeelFunction, FeelValue
 from pydmn.model import elements as el
 from pydmn.model.namespaces import FEEL_LANGUAGES
-from pydmn.model.types import ANY, TypeSystem, coerce
+from pydmn.model.types import ANY, DataType, TypeSystem, coerce
 
 MAX_DEPTH = 256
 
@@ -130,7 +130,8 @@ class BoxedCompiler:
             return self.reject(ModelError("FEEL expression nested too deeply", file=self.file,
                                           line=line, element_id=element_id))
 
-    def tests(self, text: str | None, element_id: str | None, line: int | None = None):
+    def tests(self, text: str | None, element_id: str | None,
+              line: int | None = None) -> UnaryTests | None:
         """Compiled unary tests, or None for none (`-` or no text)."""
         if text is None or not text.strip() or text.strip() == "-":
             return None
@@ -141,7 +142,7 @@ class BoxedCompiler:
                                           file=self.file, line=line, element_id=element_id),
                                unary=True)
 
-    def type_of(self, ref: str | None, element_id: str | None):
+    def type_of(self, ref: str | None, element_id: str | None) -> DataType:
         if not ref:
             return ANY
         try:
