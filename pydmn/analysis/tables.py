@@ -9,18 +9,22 @@ as "matches nothing" where a finding needs a match, as "matches everything" wher
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Sequence, TypeAlias
 
 from pydmn.analysis.cells import UNKNOWN, literal, parse_cell, split_top
 from pydmn.analysis.domains import Atom, cell_atoms, column_atoms, describe_atoms, feel_text
 from pydmn.analysis.findings import Finding
 from pydmn.analysis.locations import SourceMap
+from pydmn.model import elements as el
 
 MAX_GAPS = 10
 MAX_OVERLAPS = 50
 STEP_BUDGET = 200_000      # region splits per table; a pathological table stops, reported as info
 
 SINGLE_HIT = {"UNIQUE", "ANY", "PRIORITY", "FIRST"}
+
+ColumnInfo: TypeAlias = "tuple[str | None, list | None]"
+"""An input column's base type and its finite list of allowed values (None: unknown, not finite)."""
 
 
 def literal_list(text: str | None) -> list | None:
@@ -31,7 +35,7 @@ def literal_list(text: str | None) -> list | None:
     return None if any(v is UNKNOWN for v in values) else values
 
 
-def _rule_name(rule) -> str:
+def _rule_name(rule: el.Rule) -> str:
     return f"rule {rule.index}" + (f" ({rule.id})" if rule.id else "")
 
 
@@ -43,9 +47,9 @@ def _norm(text: str | None) -> str:
 class TableAnalysis:
     """Analyse one decision table. `column_info(input_clause)` gives (base type, finite values)."""
 
-    def __init__(self, table, element_id: str | None = None,
-                 column_info: Callable | None = None, name: str | None = None,
-                 smap: SourceMap | None = None, file: str | None = None):
+    def __init__(self, table: el.DecisionTable, element_id: str | None = None,
+                 column_info: Callable[[el.InputClause], ColumnInfo] | None = None,
+                 name: str | None = None, smap: SourceMap | None = None, file: str | None = None):
         self.table = table
         self.smap = smap or SourceMap(None)
         self.file = file
@@ -79,7 +83,8 @@ class TableAnalysis:
         known = [s for s in self.sets[r] if s is not None]
         return known if len(known) == len(self.sets[r]) else None
 
-    def _uncovered(self, region: list[frozenset], covers: list[list[frozenset]], limit: int):
+    def _uncovered(self, region: list[frozenset], covers: list[list[frozenset]],
+                   limit: int) -> list[list[frozenset]] | None:
         """Sub-regions of `region` that no region of `covers` touches (at most `limit`), or None
         when the search ran out of its step budget (the caller then reports nothing)."""
         found: list[list[frozenset]] = []
@@ -151,8 +156,9 @@ class TableAnalysis:
     def _outputs(self, r: int) -> tuple[str, ...]:
         return tuple(_norm(t) for t in self.rules[r].output_entries)
 
-    def _finding(self, severity, code, message, rules=(), example=None, cell=None,
-                 masked_by=()) -> Finding:
+    def _finding(self, severity: str, code: str, message: str, rules: Sequence[int] = (),
+                 example: dict | None = None, cell: tuple[str, int] | None = None,
+                 masked_by: Sequence[int] = ()) -> Finding:
         """A finding about `rules` (indices); `cell` = (tag, index) names the cell at fault,
         tag "inputEntry" or "outputEntry"."""
         line, column = self.table.line, None
@@ -332,7 +338,8 @@ def _show(example: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in example.items()) or "any input"
 
 
-def analyse_table(table, element_id: str | None = None, column_info: Callable | None = None,
+def analyse_table(table: el.DecisionTable, element_id: str | None = None,
+                  column_info: Callable[[el.InputClause], ColumnInfo] | None = None,
                   name: str | None = None, smap: SourceMap | None = None,
                   file: str | None = None) -> list[Finding]:
     return TableAnalysis(table, element_id, column_info, name, smap, file).run()

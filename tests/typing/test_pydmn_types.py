@@ -1,10 +1,14 @@
 """pydmn is a typed library (py.typed): `mypy` over pydmn with the repo's configuration (setup.cfg
 [mypy]) finds no error, and a caller written as a library user would (tests/typing/pydmn_user.py)
-type-checks under --strict, so no untyped call or implicit Any reaches it, and runs."""
+type-checks under --strict, so no untyped call or implicit Any reaches it, and runs. Every public
+name is defined in a module where mypy requires each function to be annotated."""
+import configparser
+import importlib
 import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 from support.apps import CAR_T, CAR_T_ID, ROOT
@@ -34,3 +38,20 @@ def test_a_library_user_type_checks_strictly_and_runs():
     assert ran.returncode == 0, ran.stderr
     assert json.loads(ran.stdout) == {"model": "CAR-T Candidate Selection", "determination": "documentation_incomplete",
                                       "rules": 1, "total": "3", "in_range": True, "errors": False}
+
+
+def test_every_public_name_comes_from_a_module_checked_for_untyped_defs():
+    # setup.cfg's [mypy-...] section listing the modules where every function must be annotated
+    config = configparser.ConfigParser()
+    config.read(ROOT / "setup.cfg")
+    [section] = [s for s in config.sections() if config[s].getboolean("disallow_untyped_defs", False)]
+    strict = set(section.removeprefix("mypy-").split(","))
+    unchecked = []
+    for package in ("pydmn", "pydmn.analysis", "pydmn.feel"):
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            value = getattr(module, name)
+            home = value.__name__ if isinstance(value, types.ModuleType) else getattr(value, "__module__", None)
+            if isinstance(home, str) and home.startswith("pydmn") and home not in strict:
+                unchecked.append(f"{package}.{name} ({home})")
+    assert unchecked == []
