@@ -83,18 +83,18 @@ class Message:
     element_id: str | None = None
     severity: str = field(init=False, compare=False)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         severity = SEVERITY.get(self.kind)
         if severity is None:
             raise ValueError(f"unknown message kind {self.kind!r}")
         object.__setattr__(self, "severity", severity)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, str | None]:
         return {"severity": self.severity, "kind": self.kind, "text": self.text,
                 "element_id": self.element_id}
 
 
-class StrictMessages(list):
+class StrictMessages(list[Message]):
     """A message list that raises `EvaluationFailed` when an error is recorded (strict mode)."""
 
     def append(self, message: Message) -> None:

@@ -138,8 +138,8 @@ def _xsd_temporal(kind: str, text: str):
             return value.replace(tzinfo=tz) if tz is not None else value
         if kind == "time":
             body, tz = _zone(text)
-            value = dt.time.fromisoformat(body)
-            return value.replace(tzinfo=tz) if tz is not None else value
+            clock = dt.time.fromisoformat(body)
+            return clock.replace(tzinfo=tz) if tz is not None else clock
         if kind == "duration":
             m = _DURATION.fullmatch(text)
             if not m or text in ("P", "-P") or text.endswith("T"):
@@ -192,7 +192,8 @@ def read_test_file(path: Path) -> TestFile:
     model_name = next((c.text for c in _children(root, "modelName")), None) or ""
     cases = []
     for tc in _children(root, "testCase"):
-        inputs, namespaces = {}, {}
+        inputs: dict[str, object] = {}
+        namespaces: dict[str, dict[str, object]] = {}     # an imported model's inputs, by namespace
         for inp in _children(tc, "inputNode"):
             value = parse_value_children(inp) if not inp.get(XSI + "nil") else None
             if inp.get("namespace"):

@@ -11,6 +11,7 @@ the difference of two versions and what it does to scenario results.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Iterable
 
 import pydmn
 from pydmn.analysis.diagram import diagram_findings
@@ -22,10 +23,11 @@ from pydmn.analysis.locations import SourceMap
 from pydmn.analysis.portability import Portability
 from pydmn.analysis.schema import validate_schema
 from pydmn.analysis.semantics import Semantics
-from pydmn.analysis.tables import analyse_table
+from pydmn.analysis.tables import ColumnInfo, analyse_table
 from pydmn.errors import DMNError, FeelSyntaxError, ModelError
+from pydmn.model import elements as el
 from pydmn.model.names import feel_names
-from pydmn.model.reader import parse_definitions, read_source
+from pydmn.model.reader import ModelSource, parse_definitions, read_source
 from pydmn.model.walk import decision_tables
 
 __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse_table",
@@ -33,14 +35,14 @@ __all__ = ["Finding", "has_errors", "validate", "validate_definitions", "analyse
            "impact", "Impact"]
 
 
-def engine_names(defs, imported: dict) -> frozenset:
+def engine_names(defs: el.Definitions, imported: dict[str, el.Definitions | None]) -> frozenset[str]:
     """The multi-word names the engine parses this model's FEEL with (its own and its imports')."""
     return feel_names(defs, {prefix: feel_names(sub) for prefix, sub in imported.items()
                              if sub is not None})
 
 
-def validate_definitions(defs, file: str | None = None, data: bytes | None = None,
-                         imported: dict | None = None) -> list[Finding]:
+def validate_definitions(defs: el.Definitions, file: str | None = None, data: bytes | None = None,
+                         imported: dict[str, el.Definitions | None] | None = None) -> list[Finding]:
     """Semantic checks, name resolution, diagram completeness and table analysis of a read
     model. `data` (the file's bytes) gives each cell its own line; `imported` maps import
     prefixes to the imported models' definitions (None: not available)."""
@@ -51,7 +53,7 @@ def validate_definitions(defs, file: str | None = None, data: bytes | None = Non
     FeelCheck(defs, smap, engine_names(defs, imported), findings.append, file, imported).run()
     findings += diagram_findings(defs, file)
 
-    def column_info(clause):
+    def column_info(clause: el.InputClause) -> ColumnInfo:
         return semantics.resolve(semantics.column_type_ref(clause))
 
     for name, owner, table in decision_tables(defs):
@@ -60,7 +62,7 @@ def validate_definitions(defs, file: str | None = None, data: bytes | None = Non
     return findings
 
 
-def validate(source, engine_check: bool = True) -> list[Finding]:
+def validate(source: ModelSource, engine_check: bool = True) -> list[Finding]:
     """Every finding for one model: path, bytes or XML text. Never raises for a bad model."""
     try:
         data, file = read_source(source)
@@ -88,9 +90,9 @@ def _sibling_models(file: str | None) -> list[str]:
     return [str(p) for p in sorted(here.parent.glob("*.dmn")) if p.resolve() != here]
 
 
-def _imported(defs, paths: list[str]) -> dict:
+def _imported(defs: el.Definitions, paths: list[str]) -> dict[str, el.Definitions | None]:
     """Import prefix -> the imported model's definitions, found among `paths` by namespace."""
-    by_namespace = {}
+    by_namespace: dict[str, el.Definitions] = {}
     for path in paths:
         try:
             sub = parse_definitions(*read_source(path))
@@ -100,7 +102,7 @@ def _imported(defs, paths: list[str]) -> dict:
     return {i.name: by_namespace.get(i.namespace) for i in defs.imports}
 
 
-def _engine_findings(data: bytes, file: str | None, imports=()) -> list[Finding]:
+def _engine_findings(data: bytes, file: str | None, imports: Iterable[str] = ()) -> list[Finding]:
     """What the engine's loader still rejects, as findings (it stops at the first problem)."""
     try:
         pydmn.load(data, imports=list(imports))
@@ -112,7 +114,7 @@ def _engine_findings(data: bytes, file: str | None, imports=()) -> list[Finding]
     return []
 
 
-def model_files(path) -> list[Path]:
+def model_files(path: str | Path) -> list[Path]:
     """The .dmn files of a path (a file, or a directory searched recursively)."""
     path = Path(path)
     return sorted(path.rglob("*.dmn")) if path.is_dir() else [path]

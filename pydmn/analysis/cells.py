@@ -154,11 +154,11 @@ def holds(cell: Cell, value) -> bool:
     return hit != cell.negated
 
 
-def values_of(cell) -> list:
+def values_of(cell) -> list[object]:
     """Every literal bound a cell mentions (for building a column's elementary segments)."""
     if not isinstance(cell, Cell):
         return []
-    out = []
+    out: list[object] = []
     for t in cell.tests:
         out.extend(v for v in (t.low, t.high) if v is not None)
     return out

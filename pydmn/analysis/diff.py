@@ -21,10 +21,18 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field, fields, is_dataclass
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Iterable, Iterator, Sequence, TypedDict, TypeVar
 
 from pydmn.analysis.cells import literal
 from pydmn.model import elements as el
 from pydmn.model.walk import decision_tables
+
+if TYPE_CHECKING:
+    from pydmn.model.reader import ModelSource
+
+T = TypeVar("T")
+Clause = TypeVar("Clause", el.InputClause, el.OutputClause)
+RuleKey = Callable[[int], Callable[[el.Rule], Hashable]]   # side (0 old, 1 new) -> key of a rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +66,7 @@ class ModelDiff:
     new_name: str
     changes: list[Change] = field(default_factory=list)
 
-    def of_kind(self, *kinds) -> list[Change]:
+    def of_kind(self, *kinds: str) -> list[Change]:
         return [c for c in self.changes if c.kind in kinds]
 
     @property
@@ -85,8 +93,8 @@ class ModelDiff:
             lines.append(f"- [{c.kind}] {c.message}")
             if c.cells:
                 lines += ["    " + line for line in rule_lines(c.cells)]
-            elif c.kind in WHOLE and (c.new or c.old):
-                lines += ["    " + line for line in (c.new or c.old).splitlines()]
+            elif c.kind in WHOLE and (whole := c.new or c.old):
+                lines += ["    " + line for line in whole.splitlines()]
             lines += ["    " + line for line in c.lines]
         return "\n".join(lines)
 
@@ -94,7 +102,7 @@ class ModelDiff:
 WHOLE = ("column-added", "column-removed", "table-added", "table-removed", "item-definition")
 
 
-def rule_lines(cells) -> list[str]:
+def rule_lines(cells: Sequence[tuple[str, str]]) -> list[str]:
     """An added or removed rule as the committee reads it: IF each tested column THEN outputs."""
     tests = [(c, t) for c, t in cells if c.startswith("in:") and t.strip() not in ("", "-")]
     outs = [(c, t) for c, t in cells if c.startswith("out:")]
@@ -110,18 +118,21 @@ def _n(text: str | None) -> str:
     return re.sub(r"\s+", " ", (text or "").strip())
 
 
-def _col_name(clause) -> str:
+def _col_name(clause: el.InputClause | el.OutputClause) -> str:
     return _n(getattr(clause, "name", None) or clause.label or getattr(clause, "text", None) or clause.id)
 
 
-def _match(old: list, new: list, keys) -> list[tuple]:
-    """Pairs (old, new), then (old, None) and (None, new) of what is left, by successive keys: each a
-    function of an item, or a pair (function of an old item, function of a new item). A key of None
-    pairs nothing."""
-    pairs, left, right = [], list(old), list(new)
+def _match(old: list[T], new: list[T],
+           keys: Iterable[Callable[[T], Hashable] | tuple[Callable[[T], Hashable], Callable[[T], Hashable]]]
+           ) -> tuple[list[tuple[T, T]], list[T], list[T]]:
+    """Pairs (old, new), then the old and the new items left, by successive keys: each a function
+    of an item, or a pair (function of an old item, function of a new item). A key of None pairs
+    nothing."""
+    pairs: list[tuple[T, T]] = []
+    left, right = list(old), list(new)
     for key in keys:
         key_old, key_new = key if isinstance(key, tuple) else (key, key)
-        index: dict = {}
+        index: dict[Hashable, list[T]] = {}
         for item in right:
             k = key_new(item)
             if k is not None:
@@ -137,8 +148,7 @@ def _match(old: list, new: list, keys) -> list[tuple]:
             else:
                 still.append(item)
         left = still
-    pairs += [(o, None) for o in left] + [(None, n) for n in right]
-    return pairs
+    return pairs, left, right
 
 
 def line_diff(old: str, new: str) -> tuple[str, ...]:
@@ -154,15 +164,21 @@ def line_diff(old: str, new: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+class Where(TypedDict):
+    """Where a table's changes are: its decision (or BKM) and the table's element id."""
+    decision: str
+    element_id: str | None
+
+
 class Differ:
     def __init__(self, old: el.Definitions, new: el.Definitions):
         self.old, self.new = old, new
         self.changes: list[Change] = []
 
-    def add(self, kind, message, **kw):
+    def add(self, kind: str, message: str, **kw: Any) -> None:      # kw: Change's other fields
         self.changes.append(Change(kind, message, **kw))
 
-    def changes_of(self, element_id) -> list[Change]:
+    def changes_of(self, element_id: str | None) -> list[Change]:
         return [c for c in self.changes if c.element_id == element_id]
 
     def run(self) -> list[Change]:
@@ -183,7 +199,7 @@ class Differ:
         self.layout()
         return self.changes
 
-    def layout(self):
+    def layout(self) -> None:
         """The diagram, shape by shape (by the element a shape draws) and edge by edge."""
         a, b = self.old.diagram, self.new.diagram
         if _plain(a) == _plain(b):
@@ -202,7 +218,7 @@ class Differ:
                 self.add("layout", f"{what} of {ref} {verb}", element_id=ref,
                          old=_bounds(p) if p is not None else None, new=_bounds(q) if q is not None else None)
 
-    def extensions(self):
+    def extensions(self) -> None:
         """Extension elements and attributes of every element (the model's own included), matched by
         id; a new element's are shown too, since its rule or element change does not show them."""
         old = dict(_elements(self.old))
@@ -215,7 +231,7 @@ class Differ:
                          f"{'changed' if x and y else 'added' if y else 'removed'}", element_id=b.id,
                          old=x or None, new=y or None, lines=line_diff(x, y))
 
-    def elements(self):
+    def elements(self) -> None:
         for attr, what in (("decisions", "decision"), ("input_data", "input data"),
                            ("bkms", "business knowledge model"), ("knowledge_sources", "knowledge source"),
                            ("decision_services", "decision service")):
@@ -237,13 +253,13 @@ class Differ:
                                  decision=name, element_id=new[name].id, old=a, new=b,
                                  lines=line_diff(a or "", b or ""))
 
-    def item_definitions(self):
+    def item_definitions(self) -> None:
         old, new = self.old.item_definitions, self.new.item_definitions
         for name in sorted(old.keys() | new.keys()):
             a, b = old.get(name), new.get(name)
             if a is None or b is None:
                 self.add("item-definition", f"item definition {name!r} {'added' if a is None else 'removed'}",
-                         element_id=(a or b).id, old=a and item_text(a), new=b and item_text(b))
+                         element_id=(a or new[name]).id, old=a and item_text(a), new=b and item_text(b))
                 continue
             if _n(a.description) != _n(b.description):
                 self.add("documentation", f"item definition {name!r} description changed", element_id=b.id,
@@ -266,8 +282,8 @@ class Differ:
                 self.add("item-definition", f"item definition {name!r} changed", element_id=b.id,
                          old=x, new=y, lines=line_diff(x, y))
 
-    def table(self, name, a: el.DecisionTable, b: el.DecisionTable):
-        where = dict(decision=name, element_id=b.id)
+    def table(self, name: str, a: el.DecisionTable, b: el.DecisionTable) -> None:
+        where = Where(decision=name, element_id=b.id)
         if (a.hit_policy, a.aggregation) != (b.hit_policy, b.aggregation):
             show = lambda t: t.hit_policy + (f" {t.aggregation}" if t.aggregation else "")  # noqa: E731
             self.add("hit-policy", f"{name}: hit policy {show(a)} -> {show(b)}", old=show(a),
@@ -283,31 +299,21 @@ class Differ:
             if x not in a.annotations:
                 self.add("column-added", f"{name}: annotation column {x!r} added", column=x, **where)
 
-        def cells(rule, pairs, side, attr):
+        def cells(rule: el.Rule, pairs: list[tuple[int, int]], side: int, attr: str) -> tuple[str, ...]:
             entries = getattr(rule, attr)
             return tuple(_n(entries[p[side]]) if p[side] < len(entries) else "" for p in pairs)
 
-        def content(side):
+        def content(side: int) -> Callable[[el.Rule], Hashable]:
             return lambda r: (cells(r, in_pairs, side, "input_entries"),
                               cells(r, out_pairs, side, "output_entries"))
 
-        def inputs_only(side):
+        def inputs_only(side: int) -> Callable[[el.Rule], Hashable]:
             return lambda r: cells(r, in_pairs, side, "input_entries")
 
-        matched = _match_rules(a.rules, b.rules, content, inputs_only)
+        kept, removed, added = _match_rules(a.rules, b.rules, content, inputs_only)
         ordered = b.hit_policy in ("FIRST", "RULE ORDER", "OUTPUT ORDER", "PRIORITY", "COLLECT")
         pending: list[Change] = []
-        for old_r, new_r in matched:
-            if new_r is None:
-                cells = rule_cells(a, old_r, name)
-                self.add("rule-removed", f"{name}: rule {old_r.index}{_id(old_r)} removed",
-                         rule_id=old_r.id, row=old_r.index, cells=cells, old="\n".join(rule_lines(cells)), **where)
-                continue
-            if old_r is None:
-                cells = rule_cells(b, new_r, name)
-                self.add("rule-added", f"{name}: rule {new_r.index}{_id(new_r)} added",
-                         rule_id=new_r.id, row=new_r.index, cells=cells, new="\n".join(rule_lines(cells)), **where)
-                continue
+        for old_r, new_r in kept:
             rid = new_r.id or f"rule {new_r.index}"
             for kind, pairs, attr, cols in (("input", in_pairs, "input_entries", b.inputs),
                                             ("output", out_pairs, "output_entries", b.outputs),
@@ -330,46 +336,54 @@ class Differ:
                     "description", f"{name}: rule {new_r.index}{_id(new_r)}, description changed",
                     rule_id=rid, column="description", old=_n(x), new=_n(y), row=new_r.index,
                     lines=line_diff(x, y) if "\n" in x.strip() + y.strip() else (), **where))
-            if ordered and _relative_moved(matched, old_r, new_r):
+            if ordered and _relative_moved(kept, old_r, new_r):
                 self.add("rule-moved", f"{name}: rule {old_r.index}{_id(new_r)} moved to row "
                          f"{new_r.index} (order matters under {b.hit_policy})", rule_id=rid,
                          row=new_r.index, **where)
+        for old_r in removed:
+            whole = rule_cells(a, old_r, name)
+            self.add("rule-removed", f"{name}: rule {old_r.index}{_id(old_r)} removed",
+                     rule_id=old_r.id, row=old_r.index, cells=whole, old="\n".join(rule_lines(whole)), **where)
+        for new_r in added:
+            whole = rule_cells(b, new_r, name)
+            self.add("rule-added", f"{name}: rule {new_r.index}{_id(new_r)} added",
+                     rule_id=new_r.id, row=new_r.index, cells=whole, new="\n".join(rule_lines(whole)), **where)
         self.changes += _fold_renames(name, pending, {_col_name(c) for c in b.outputs}, a, b,
                                       out_pairs, where)
 
-    def columns(self, name, old, new, what, where) -> list[tuple[int, int]]:
-        pairs = _match(old, new, [lambda c: c.id, _col_name])
+    def columns(self, name: str, old: list[Clause], new: list[Clause], what: str,
+                where: Where) -> list[tuple[int, int]]:
+        kept, removed, added = _match(old, new, [lambda c: c.id, _col_name])
         out = []
-        for a, b in pairs:
-            if a is None:
-                self.add("column-added", f"{name}: {what} column {_col_name(b)!r} added",
-                         column=_col_name(b), new=column_text(b), **where)
-            elif b is None:
-                self.add("column-removed", f"{name}: {what} column {_col_name(a)!r} removed",
-                         column=_col_name(a), old=column_text(a), **where)
-            else:
-                out.append((old.index(a), new.index(b)))
-                if a.type_ref != b.type_ref:
-                    self.add("type", f"{name}: {what} column {_col_name(b)!r} type {a.type_ref} -> "
-                             f"{b.type_ref}", column=_col_name(b), old=a.type_ref, new=b.type_ref, **where)
-                for attr in ("name", "label", "text", "input_values", "output_values", "default_output",
-                             "description"):
-                    x, y = getattr(a, attr, None), getattr(b, attr, None)
-                    if _n(x) == _n(y):
-                        continue
-                    if attr == "output_values" and _list_renames(x, y):
-                        for p, q in _list_renames(x, y):
-                            self.add("rename", f"{name}: output {_col_name(b)!r} values list: {p} "
-                                     f"renamed to {q}", column=_col_name(b), old=p, new=q, **where)
-                        continue
-                    words = {"text": "input expression"}.get(attr, attr.replace("_", " "))
-                    self.add("cell", f"{name}: {what} column {_col_name(b)!r} {words}: "
-                             f"{_n(x)} -> {_n(y)}", column=_col_name(b), old=_n(x), new=_n(y),
-                             lines=line_diff(x or "", y or "") if "\n" in (x or "") + (y or "") else (),
-                             **where)
+        for a, b in kept:
+            out.append((old.index(a), new.index(b)))
+            if a.type_ref != b.type_ref:
+                self.add("type", f"{name}: {what} column {_col_name(b)!r} type {a.type_ref} -> "
+                         f"{b.type_ref}", column=_col_name(b), old=a.type_ref, new=b.type_ref, **where)
+            for attr in ("name", "label", "text", "input_values", "output_values", "default_output",
+                         "description"):
+                x, y = getattr(a, attr, None), getattr(b, attr, None)
+                if _n(x) == _n(y):
+                    continue
+                if attr == "output_values" and (renames := _list_renames(x, y)):
+                    for p, q in renames:
+                        self.add("rename", f"{name}: output {_col_name(b)!r} values list: {p} "
+                                 f"renamed to {q}", column=_col_name(b), old=p, new=q, **where)
+                    continue
+                words = {"text": "input expression"}.get(attr, attr.replace("_", " "))
+                self.add("cell", f"{name}: {what} column {_col_name(b)!r} {words}: "
+                         f"{_n(x)} -> {_n(y)}", column=_col_name(b), old=_n(x), new=_n(y),
+                         lines=line_diff(x or "", y or "") if "\n" in (x or "") + (y or "") else (),
+                         **where)
+        for a in removed:
+            self.add("column-removed", f"{name}: {what} column {_col_name(a)!r} removed",
+                     column=_col_name(a), old=column_text(a), **where)
+        for b in added:
+            self.add("column-added", f"{name}: {what} column {_col_name(b)!r} added",
+                     column=_col_name(b), new=column_text(b), **where)
         return sorted(out)
 
-    def logic(self):
+    def logic(self) -> None:
         """Non-table logic, part by part: one change per context entry, binding or item."""
         for attr in ("decisions", "bkms"):
             old, new = getattr(self.old, attr), getattr(self.new, attr)
@@ -391,7 +405,7 @@ class Differ:
                                  column=path, old=a[path], new=b[path], lines=line_diff(a[path], b[path]))
 
 
-def _id(rule) -> str:
+def _id(rule: el.Rule) -> str:
     return f" ({rule.id})" if rule.id else ""
 
 
@@ -403,7 +417,7 @@ def rule_cells(table: el.DecisionTable, rule: el.Rule, owner: str) -> tuple[tupl
     return tuple(cells) + ((("note:description", _n(rule.description)),) if _n(rule.description) else ())
 
 
-def column_text(clause) -> str:
+def column_text(clause: el.InputClause | el.OutputClause) -> str:
     """A column as a reviewer reads its definition: name or label, expression, type, allowed values."""
     parts = [("name", getattr(clause, "name", None)), ("label", clause.label),
              ("expression", getattr(clause, "text", None)), ("type", clause.type_ref),
@@ -433,13 +447,13 @@ def item_text(item: el.ItemDefinition, depth: int = 0) -> str:
     return "\n".join([line] + [item_text(c, depth + 1) for c in item.components])
 
 
-def _bounds(value) -> str:
+def _bounds(value: el.Bounds | list[tuple[float, float]]) -> str:
     if isinstance(value, el.Bounds):
         return f"x {value.x:g}, y {value.y:g}, {value.width:g} x {value.height:g}"
     return " -> ".join(f"({x:g}, {y:g})" for x, y in value)
 
 
-def _list_renames(old_text, new_text) -> list[tuple[str, str]] | None:
+def _list_renames(old_text: str | None, new_text: str | None) -> list[tuple[str, str]] | None:
     """Values of a literal list replaced one for one in place (the list otherwise the same)."""
     from pydmn.analysis.cells import split_top
     if not old_text or not new_text:
@@ -452,10 +466,11 @@ def _list_renames(old_text, new_text) -> list[tuple[str, str]] | None:
     return pairs if ok and not ({y for _, y in pairs} & set(a)) else None
 
 
-def _fold_renames(name, pending: list[Change], outputs: set[str], a, b, out_pairs, where) -> list[Change]:
+def _fold_renames(name: str, pending: list[Change], outputs: set[str], a: el.DecisionTable,
+                  b: el.DecisionTable, out_pairs: list[tuple[int, int]], where: Where) -> list[Change]:
     """Output cell changes X -> Y made in every rule that had X, where X is gone and Y is new, are
     one rename each (a code renamed across the table), not one change per rule."""
-    def column_values(table, side):
+    def column_values(table: el.DecisionTable, side: int) -> dict[str, set[str]]:
         values: dict[str, set[str]] = {}
         for i_j in out_pairs:
             c = i_j[side]
@@ -463,28 +478,29 @@ def _fold_renames(name, pending: list[Change], outputs: set[str], a, b, out_pair
             values[col] = {_n(r.output_entries[c]) for r in table.rules if c < len(r.output_entries)}
         return values
     before, after = column_values(a, 0), column_values(b, 1)
-    by_pair: dict[tuple, list[Change]] = {}
+    by_pair: dict[tuple[str, str, str], list[Change]] = {}
     for c in pending:
-        if c.kind == "cell" and c.column in outputs and isinstance(literal(c.old), str) \
-                and isinstance(literal(c.new), str):
-            by_pair.setdefault((c.column, c.old, c.new), []).append(c)
+        column, x, y = c.column, c.old, c.new       # a rule's cell change has all three
+        if c.kind == "cell" and column in outputs and column is not None and x is not None and y is not None \
+                and isinstance(literal(x), str) and isinstance(literal(y), str):
+            by_pair.setdefault((column, x, y), []).append(c)
     renamed: set[int] = set()
     out: list[Change] = []
-    olds = {}
+    olds: dict[tuple[str, str], set[str]] = {}
     for (col, x, y), changes in by_pair.items():
         olds.setdefault((col, x), set()).add(y)
     for (col, x, y), changes in by_pair.items():
         if x in after.get(col, set()) or y in before.get(col, set()) or len(olds[(col, x)]) > 1:
             continue
         renamed.update(id(c) for c in changes)
-        rows = tuple(c.row for c in changes)
+        rows = tuple(c.row for c in changes if c.row is not None)     # every rule's change has its row
         out.append(Change("rename", f"{name}: output {col!r} value {x} renamed to {y} "
                           f"(rule{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))})",
                           column=col, old=x, new=y, rows=rows, **where))
     return out + [c for c in pending if id(c) not in renamed]
 
 
-def boxed_parts(e, path: list[str]):
+def boxed_parts(e: el.Expression | None, path: list[str]) -> Iterator[tuple[str, str]]:
     """(path, text) of every FEEL text of a boxed expression, tables left to the table diff."""
     where = " / ".join(path)
     if e is None or isinstance(e, el.DecisionTable):
@@ -493,10 +509,10 @@ def boxed_parts(e, path: list[str]):
         yield where, (e.text or "").strip()
     elif isinstance(e, el.Context):
         for n, entry in enumerate(e.entries, start=1):
-            name = entry.variable.name if entry.variable is not None else "result"
+            name = (entry.variable.name or f"entry {n}") if entry.variable is not None else "result"
             if entry.variable is not None and entry.variable.type_ref:
                 yield " / ".join([*path, name, "type"]), entry.variable.type_ref
-            yield from boxed_parts(entry.value, [*path, name or f"entry {n}"])
+            yield from boxed_parts(entry.value, [*path, name])
     elif isinstance(e, el.Invocation):
         yield from boxed_parts(e.callee, [*path, "function"])
         for b in e.bindings:
@@ -525,32 +541,32 @@ def boxed_parts(e, path: list[str]):
         yield from boxed_parts(e.body, [*path, "return" if e.kind == "for" else "satisfies"])
 
 
-def _match_rules(old, new, content, inputs_only) -> list[tuple]:
-    """By id, then identical content, then identical inputs, then same position; kept rules in the
-    new order, then the removed, then the added."""
-    pairs = _match(old, new, [lambda r: r.id, (content(0), content(1)), (inputs_only(0), inputs_only(1)),
-                              lambda r: r.index])
-    kept = sorted((p for p in pairs if None not in p), key=lambda p: p[1].index)
-    return kept + [p for p in pairs if p[1] is None] + [p for p in pairs if p[0] is None]
+def _match_rules(old: list[el.Rule], new: list[el.Rule], content: RuleKey, inputs_only: RuleKey
+                 ) -> tuple[list[tuple[el.Rule, el.Rule]], list[el.Rule], list[el.Rule]]:
+    """By id, then identical content, then identical inputs, then same position: the kept rules
+    (old, new) in the new order, the removed and the added."""
+    kept, removed, added = _match(old, new, [lambda r: r.id, (content(0), content(1)),
+                                             (inputs_only(0), inputs_only(1)), lambda r: r.index])
+    return sorted(kept, key=lambda p: p[1].index), removed, added
 
 
-def _relative_moved(matched, old_r, new_r) -> bool:
+def _relative_moved(kept: list[tuple[el.Rule, el.Rule]], old_r: el.Rule, new_r: el.Rule) -> bool:
     """True when a kept rule's rank among the kept rules changed (not mere renumbering)."""
-    kept = [(o, n) for o, n in matched if o is not None and n is not None]
     old_rank = sorted(kept, key=lambda p: p[0].index).index((old_r, new_r))
     new_rank = sorted(kept, key=lambda p: p[1].index).index((old_r, new_r))
     return old_rank != new_rank
 
 
-def _elements(defs: el.Definitions):
+def _elements(defs: el.Definitions) -> Iterator[tuple[str, el.Element]]:
     """(key, element) of every element of a model, the model itself first: the id, or for an element
     without one, its path from the nearest element with an id."""
-    def walk(value, path):
+    def walk(value: object, path: str) -> Iterator[tuple[str, el.Element]]:
         if isinstance(value, el.Element):
             path = value.id or path
             yield path, value
         if isinstance(value, el.ExtensionElement) or not (is_dataclass(value) or isinstance(value, (list, tuple, dict))):
             return
+        parts: Iterable[tuple[object, object]]
         if isinstance(value, dict):
             parts = value.items()
         elif isinstance(value, (list, tuple)):
@@ -563,18 +579,18 @@ def _elements(defs: el.Definitions):
     yield from walk(defs, "definitions")
 
 
-def _what(element) -> str:
+def _what(element: el.Element) -> str:
     """An element as a reviewer names it: its kind, name and id."""
     kind = re.sub(r"(?<!^)(?=[A-Z])", " ", type(element).__name__).lower()
     name = element.name or element.label
     return f"{kind}{f' {name!r}' if name else ''}{f' ({element.id})' if element.id else ''}"
 
 
-def _extension_text(element) -> str:
+def _extension_text(element: el.Element) -> str:
     """An element's extension attributes and elements as indented lines of pseudo-XML."""
     lines = [f"@{k}={v!r}" for k, v in sorted(element.extension_attributes.items())]
 
-    def show(e: el.ExtensionElement, depth: int):
+    def show(e: el.ExtensionElement, depth: int) -> None:
         attrs = "".join(f' {k}="{v}"' for k, v in e.attributes.items())
         text = _n(e.text)
         lines.append("  " * depth + f"<{e.tag}{attrs}>" + (f" {text}" if text else ""))
@@ -585,7 +601,7 @@ def _extension_text(element) -> str:
     return "\n".join(lines)
 
 
-def _plain(value, top=True):
+def _plain(value: object, top: bool = True) -> object:
     """A value of the model as comparable data, line numbers left out; an element inside it stands
     as its id (`_elements` lists it: it is compared on its own)."""
     if isinstance(value, el.Element) and not top:
@@ -627,11 +643,12 @@ def unlisted(old: el.Definitions, new: el.Definitions) -> list[Change]:
     return out
 
 
-def diff_definitions(old: el.Definitions, new: el.Definitions, old_name="old", new_name="new") -> ModelDiff:
+def diff_definitions(old: el.Definitions, new: el.Definitions, old_name: str = "old",
+                     new_name: str = "new") -> ModelDiff:
     return ModelDiff(old_name, new_name, Differ(old, new).run())
 
 
-def diff_files(old_path, new_path) -> ModelDiff:
+def diff_files(old_path: ModelSource, new_path: ModelSource) -> ModelDiff:
     from pydmn.model.reader import parse_definitions, read_source
     a, fa = read_source(old_path)
     b, fb = read_source(new_path)

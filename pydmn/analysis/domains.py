@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from pydmn.analysis.cells import UNKNOWN, Cell, contains, values_of
+from pydmn.feel.values import FeelValue
 
 
 @dataclass(frozen=True, slots=True)
 class Atom:
     kind: str              # "point" | "between" | "other" | "null"
-    low: object = None     # between: exclusive bounds, None = unbounded
-    high: object = None
+    low: FeelValue = None     # between: exclusive bounds, None = unbounded
+    high: FeelValue = None
 
     @property
     def example(self):

@@ -79,13 +79,13 @@ class FeelCheck:
     def check(self, text: str | None, kind: str, scope: Scope, where: Where,
               input_type=None, extra=frozenset()):
         """Parse and resolve one FEEL text; its static type (None when unknown)."""
-        if not (text or "").strip():
+        if text is None or not text.strip():
             return None
         node = self.parse(text, kind, where, extra)
         if node is None:
             return None
 
-        hinted = []
+        hinted: list[bool] = []
 
         def report(message, position):
             # A committee member typing a code such as GL-I.B into a cell meant a text: say how once.
@@ -149,11 +149,11 @@ class FeelCheck:
                                                                  sub.bkms, sub.decision_services)
                                           for n in group})
         for ref in d.required_decisions:
-            target = self.defs.decisions.get(ref)
-            names[self.requirement_name(ref)] = self.decision_type(target) if target else None
+            decision = self.defs.decisions.get(ref)
+            names[self.requirement_name(ref)] = self.decision_type(decision) if decision else None
         for ref in d.required_inputs:
-            target = self.defs.input_data.get(ref)
-            names[self.requirement_name(ref)] = self.types.resolve(target.type_ref) if target else None
+            data = self.defs.input_data.get(ref)
+            names[self.requirement_name(ref)] = self.types.resolve(data.type_ref) if data else None
         for name in self.knowledge(d):
             names[name] = FUNCTION
         return self.root.child(names)
@@ -165,10 +165,10 @@ class FeelCheck:
         if isinstance(e, el.DecisionTable):
             return self.table_type(e, d)
         if isinstance(e, el.Context):
-            if any(entry.variable is None for entry in e.entries):
+            variables = [entry.variable for entry in e.entries if entry.variable is not None]
+            if len(variables) < len(e.entries):     # a final result entry: not a context's value
                 return None
-            return Struct({entry.variable.name: self.types.resolve(entry.variable.type_ref)
-                           for entry in e.entries})
+            return Struct({v.name: self.types.resolve(v.type_ref) for v in variables})
         return self.types.resolve(getattr(e, "type_ref", None))
 
     def table_type(self, table: el.DecisionTable, owner):
@@ -271,16 +271,16 @@ class FeelCheck:
                 self.check(clause.input_values, "unary", scope,
                            replace(where, line=self.smap.child(clause, "inputValues"),
                                    column=f"{column} (input values)"), input_type, extra)
-        for clause in t.outputs:
-            column = output_name(clause, owner.name)
-            out_type = self.types.resolve(clause.type_ref)
-            if clause.output_values:
-                self.check(clause.output_values, "unary", scope,
-                           replace(base, line=self.smap.child(clause, "outputValues"),
+        for output in t.outputs:
+            column = output_name(output, owner.name)
+            out_type = self.types.resolve(output.type_ref)
+            if output.output_values:
+                self.check(output.output_values, "unary", scope,
+                           replace(base, line=self.smap.child(output, "outputValues"),
                                    column=f"{column} (output values)"), out_type, extra)
-            if clause.default_output:
-                self.check(clause.default_output, "expression", scope,
-                           replace(base, line=self.smap.child(clause, "defaultOutputEntry"),
+            if output.default_output:
+                self.check(output.default_output, "expression", scope,
+                           replace(base, line=self.smap.child(output, "defaultOutputEntry"),
                                    column=f"{column} (default output)"), extra=extra)
         for rule in t.rules:
             for c, text in enumerate(rule.input_entries):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Iterable
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -46,5 +47,5 @@ class Finding:
         return f"{at + ': ' if at else ''}{self.severity}: {self.code}{owner}{where}: {self.message}"
 
 
-def has_errors(findings) -> bool:
+def has_errors(findings: Iterable[Finding]) -> bool:
     return any(f.severity == "error" for f in findings)

@@ -15,10 +15,16 @@ from __future__ import annotations
 import re
 
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import TYPE_CHECKING, Hashable, Iterable, Mapping
 
 from pydmn.analysis.domains import feel_text
 from pydmn.feel.budget import DEFAULT, Budget
+from pydmn.feel.values import FeelValue
+from pydmn.model import elements as el
+
+if TYPE_CHECKING:       # impact runs models the caller loaded; it never loads one itself
+    from pydmn.analysis.diff import ModelDiff
+    from pydmn.evaluation.model import Model
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +81,7 @@ class Impact:
     total: int                                   # scenarios run
     groups: list[Group]
     changes: list[ScenarioChange]                # every scenario and decision that differs
-    unexercised: list[tuple[str, int, str]]      # new rules no scenario matches: (table, row, id)
+    unexercised: list[tuple[str, int, str | None]]   # new rules no scenario matches: (table, row, id)
 
     @property
     def unchanged(self) -> int:
@@ -102,7 +108,7 @@ class Impact:
                                           for t, r, i in self.unexercised]}
 
 
-def requirers(definitions) -> dict[str, set[str]]:
+def requirers(definitions: el.Definitions) -> dict[str, set[str]]:
     """Decision -> every decision that requires it, directly or through others."""
     direct: dict[str, set[str]] = {name: set() for name in definitions.decisions}
     for d in definitions.decisions.values():
@@ -120,7 +126,7 @@ def requirers(definitions) -> dict[str, set[str]]:
     return out
 
 
-def _renamed(value, renames: dict):
+def _renamed(value: FeelValue, renames: dict[str, str]) -> FeelValue:
     """The value as the renamed model would give it: a renamed code, and the code inside a text (a
     reason that names the brand renamed)."""
     if isinstance(value, str):
@@ -136,7 +142,7 @@ def _renamed(value, renames: dict):
     return value
 
 
-def _comparable(value):
+def _comparable(value: FeelValue) -> FeelValue:
     """Lists of findings compare without regard to order (the scenarios do the same)."""
     if isinstance(value, list):
         return sorted((_comparable(v) for v in value), key=feel_text)
@@ -145,7 +151,7 @@ def _comparable(value):
     return value
 
 
-def _headline(decision: str, x, y) -> Headline:
+def _headline(decision: str, x: FeelValue, y: FeelValue) -> Headline:
     """A context answer is read by its first entry; the other entries that changed are named."""
     if isinstance(x, dict) and isinstance(y, dict) and x and y:
         key = next(iter(y))
@@ -155,8 +161,9 @@ def _headline(decision: str, x, y) -> Headline:
     return Headline(decision, feel_text(x), feel_text(y), ())
 
 
-def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=None,
-           checked: Iterable[str] = (), budget: Budget = DEFAULT) -> Impact:
+def impact(old_model: Model, new_model: Model, scenarios: Iterable[tuple[str, Mapping[str, object]]],
+           diff: ModelDiff | None = None, checked: Iterable[str] = (),
+           budget: Budget = DEFAULT) -> Impact:
     """Evaluate every (name, inputs) scenario with both loaded models (`pydmn.Model`), each
     evaluation under `budget`. `checked`: the decisions the scenarios check, first in the answer."""
     above = requirers(new_model.definitions)
@@ -164,9 +171,9 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
     top = [d for d, users in above.items() if not users]
     answer = [d for d in dict.fromkeys([*checked, *top]) if d in both]
     renames = diff.renames() if diff is not None else {}
-    groups: dict[tuple, Group] = {}
+    groups: dict[tuple[Hashable, ...], Group] = {}
     changes: list[ScenarioChange] = []
-    matched: set[str] = set()
+    matched: set[str | None] = set()       # rule ids (None: a rule without one)
     total = 0
     for name, inputs in scenarios:
         total += 1
@@ -182,6 +189,7 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
                 changes.append(ScenarioChange(name, d, feel_text(x), feel_text(y)))
         if not changed:
             continue
+        key: tuple[Hashable, ...]        # ("renamed",), or (headlines, other decisions)
         if renames and all(_comparable(_renamed(x, renames)) == y for x, y in changed.values()):
             key, group = ("renamed",), Group((), renamed_only=True)
         else:
@@ -193,9 +201,10 @@ def impact(old_model, new_model, scenarios: Iterable[tuple[str, dict]], diff=Non
     ordered = sorted(groups.values(), key=lambda g: (
         g.renamed_only, not g.answer, all(h.old == h.new for h in g.answer), -len(g.scenarios),
         g.describe()))
-    unexercised = []
+    unexercised: list[tuple[str, int, str | None]] = []
     if diff is not None:
         for c in diff.of_kind("rule-added"):
-            if c.rule_id not in matched:
+            # an added rule's change names its table and row
+            if c.rule_id not in matched and c.decision is not None and c.row is not None:
                 unexercised.append((c.decision, c.row, c.rule_id))
     return Impact(answer, total, ordered, changes, unexercised)

@@ -25,8 +25,8 @@ class SourceMap:
 
     def __init__(self, data: bytes | None):
         self.rule_cells: dict[object, dict[str, list[int | None]]] = {}
-        self.texts: dict[str, int | None] = {}      # element id -> line of its <text>
-        self.owned: dict[tuple[str, str], int | None] = {}   # (owner id, child tag) -> line
+        self.texts: dict[str | None, int | None] = {}      # element id -> line of its <text>
+        self.owned: dict[tuple[str | None, str], int | None] = {}   # (owner id, child tag) -> line
         if not data:
             return
         parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
@@ -38,7 +38,7 @@ class SourceMap:
         for node in root.iter(etree.Element):
             local = _local(node)
             if local == "rule":
-                cells = {tag: [] for tag in ENTRY_TAGS}
+                cells: dict[str, list[int | None]] = {tag: [] for tag in ENTRY_TAGS}
                 for child in node:
                     if _local(child) in cells:
                         cells[_local(child)].append(_text_line(child))

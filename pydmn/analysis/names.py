@@ -88,7 +88,8 @@ class Types:
             return None       # imported types, list<...> / context<...> type text: not modelled
         return Base(name)
 
-    def item(self, item: el.ItemDefinition):
+    def item(self, item: el.ItemDefinition) -> Base | ListOf | Struct | None:
+        inner: Base | ListOf | Struct | None
         if item.function_item is not None:
             inner = FUNCTION
         elif item.components:
@@ -118,7 +119,8 @@ class Scope:
 
     def find(self, name: str):
         """(found, type)."""
-        scope, is_open = self, False
+        scope: Scope | None = self
+        is_open = False
         while scope is not None:
             if name in scope.names:
                 return True, scope.names[name]
@@ -129,7 +131,8 @@ class Scope:
         return is_open, None
 
     def visible(self) -> set[str]:
-        names, scope = set(), self
+        names: set[str] = set()
+        scope: Scope | None = self
         while scope is not None:
             names.update(scope.names)
             scope = scope.parent

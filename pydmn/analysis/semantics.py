@@ -27,7 +27,9 @@ from pydmn.model.walk import decision_tables
 
 def _own(values_text: str | None) -> list[tuple[str, Cell]]:
     """A column's own input/output values list as a constraint (empty when not analysable)."""
-    cell = parse_cell(values_text) if values_text and values_text.strip() else None
+    if values_text is None or not values_text.strip():
+        return []
+    cell = parse_cell(values_text)
     return [(values_text.strip(), cell)] if isinstance(cell, Cell) else []
 
 
@@ -106,7 +108,8 @@ class Semantics:
             for e in group.values():
                 check(e, e.type_ref)
         for _, _, table in decision_tables(self.defs):
-            for clause in [*table.inputs, *table.outputs]:
+            clauses: list[el.InputClause | el.OutputClause] = [*table.inputs, *table.outputs]
+            for clause in clauses:
                 check(clause, clause.type_ref)
 
     # -- requirements -----------------------------------------------------------------------------
@@ -143,7 +146,7 @@ class Semantics:
     def _cycles(self, owners):
         edges: dict[int, list] = {}
         for o in owners:
-            refs = [(r, ("decisions",)) for r in getattr(o, "required_decisions", None) or []]
+            refs: list[tuple[str, tuple[str, ...]]] = [(r, ("decisions",)) for r in getattr(o, "required_decisions", None) or []]
             refs += [(r, ("bkms", "decision_services")) for r in o.required_knowledge or []]
             targets = [self.target(r, g) for r, g in refs]
             edges[id(o)] = [t for t in targets if t]
@@ -197,16 +200,16 @@ class Semantics:
                 self._values_in(column, allowed, values)
                 self._values_in(column, _own(clause.input_values) or allowed, cells)
                 self._kinds_in(column, kind[0], cells)
-            for c, clause in enumerate(table.outputs):
-                ref = clause.type_ref or (owner.type_ref if len(table.outputs) == 1 else None)
+            for c, output in enumerate(table.outputs):
+                ref = output.type_ref or (owner.type_ref if len(table.outputs) == 1 else None)
                 kind, allowed = self.resolve(ref), self.constraint(ref)
-                column = output_name(clause, owner.name)
+                column = output_name(output, owner.name)
                 values = [(replace(base, column=f"{column} (output values)",
-                                   line=self.smap.child(clause, "outputValues")), clause.output_values or "")]
+                                   line=self.smap.child(output, "outputValues")), output.output_values or "")]
                 cells = [(replace(base, rule=r, column=column, line=self.smap.cell(r, "outputEntry", c)),
                           r.output_entries[c]) for r in table.rules if c < len(r.output_entries)]
                 self._values_in(column, allowed, values)
-                self._values_in(column, _own(clause.output_values) or allowed, cells)
+                self._values_in(column, _own(output.output_values) or allowed, cells)
                 self._kinds_in(column, kind[0], cells)
 
     def constraint(self, type_ref: str | None) -> list[tuple[str, Cell]]:

@@ -9,18 +9,22 @@ as "matches nothing" where a finding needs a match, as "matches everything" wher
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Sequence, TypeAlias
 
 from pydmn.analysis.cells import UNKNOWN, literal, parse_cell, split_top
-from pydmn.analysis.domains import cell_atoms, column_atoms, describe_atoms, feel_text
+from pydmn.analysis.domains import Atom, cell_atoms, column_atoms, describe_atoms, feel_text
 from pydmn.analysis.findings import Finding
 from pydmn.analysis.locations import SourceMap
+from pydmn.model import elements as el
 
 MAX_GAPS = 10
 MAX_OVERLAPS = 50
 STEP_BUDGET = 200_000      # region splits per table; a pathological table stops, reported as info
 
 SINGLE_HIT = {"UNIQUE", "ANY", "PRIORITY", "FIRST"}
+
+ColumnInfo: TypeAlias = "tuple[str | None, list | None]"
+"""An input column's base type and its finite list of allowed values (None: unknown, not finite)."""
 
 
 def literal_list(text: str | None) -> list | None:
@@ -31,7 +35,7 @@ def literal_list(text: str | None) -> list | None:
     return None if any(v is UNKNOWN for v in values) else values
 
 
-def _rule_name(rule) -> str:
+def _rule_name(rule: el.Rule) -> str:
     return f"rule {rule.index}" + (f" ({rule.id})" if rule.id else "")
 
 
@@ -43,9 +47,9 @@ def _norm(text: str | None) -> str:
 class TableAnalysis:
     """Analyse one decision table. `column_info(input_clause)` gives (base type, finite values)."""
 
-    def __init__(self, table, element_id: str | None = None,
-                 column_info: Callable | None = None, name: str | None = None,
-                 smap: SourceMap | None = None, file: str | None = None):
+    def __init__(self, table: el.DecisionTable, element_id: str | None = None,
+                 column_info: Callable[[el.InputClause], ColumnInfo] | None = None,
+                 name: str | None = None, smap: SourceMap | None = None, file: str | None = None):
         self.table = table
         self.smap = smap or SourceMap(None)
         self.file = file
@@ -54,8 +58,9 @@ class TableAnalysis:
         self.rules = list(table.rules)
         self.steps = 0
         self.incomplete = False
-        self.columns = []          # per input: atoms
-        self.sets = [[None] * len(table.inputs) for _ in self.rules]   # rule x column
+        self.columns: list[list[Atom]] = []          # per input: atoms
+        # rule x column: the atoms a cell matches (None: UNKNOWN)
+        self.sets: list[list[frozenset[int] | None]] = [[None] * len(table.inputs) for _ in self.rules]
         for c, clause in enumerate(table.inputs):
             base, finite = column_info(clause) if column_info else (None, None)
             if finite is None:
@@ -75,9 +80,11 @@ class TableAnalysis:
 
     def _exact(self, r: int) -> list[frozenset] | None:
         """Rule r's region when every cell is known, else None."""
-        return None if any(s is None for s in self.sets[r]) else list(self.sets[r])
+        known = [s for s in self.sets[r] if s is not None]
+        return known if len(known) == len(self.sets[r]) else None
 
-    def _uncovered(self, region: list[frozenset], covers: list[list[frozenset]], limit: int):
+    def _uncovered(self, region: list[frozenset], covers: list[list[frozenset]],
+                   limit: int) -> list[list[frozenset]] | None:
         """Sub-regions of `region` that no region of `covers` touches (at most `limit`), or None
         when the search ran out of its step budget (the caller then reports nothing)."""
         found: list[list[frozenset]] = []
@@ -149,8 +156,9 @@ class TableAnalysis:
     def _outputs(self, r: int) -> tuple[str, ...]:
         return tuple(_norm(t) for t in self.rules[r].output_entries)
 
-    def _finding(self, severity, code, message, rules=(), example=None, cell=None,
-                 masked_by=()) -> Finding:
+    def _finding(self, severity: str, code: str, message: str, rules: Sequence[int] = (),
+                 example: dict | None = None, cell: tuple[str, int] | None = None,
+                 masked_by: Sequence[int] = ()) -> Finding:
         """A finding about `rules` (indices); `cell` = (tag, index) names the cell at fault,
         tag "inputEntry" or "outputEntry"."""
         line, column = self.table.line, None
@@ -174,7 +182,7 @@ class TableAnalysis:
         policy = self.table.hit_policy
         if policy not in ("UNIQUE", "ANY"):
             return []
-        findings = []
+        findings: list[Finding] = []
         for i in range(len(self.rules)):
             a = self._exact(i)
             for j in range(i + 1, len(self.rules)):
@@ -243,9 +251,9 @@ class TableAnalysis:
             if policy == "FIRST":
                 earlier = [i for i in range(j)]
                 why = "under hit policy FIRST, earlier rules match every input it matches"
-            elif policy == "PRIORITY" and priority is not None and priority[j] is not None:
-                earlier = [i for i in range(len(self.rules))
-                           if i != j and priority[i] is not None and priority[i] < priority[j]]
+            elif policy == "PRIORITY" and priority is not None and (rank := priority[j]) is not None:
+                earlier = [i for i, other in enumerate(priority)
+                           if i != j and other is not None and other < rank]
                 why = "every input it matches is also matched by rules of higher priority output"
             elif policy == "ANY":
                 earlier = [i for i in range(len(self.rules))
@@ -254,13 +262,13 @@ class TableAnalysis:
                 why = "redundant under hit policy ANY, rules with the same output cover every input it matches"
             else:
                 continue
-            known = [i for i in earlier if self._exact(i) is not None]
+            exact = {i: e for i in earlier if (e := self._exact(i)) is not None}
             if self.steps > STEP_BUDGET:
                 self.incomplete = True
                 break
-            if not known or self._uncovered(region, [self._exact(i) for i in known], 1) != []:
+            if not exact or self._uncovered(region, list(exact.values()), 1) != []:
                 continue
-            masking = [i for i in known if all(x & y for x, y in zip(region, self._exact(i)))]
+            masking = [i for i, e in exact.items() if all(x & y for x, y in zip(region, e))]
             findings.append(self._finding("warning", "dead-rule", f"{_rule_name(self.rules[j])} "
                                           f"can never fire: {why}: "
                                           + ", ".join(_rule_name(self.rules[i]) for i in masking),
@@ -270,24 +278,25 @@ class TableAnalysis:
     def _same_region(self, i: int, j: int) -> bool:
         return self._exact(i) is not None and self._exact(i) == self._exact(j)
 
-    def _priorities(self) -> list[int | None] | None:
+    def _priorities(self) -> list[tuple[int, ...] | None] | None:
         """Rank of each rule's outputs in the output values order (lexicographic over outputs)."""
         # outputs without an output values list do not take part in the priority (TCK 0118)
         orders = [literal_list(o.output_values) for o in self.table.outputs]
         if not orders or all(o is None for o in orders):
             return None
-        ranks = []
+        ranks: list[tuple[int, ...] | None] = []
         for rule in self.rules:
-            rank = []
+            rank: list[int] = []
             for c, order in enumerate(orders):
                 if order is None:
                     continue
                 value = literal(rule.output_entries[c]) if c < len(rule.output_entries) else UNKNOWN
                 if value is UNKNOWN or value not in order:
-                    rank = None
+                    ranks.append(None)      # an output outside its order: the rule has no rank
                     break
                 rank.append(order.index(value))
-            ranks.append(tuple(rank) if rank is not None else None)
+            else:
+                ranks.append(tuple(rank))
         return ranks
 
     def output_order(self) -> list[Finding]:
@@ -329,7 +338,8 @@ def _show(example: dict) -> str:
     return ", ".join(f"{k} = {v}" for k, v in example.items()) or "any input"
 
 
-def analyse_table(table, element_id: str | None = None, column_info: Callable | None = None,
+def analyse_table(table: el.DecisionTable, element_id: str | None = None,
+                  column_info: Callable[[el.InputClause], ColumnInfo] | None = None,
                   name: str | None = None, smap: SourceMap | None = None,
                   file: str | None = None) -> list[Finding]:
     return TableAnalysis(table, element_id, column_info, name, smap, file).run()

@@ -11,17 +11,23 @@ from typing import Callable
 
 from pydmn.errors import FeelSyntaxError, ModelError
 from pydmn.evaluation.decision_table import CompiledTable
-from pydmn.feel import compile_expression, compile_unary_tests
+from pydmn.feel import UnaryTests, compile_expression, compile_unary_tests
 from pydmn.feel.budget import FREE_ITEMS, charge
 from pydmn.feel.external import compile_external
-from pydmn.feel.values import FeelFunction
+from pydmn.feel.scope import Scope
+from pydmn.feel.values import FeelFunction, FeelValue
 from pydmn.model import elements as el
 from pydmn.model.namespaces import FEEL_LANGUAGES
-from pydmn.model.types import ANY, TypeSystem, coerce
+from pydmn.model.types import ANY, DataType, TypeSystem, coerce
 
 MAX_DEPTH = 256
 
-Compiled = Callable[[object], object]
+Compiled = Callable[[Scope], FeelValue]
+
+
+def parameter_names(items: list[el.InformationItem]) -> list[str]:
+    """A function's parameter names (the schema requires each; a nameless one binds nothing)."""
+    return [p.name or "" for p in items]
 
 
 def _null(_scope):
@@ -124,7 +130,8 @@ class BoxedCompiler:
             return self.reject(ModelError("FEEL expression nested too deeply", file=self.file,
                                           line=line, element_id=element_id))
 
-    def tests(self, text: str | None, element_id: str | None, line: int | None = None):
+    def tests(self, text: str | None, element_id: str | None,
+              line: int | None = None) -> UnaryTests | None:
         """Compiled unary tests, or None for none (`-` or no text)."""
         if text is None or not text.strip() or text.strip() == "-":
             return None
@@ -135,7 +142,7 @@ class BoxedCompiler:
                                           file=self.file, line=line, element_id=element_id),
                                unary=True)
 
-    def type_of(self, ref: str | None, element_id: str | None):
+    def type_of(self, ref: str | None, element_id: str | None) -> DataType:
         if not ref:
             return ANY
         try:
@@ -191,7 +198,7 @@ class BoxedCompiler:
 
     def c_Invocation(self, expr: el.Invocation) -> Compiled:
         callee = self.compile(expr.callee)
-        bindings = [(b.parameter.name, self.compile(b.value)) for b in expr.bindings]
+        bindings = [(b.parameter.name or "", self.compile(b.value)) for b in expr.bindings]
         callee_text = getattr(expr.callee, "text", "?")
 
         def run(scope):
@@ -219,16 +226,16 @@ class BoxedCompiler:
         if expr.kind == "Java":
             # The body is the mapping context {class, method signature} of a FEEL `external`.
             mapping = self.compile(expr.body)
-            return compile_external([p.name for p in expr.parameters],
+            return compile_external(parameter_names(expr.parameters),
                                     lambda scope: {"java": mapping(scope)})
         if expr.kind not in ("FEEL", None):
             kind = expr.kind
             return lambda scope: DMNFunction(
-                f"{kind} function", [p.name for p in expr.parameters],
+                f"{kind} function", parameter_names(expr.parameters),
                 [ANY] * len(expr.parameters),
                 lambda s: s.report("unsupported", f"{kind} functions are not supported", expr.id),
                 ANY, scope, expr.id)
-        params = [p.name for p in expr.parameters]
+        params = parameter_names(expr.parameters)
         types = [self.type_of(p.type_ref, p.id) for p in expr.parameters]
         body = self.with_names(params).compile(expr.body)
         return lambda scope: DMNFunction("function", params, types, body, ANY, scope, expr.id)

@@ -11,16 +11,16 @@ from types import MappingProxyType
 from typing import Iterable, NamedTuple
 
 from pydmn.errors import FeelSyntaxError, ModelError
-from pydmn.evaluation.boxed import BoxedCompiler, DMNFunction
+from pydmn.evaluation.boxed import BoxedCompiler, DMNFunction, parameter_names
 from pydmn.evaluation.graph import Graph, Link, check_cycles
 from pydmn.evaluation.model import Model
 from pydmn.evaluation.services import DecisionServiceFunction, NullFunction
-from pydmn.feel import compile_unary_tests
+from pydmn.feel import UnaryTests, compile_unary_tests
 from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import ITEM_DEFINITIONS
 from pydmn.model import elements as el
 from pydmn.model.names import feel_names
-from pydmn.model.reader import parse_definitions, read_source
+from pydmn.model.reader import ModelSource, parse_definitions, read_source
 from pydmn.model.types import ANY, DataType, TypeSystem
 
 
@@ -30,7 +30,8 @@ class Source(NamedTuple):
     path: str | None
 
 
-def load(source, imports: Iterable = (), lenient: bool = False) -> Model:
+def load(source: ModelSource | Model, imports: Iterable[ModelSource | Model] = (),
+         lenient: bool = False) -> Model:
     """Load a model from a path, bytes or XML text; `imports` are the models it imports and the
     models those import (Models, paths, bytes or text), matched by namespace. `lenient` keeps a
     model whose expressions do not all compile: those evaluate to null with an error, and
@@ -38,7 +39,7 @@ def load(source, imports: Iterable = (), lenient: bool = False) -> Model:
     return _Builder([_source(m) for m in imports], lenient).model(_source(source))
 
 
-def _source(item) -> Source:
+def _source(item: ModelSource | Model) -> Source:
     if isinstance(item, Model):
         return Source(item.definitions, item.source, item.path)
     data, path = read_source(item)
@@ -101,7 +102,7 @@ class _Unit:
         self.compiler = BoxedCompiler(self.names, self.types, self.file, builder.lenient)
         self.compiler.load_errors = self.load_errors
 
-    def compile_tests(self, text: str, element_id: str | None):
+    def compile_tests(self, text: str, element_id: str | None) -> UnaryTests:
         try:
             return compile_unary_tests(text, self.names)
         except FeelSyntaxError as exc:
@@ -167,7 +168,7 @@ class _Unit:
                 if r.kind == "knowledge":
                     self.link(r.kind, r.href, b)
 
-        def cycle(key):
+        def cycle(key: tuple[str, str]) -> ModelError:
             element = defs.decisions[key[1]]
             return ModelError(f"decision {element.name!r} requires itself (cycle in the "
                               f"requirements)", file=self.file, line=element.line,
@@ -182,7 +183,7 @@ class _Unit:
             if logic is None:
                 functions[name] = NullFunction(name, b.id)
                 continue
-            params = [p.name for p in logic.parameters]
+            params = parameter_names(logic.parameters)
             ptypes = [self.type_of(p.type_ref, p) for p in logic.parameters]
             if logic.kind not in ("FEEL", None):
                 body = (lambda scope, kind=logic.kind, i=b.id: scope.report(
@@ -193,7 +194,7 @@ class _Unit:
                 name, params, ptypes, self.compiler.with_names(params).compile(logic.body),
                 self.result_type(logic.type_ref or b.type_ref, b), None, b.id)
         for name, s in self.defs.decision_services.items():
-            def links(kind, hrefs, s=s):
+            def links(kind: str, hrefs: list[str], s: el.DecisionService = s) -> list[Link]:
                 return [self.link(kind, h, s, exposed=False) for h in hrefs]
             links("decision", s.encapsulated_decisions)
             functions[name] = DecisionServiceFunction(

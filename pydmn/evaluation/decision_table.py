@@ -9,38 +9,44 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from pydmn.errors import FeelSyntaxError
-from pydmn.feel import Scope, compile_expression
+from pydmn.feel import Expression, Scope, UnaryTests, compile_expression
 from pydmn.feel import operators as ops
-from pydmn.feel.values import FEEL_CONTEXT
+from pydmn.feel.values import FEEL_CONTEXT, FeelValue
 from pydmn.model import elements as el
-from pydmn.model.types import ANY, coerce
+from pydmn.model.types import ANY, DataType, coerce
+
+if TYPE_CHECKING:       # the compiler compiles tables: it imports this module
+    from pydmn.evaluation.boxed import BoxedCompiler
 
 
 @dataclass(frozen=True, slots=True)
 class MatchedRule:
     rule_id: str | None
-    index: int
-    annotations: dict
+    index: int                  # the rule's row, from 1
+    annotations: dict[str, str]     # annotation column name -> the rule's text
 
 
 class CompiledTable:
     """Callable as a boxed expression; `run` also returns the matched rules for the trace."""
 
-    def __init__(self, table: el.DecisionTable, compiler):
+    def __init__(self, table: el.DecisionTable, compiler: BoxedCompiler):
         self.table = table
         self.id = table.id
         self.hit = table.hit_policy
         self.aggregation = table.aggregation
         tests = compiler.tests
-        self.inputs = []
+        # (input expression, input values, its text, its type)
+        self.inputs: list[tuple[Expression, UnaryTests | None, str, DataType]] = []
         for clause in table.inputs:
             self.inputs.append((compiler.feel(clause.text, clause.id, clause.line) if
                                 clause.text.strip() else (lambda s: None),
                                 tests(clause.input_values, clause.id, clause.line),
                                 clause.text, compiler.type_of(clause.type_ref, clause.id)))
-        self.outputs = []
+        # (name, output values, type, id)
+        self.outputs: list[tuple[str | None, UnaryTests | None, DataType, str | None]] = []
         for out in table.outputs:
             self.outputs.append((out.name, tests(out.output_values, out.id, out.line),
                                  compiler.type_of(out.type_ref, out.id), out.id))
@@ -49,7 +55,8 @@ class CompiledTable:
         self.defaults = [compiler.feel(o.default_output, o.id, o.line)
                          if o.default_output and o.default_output.strip() else None
                          for o in table.outputs]
-        self.rules = []
+        # (input column, its test) for each non-"-" cell, output entries, what the trace shows
+        self.rules: list[tuple[list[tuple[int, UnaryTests]], list[Expression], MatchedRule]] = []
         for rule in table.rules:
             checks = []
             for pos, text in enumerate(rule.input_entries):
@@ -66,7 +73,7 @@ class CompiledTable:
                 self.priorities[n] = list(dtype.allowed_values)
 
     @staticmethod
-    def _priority_list(text, compiler):
+    def _priority_list(text: str | None, compiler: BoxedCompiler) -> list[FeelValue] | None:
         if not text or not text.strip():
             return None
         try:
@@ -76,13 +83,13 @@ class CompiledTable:
         values = fn(Scope({}))
         return values if isinstance(values, list) else None
 
-    def __call__(self, scope):
+    def __call__(self, scope: Scope) -> FeelValue:
         return self.run(scope)[0]
 
-    def run(self, scope):
+    def run(self, scope: Scope) -> tuple[FeelValue, list[MatchedRule], tuple[FeelValue, ...]]:
         """(value, matched rules, the input expressions' values): the trace explains a rule with the
         values its tests saw."""
-        values = []
+        values: list[FeelValue] = []
         for fn, allowed, text, dtype in self.inputs:
             # The input expression's typeRef is documentation only: modelers (Camunda) often
             # write "string" on numeric inputs, and nulling those would change decisions.
@@ -91,7 +98,7 @@ class CompiledTable:
                 return scope.report("input-value", f"input {text!r} is not among its input "
                                                    f"values", self.id), [], tuple(values + [value])
             values.append(value)
-        matched = []
+        matched: list[tuple[list[Expression], MatchedRule]] = []
         for checks, outs, info in self.rules:
             for pos, test in checks:
                 if test(scope, values[pos]) is not True:
@@ -102,9 +109,9 @@ class CompiledTable:
                     break
         if not matched:
             return self._default(scope), [], tuple(values)
-        rows = []
+        rows: list[list[FeelValue]] = []
         for outs, info in matched:
-            row = []
+            row: list[FeelValue] = []
             for fn, (name, allowed, dtype, oid) in zip(outs, self.outputs):
                 value = fn(scope)
                 if dtype is not ANY:
@@ -116,19 +123,19 @@ class CompiledTable:
             rows.append(row)
         return (*self._apply(scope, rows, matched), tuple(values))
 
-    def _shape(self, row):
+    def _shape(self, row: list[FeelValue]) -> FeelValue:
         if len(self.outputs) == 1:
             return row[0]
         return dict(zip(self.output_names, row))
 
-    def _default(self, scope):
+    def _default(self, scope: Scope) -> FeelValue:
         if all(d is None for d in self.defaults):
             return None      # DMN 1.5 §8.2.10: no match and no default output -> null
         row = [d(scope) if d is not None else None for d in self.defaults]
         return self._shape(row)
 
-    def _rank(self, row):
-        key = []
+    def _rank(self, row: list[FeelValue]) -> list[int]:
+        key: list[int] = []
         for value, prio in zip(row, self.priorities):
             if prio is None:
                 continue
@@ -138,7 +145,8 @@ class CompiledTable:
                 key.append(len(prio))
         return key
 
-    def _apply(self, scope, rows, matched):
+    def _apply(self, scope: Scope, rows: list[list[FeelValue]],
+               matched: list[tuple[list[Expression], MatchedRule]]) -> tuple[FeelValue, list[MatchedRule]]:
         infos = [info for _, info in matched]
         hit = self.hit
         if hit == "UNIQUE":
@@ -164,7 +172,7 @@ class CompiledTable:
             return [self._shape(r) for r in rows], infos
         return self._aggregate(scope, [r[0] for r in rows]), infos
 
-    def _aggregate(self, scope, values):
+    def _aggregate(self, scope: Scope, values: list[FeelValue]) -> FeelValue:
         agg = self.aggregation
         if agg == "COUNT":
             return Decimal(len(values))

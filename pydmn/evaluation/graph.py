@@ -5,17 +5,21 @@ or, for an imported one, `prefix.Name` where prefix is the import's name.
 """
 from __future__ import annotations
 
-from typing import NamedTuple
+from itertools import chain
+from typing import Callable, Hashable, NamedTuple, TypeAlias, TypeVar
 
 from pydmn.errors import ModelError
 from pydmn.model import elements as el
+
+# What a requirement may name: every one of them has a name
+Requirable: TypeAlias = "el.InputData | el.Decision | el.BusinessKnowledgeModel | el.DecisionService"
 
 
 class Link(NamedTuple):
     """A requirement resolved: what a decision (or service) needs, and under which name."""
     kind: str                 # "decision" | "input" | "knowledge"
     namespace: str            # the model the element belongs to
-    element: el.Element
+    element: Requirable
     prefix: str | None        # the import's name when the element is another model's
 
     @property
@@ -42,14 +46,15 @@ _KINDS = {"decision": (el.Decision,), "input": (el.InputData,),
 class Graph:
     """All DRG elements of a model and of everything it imports, by (namespace, id)."""
 
-    def __init__(self):
-        self.nodes: dict[tuple[str, str], el.Element] = {}
+    def __init__(self) -> None:
+        self.nodes: dict[tuple[str, str], Requirable] = {}
 
-    def add(self, defs: el.Definitions):
-        for table in (defs.input_data, defs.decisions, defs.bkms, defs.decision_services):
-            for element in table.values():
-                if element.id:
-                    self.nodes.setdefault((defs.namespace, element.id), element)
+    def add(self, defs: el.Definitions) -> None:
+        elements: chain[Requirable] = chain(defs.input_data.values(), defs.decisions.values(),
+                                            defs.bkms.values(), defs.decision_services.values())
+        for element in elements:
+            if element.id:
+                self.nodes.setdefault((defs.namespace, element.id), element)
 
     def link(self, kind: str, href: str, owner: el.Element, defs: el.Definitions,
              prefixes: dict[str, str], file: str | None, exposed: bool = True) -> Link:
@@ -58,7 +63,7 @@ class Graph:
         or an imported one: the requiring expression names it."""
         ns, ident = split_href(href, defs.namespace)
         element = self.nodes.get((ns, ident))
-        if not isinstance(element, _KINDS[kind]):
+        if element is None or not isinstance(element, _KINDS[kind]):
             raise ModelError(f"requirement {href!r} does not name an element of kind "
                              f"{' or '.join(k.__name__ for k in _KINDS[kind])}",
                              file=file, line=owner.line, element_id=owner.id)
@@ -71,9 +76,12 @@ class Graph:
         return Link(kind, ns, element, prefix)
 
 
-def check_cycles(edges: dict, describe) -> None:
+Node = TypeVar("Node", bound=Hashable)
+
+
+def check_cycles(edges: dict[Node, list[Node]], describe: Callable[[Node], Exception]) -> None:
     """Depth-first search over decision requirements; a back edge is a cycle."""
-    state: dict = {}
+    state: dict[Node, int] = {}
     for start in edges:
         if state.get(start):
             continue

@@ -5,21 +5,24 @@ in strict mode, the first error. Each call evaluates under a budget of its own
 from __future__ import annotations
 
 from threading import get_ident
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pydmn.errors import EvaluationError, EvaluationFailed, StrictMessages
+from pydmn.errors import EvaluationError, EvaluationFailed, Message, StrictMessages
 from pydmn.evaluation.compiled import CompiledModel
 from pydmn.evaluation.result import DecisionResult, Result
 from pydmn.evaluation.run import Run, decide, input_value
 from pydmn.feel.budget import DEFAULT, Budget, OverBudget, begin, current, end
 from pydmn.feel.scope import Scope
+from pydmn.feel.values import FeelValue
 
 
 class Model(CompiledModel):
     """What a loaded model holds (CompiledModel) and the requests over it."""
 
-    def evaluate(self, inputs: dict | None = None, decision=None,
-                 namespaces: dict | None = None, strict: bool = False,
+    def evaluate(self, inputs: Mapping[str, Any] | None = None,
+                 decision: str | Iterable[str] | None = None,
+                 namespaces: Mapping[str, Mapping[str, Any]] | None = None, strict: bool = False,
                  budget: Budget = DEFAULT) -> Result:
         """Evaluate all decisions, or only `decision` (a name or list of names) and what it needs.
 
@@ -35,11 +38,13 @@ class Model(CompiledModel):
         for name in wanted:
             if name not in defs.decisions:
                 raise EvaluationError(f"no decision named {name!r} in model {self.name!r}")
-        by_ns = {ns: dict(values) for ns, values in (namespaces or {}).items()}
-        if self.imports or by_ns:
-            self._route(dict(inputs or {}), by_ns)
+        by_ns: Mapping[str, Mapping[str, Any]]
+        if self.imports or namespaces:
+            routed = {ns: dict(values) for ns, values in (namespaces or {}).items()}
+            self._route(dict(inputs or {}), routed)
+            by_ns = routed
         else:
-            by_ns[self.namespace] = inputs or {}
+            by_ns = {self.namespace: inputs or {}}
         result = Result()
         run = Run(by_ns, StrictMessages() if strict else result.messages, root=self.namespace)
         # budget.begin and budget.end, their common case inline: the hot path of every request
@@ -63,7 +68,7 @@ class Model(CompiledModel):
             result.decisions[name] = results.get((ns, name)) or DecisionResult(name, d.id)
         return result
 
-    def _route(self, given: dict, by_ns: dict) -> None:
+    def _route(self, given: dict[str, Any], by_ns: dict[str, dict[str, Any]]) -> None:
         """File the caller's inputs by namespace: a dict under an import's name (that no input
         data of this model is called) holds the imported model's inputs."""
         for prefix, sub in self.imports.items():
@@ -71,13 +76,14 @@ class Model(CompiledModel):
                 sub._route(dict(given.pop(prefix)), by_ns)
         by_ns.setdefault(self.namespace, {}).update(given)
 
-    def invoke(self, name: str, params: dict | None = None, strict: bool = False,
-               budget: Budget = DEFAULT) -> Any:
+    def invoke(self, name: str, params: Mapping[str, Any] | None = None, strict: bool = False,
+               budget: Budget = DEFAULT) -> FeelValue:
         """Call a BKM or decision service by name with named parameters, under `budget`."""
         return self.invoke_with_messages(name, params, strict, budget)[0]
 
-    def invoke_with_messages(self, name: str, params: dict | None = None,
-                             strict: bool = False, budget: Budget = DEFAULT):
+    def invoke_with_messages(self, name: str, params: Mapping[str, Any] | None = None,
+                             strict: bool = False,
+                             budget: Budget = DEFAULT) -> tuple[FeelValue, list[Message]]:
         fn = self.functions.get(name)
         if fn is None:
             raise EvaluationError(f"no business knowledge model or decision service named "

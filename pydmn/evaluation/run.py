@@ -3,6 +3,7 @@ each required decision evaluated once per request."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Mapping
 
 from pydmn.errors import EvaluationFailed, Message, StrictMessages
@@ -12,19 +13,23 @@ from pydmn.evaluation.result import DecisionResult
 from pydmn.feel.budget import OverBudget, current
 from pydmn.feel.operators import to_feel
 from pydmn.feel.scope import Scope
+from pydmn.feel.values import FeelValue
 from pydmn.model import elements as el
 from pydmn.model.types import coerce
 
 
+_NONE: Mapping[tuple[str, str], FeelValue] = MappingProxyType({})
+
+
 @dataclass(slots=True)
 class Run:
-    inputs: dict[str, dict]       # namespace -> the values given for that model's input data
-    messages: list                # the request's messages (StrictMessages in strict mode)
+    inputs: Mapping[str, Mapping[str, Any]]   # namespace -> the values given for that model's input data
+    messages: list[Message]       # the request's messages (StrictMessages in strict mode)
     root: str | None              # the namespace whose undeclared inputs are free variables
     # decisions by (namespace, name): names are unique in a model, ids may be missing
-    overrides: Mapping = frozenset()                # -> a decision's value (a service's input)
-    results: dict = field(default_factory=dict)     # -> DecisionResult
-    bases: dict = field(default_factory=dict)       # namespace -> Scope of its input values
+    overrides: Mapping[tuple[str, str], FeelValue] = field(default_factory=lambda: _NONE)  # -> a decision's value (a service's input)
+    results: dict[tuple[str, str], DecisionResult] = field(default_factory=dict)
+    bases: dict[str, Scope] = field(default_factory=dict)    # namespace -> Scope of its input values
 
 
 def input_value(value, name: str, scope: Scope, element_id: str | None = None):
@@ -95,7 +100,7 @@ def decide(model: CompiledModel, run: Run, d: el.Decision) -> DecisionResult:
         if key not in run.overrides:
             stack.extend((unit if link.prefix is None else unit.imports[link.prefix],
                           link.element, False) for link in unit.requirements[decision.name]
-                         if link.kind == "decision")
+                         if isinstance(link.element, el.Decision))   # the links of kind "decision"
     return run.results[wanted]
 
 

@@ -27,7 +27,9 @@ class DecisionServiceFunction(FeelFunction):
         self.element_id = service.id
         self.input_data = input_data
         self.input_decisions = input_decisions
-        self.outputs = outputs
+        # (namespace, decision): the builder links outputs of kind "decision", so all are kept
+        self.outputs = [(link.namespace, link.element) for link in outputs
+                        if isinstance(link.element, el.Decision)]
         self.params = [link.element.name for link in input_data + input_decisions]
         self.result_type = result_type
         self.models = models
@@ -61,8 +63,8 @@ class DecisionServiceFunction(FeelFunction):
                     overrides[link.key] = value
         # only the declared input data: no free variables
         run = Run(inputs, scope.messages, root=None, overrides=overrides)
-        values = {link.element.name: decide(self.models[link.namespace], run, link.element).value
-                  for link in self.outputs}
+        values = {decision.name: decide(self.models[namespace], run, decision).value
+                  for namespace, decision in self.outputs}
         result = next(iter(values.values())) if len(values) == 1 else values
         return coerce(result, self.result_type, scope, self.element_id)
 

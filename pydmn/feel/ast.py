@@ -197,7 +197,7 @@ class AnyInput(Node):
 def walk(node, skip: type | tuple = ()):
     """Every node of the tree under `node` (itself included) with its depth (1 for `node`),
     depth first; the insides of `skip` nodes are not entered. Iterative: no recursion limit."""
-    stack = [(node, 1)]
+    stack: list[tuple[object, int]] = [(node, 1)]
     while stack:
         n, depth = stack.pop()
         if isinstance(n, tuple):
@@ -205,7 +205,8 @@ def walk(node, skip: type | tuple = ()):
         elif isinstance(n, Node):
             yield n, depth
             if not isinstance(n, skip):
-                stack.extend((getattr(n, s), depth + 1) for s in reversed(type(n).__slots__))
+                slots: tuple[str, ...] = type(n).__slots__
+                stack.extend((getattr(n, s), depth + 1) for s in reversed(slots))
 
 
 def mentions(node: Node, name: str) -> bool:

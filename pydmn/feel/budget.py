@@ -26,9 +26,13 @@ from __future__ import annotations
 
 import math
 import time
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from threading import get_ident
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:       # the scope imports the operators, which charge this module's meters
+    from pydmn.feel.scope import Scope
 
 CLOCK_STEPS = 256           # steps between two readings of the clock
 # What one operation that copies or builds a value without recursing into it (a string `+`, a
@@ -55,7 +59,7 @@ class Budget:
     seconds: float | None = None
     deadline: float | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.steps is not None and (isinstance(self.steps, bool) or not isinstance(self.steps, int)
                                        or self.steps < 0):
             raise ValueError(f"steps must be a whole number >= 0 or None, not {self.steps!r}")
@@ -73,7 +77,7 @@ DEFAULT = Budget()
 class OverBudget(Exception):
     """Raised by a charge past the budget; never leaves the engine (the guards report it)."""
 
-    def report(self, scope, element_id: str | None = None) -> None:
+    def report(self, scope: Scope, element_id: str | None = None) -> None:
         """Null and the `limit` message, once per message list (each guard it unwinds through
         would report it again)."""
         text = str(self)
@@ -86,6 +90,16 @@ class Meter:
     limit it went past: "steps", "seconds" (its own time) or "deadline" (the instant it was given).
     Idle (no budget), it meters nothing; with a budget, its first charge arms it."""
     __slots__ = ("budget", "owner", "armed", "start", "left", "check_at", "end", "timed", "exceeded", "_token")
+    budget: Budget | None
+    owner: int
+    armed: bool
+    start: int
+    left: int
+    check_at: float         # math.inf: the next charge takes the slow path
+    end: float | None
+    timed: bool
+    exceeded: str | None
+    _token: Token[Meter | None] | None
 
     def __init__(self, budget: Budget | None = None):
         self.owner = get_ident()
@@ -109,8 +123,7 @@ class Meter:
         if self.left < self.check_at:
             self._check()
 
-    def _arm(self) -> None:
-        budget = self.budget
+    def _arm(self, budget: Budget) -> None:
         self.start = _UNLIMITED if budget.steps is None else budget.steps
         self.left += self.start                 # what was charged before counts
         self.end, self.timed = budget.deadline, False
@@ -126,7 +139,7 @@ class Meter:
             if self.budget is None:             # outside any evaluation: not metered
                 self.left = 0
                 return
-            self._arm()
+            self._arm(self.budget)
         if self.exceeded is None:
             if self.left < 0:
                 self.exceeded = "steps"
@@ -141,6 +154,8 @@ class Meter:
     def text(self) -> str:
         """The `limit` message: which budget, and how large it was."""
         budget = self.budget
+        if budget is None:                  # never exceeded: only an armed meter raises
+            return "evaluation budget exceeded"
         if self.exceeded == "steps":
             return (f"evaluation budget exceeded: more than {budget.steps:,} steps (iterations, calls, "
                     f"items and characters built or compared)")
@@ -152,8 +167,9 @@ class Meter:
         self._token = _CURRENT.set(self)
         return self
 
-    def __exit__(self, *exc) -> None:
-        _CURRENT.reset(self._token)
+    def __exit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
         self._token = None
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import operator
 from decimal import Decimal
+from typing import Any, Callable
 
 from pydmn.errors import FeelSyntaxError
 from pydmn.feel import ast
@@ -23,7 +24,9 @@ from pydmn.feel.properties import get_property
 from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import conform, instance_check
 from pydmn.feel.unary import in_range, matches
-from pydmn.feel.values import FeelFunction, Range
+from pydmn.feel.values import FeelFunction, FeelValue, Range
+
+Compiled = Callable[[Scope], FeelValue]
 
 MAX_CALL_DEPTH = 200         # nested calls of FEEL-defined functions (a simple body takes ~4 Python frames)
 MAX_RANGE = 1_000_000        # elements a `for i in a..b` may produce
@@ -35,7 +38,7 @@ def _const(value):
 
 # --- expressions ------------------------------------------------------------------------------
 
-def compile_node(node: ast.Node):
+def compile_node(node: ast.Node | None) -> Compiled:    # None (a missing bound): a syntax error
     method = _COMPILERS.get(type(node))
     if method is None:
         raise FeelSyntaxError(f"{type(node).__name__} is not an expression here")
@@ -92,7 +95,7 @@ def _context(node: ast.ContextExpr):
     entries = [(k, compile_node(v)) for k, v in node.entries]
 
     def run(scope):
-        out = {}
+        out: dict[str, FeelValue] = {}
         # Later entries see earlier ones; a function entry sees its own context (recursion).
         local = scope.child(out)
         for key, fn in entries:
@@ -290,7 +293,7 @@ def _for(node: ast.For):
     uses_partial = ast.mentions(node.body, "partial")
 
     def run(scope):
-        results = []
+        results: list[FeelValue] = []
 
         def loop(i, frame):
             if i == len(contexts):
@@ -499,7 +502,7 @@ def _unary_comparison_expr(node: ast.UnaryComparison):
     return run
 
 
-_COMPILERS = {
+_COMPILERS: dict[type, Callable[[Any], Compiled]] = {
     ast.Literal: _literal, ast.TemporalLiteral: _temporal, ast.Name: _name,
     ast.ListExpr: _list, ast.ContextExpr: _context, ast.RangeExpr: _range,
     ast.Arithmetic: _arith, ast.Negation: _negation, ast.Comparison: _comparison,
@@ -544,8 +547,8 @@ def compile_test(node: ast.Node):
         return lambda scope, value: fn(value, operand(scope))
     if isinstance(node, ast.RangeExpr):
         make = _range(node)
-        if all(isinstance(b, ast.Literal) and b.value is not None
-               for b in (node.start, node.end)):
+        if (isinstance(node.start, ast.Literal) and node.start.value is not None
+                and isinstance(node.end, ast.Literal) and node.end.value is not None):
             fixed = Range(node.start.value, node.end.value, node.start_included,
                           node.end_included)
             lo, hi = fixed.start, fixed.end
@@ -596,7 +599,7 @@ def disjunction(tests):
     return run
 
 
-def compile_unary(node: ast.Node):
+def compile_unary(node: ast.UnaryTests | ast.AnyInput) -> Callable[[Scope, FeelValue], bool | None]:
     """Unary tests (`-`, a disjunction of positive tests, `not(...)`) -> fn(scope, input)."""
     if isinstance(node, ast.AnyInput):
         return lambda scope, value: True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Callable
 from decimal import Decimal, InvalidOperation
 
 from pydmn.feel.values import FeelFunction
@@ -42,13 +43,13 @@ def _format(fmt, *args):
         return None
 
 
-_MATH1 = {"cos": math.cos, "sin": math.sin, "tan": math.tan, "sqrt": math.sqrt,
+_MATH1: dict[str, Callable[[float], float]] = {"cos": math.cos, "sin": math.sin, "tan": math.tan, "sqrt": math.sqrt,
           "exp": math.exp, "log": math.log, "abs": abs, "floor": math.floor, "ceil": math.ceil}
 
 _NUMERIC = ("double", "int", "long", "float", "short", "byte")
 
 
-def _lookup(cls: str, signature: str):
+def _lookup(cls: str | None, signature: str | None):
     m = re.fullmatch(r"\s*(\w+)\s*\((.*)\)\s*", signature or "")
     if not m:
         return None

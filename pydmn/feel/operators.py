@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydmn.feel import widedates
 from pydmn.feel.budget import FREE_CHARS, charge
-from pydmn.feel.values import FEEL_CONTEXT, FEEL_KINDS, Range, YearsMonths, kind_of
+from pydmn.feel.values import FEEL_CONTEXT, FEEL_KINDS, FeelValue, Range, YearsMonths, kind_of
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
 
 _UTC = dt.timezone.utc
@@ -21,7 +21,7 @@ _UTC = dt.timezone.utc
 
 # --- Python values as FEEL's -------------------------------------------------------------------
 
-def to_feel(value):
+def to_feel(value: object) -> FeelValue:
     """A Python value as FEEL holds it: ints and floats become Decimals, tuples lists. Raises
     TypeError for a value of no FEEL kind."""
     if value is None or isinstance(value, (bool, str, Decimal)):
@@ -39,29 +39,29 @@ def to_feel(value):
     return value
 
 
-def _is_num(v) -> bool:
+def _is_num(v: FeelValue) -> bool:
     return type(v) is Decimal
 
 
-def _is_date(v) -> bool:
+def _is_date(v: FeelValue) -> bool:
     return type(v) is dt.date
 
 
-def _is_datetime(v) -> bool:
+def _is_datetime(v: FeelValue) -> bool:
     return type(v) is dt.datetime
 
 
-def _is_dtd(v) -> bool:
+def _is_dtd(v: FeelValue) -> bool:
     return type(v) is dt.timedelta
 
 
-def _is_ym(v) -> bool:
+def _is_ym(v: FeelValue) -> bool:
     return type(v) is YearsMonths
 
 
 # --- arithmetic -------------------------------------------------------------------------------
 
-def add(a, b):
+def add(a: FeelValue, b: FeelValue) -> FeelValue:
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.add(a, b)
     if type(a) is str and type(b) is str:
@@ -82,7 +82,7 @@ def add(a, b):
     return None
 
 
-def _plus_dtd(t, d: dt.timedelta):
+def _plus_dtd(t: FeelValue, d: dt.timedelta) -> FeelValue:
     try:
         if _is_datetime(t):
             if isinstance(t.tzinfo, ZoneInfo):
@@ -104,7 +104,7 @@ def _plus_dtd(t, d: dt.timedelta):
     return None
 
 
-def _plus_months(t, months: int):
+def _plus_months(t: FeelValue, months: int) -> FeelValue:
     if not (_is_date(t) or _is_datetime(t)):
         return widedates.plus_months(t, months) if widedates.is_wide(t) else None
     total = t.year * 12 + (t.month - 1) + months
@@ -115,7 +115,7 @@ def _plus_months(t, months: int):
     return t.replace(year=year, month=month + 1, day=day)
 
 
-def sub(a, b):
+def sub(a: FeelValue, b: FeelValue) -> FeelValue:
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.subtract(a, b)
     if _is_ym(a) and _is_ym(b):
@@ -140,22 +140,22 @@ def sub(a, b):
     return None
 
 
-def _fine_time_difference(a, b):
+def _fine_time_difference(a: FeelValue, b: FeelValue) -> dt.timedelta | None:
     coarse = sub(_coarse_time(a), _coarse_time(b))
     if type(coarse) is not dt.timedelta:
         return None
     return widedates.refine(coarse, widedates.nanos_of(a) - widedates.nanos_of(b))
 
 
-def _coarse_time(t):
+def _coarse_time(t: FeelValue) -> FeelValue:
     return t.time if type(t) is FineTime else t
 
 
-def _as_datetime(v) -> dt.datetime:
+def _as_datetime(v: FeelValue) -> dt.datetime:
     return v if _is_datetime(v) else dt.datetime.combine(v, dt.time())
 
 
-def _midnight_utc(v) -> dt.datetime:
+def _midnight_utc(v: FeelValue) -> dt.datetime:
     return v if _is_datetime(v) else dt.datetime.combine(v, dt.time(tzinfo=_UTC))
 
 
@@ -163,7 +163,7 @@ def _time_on_day(t: dt.time) -> dt.datetime:
     return dt.datetime.combine(dt.date(2000, 1, 1), t)
 
 
-def _instant_difference(a: dt.datetime, b: dt.datetime):
+def _instant_difference(a: dt.datetime, b: dt.datetime) -> dt.timedelta | None:
     aware_a, aware_b = a.utcoffset() is not None, b.utcoffset() is not None
     if aware_a != aware_b:
         return None     # one side has no zone: no instant to subtract (TCK 0100)
@@ -172,7 +172,7 @@ def _instant_difference(a: dt.datetime, b: dt.datetime):
     return a - b
 
 
-def mul(a, b):
+def mul(a: FeelValue, b: FeelValue) -> FeelValue:
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.multiply(a, b)
     if _is_num(a):
@@ -186,7 +186,7 @@ def mul(a, b):
     return None
 
 
-def div(a, b):
+def div(a: FeelValue, b: FeelValue) -> FeelValue:
     if _is_num(a) and _is_num(b):
         return FEEL_CONTEXT.divide(a, b) if b else None
     if _is_dtd(a) and _is_num(b):
@@ -200,7 +200,7 @@ def div(a, b):
     return None
 
 
-def pow(a, b):  # noqa: A001 - FEEL's `**`
+def pow(a: FeelValue, b: FeelValue) -> FeelValue:  # noqa: A001 - FEEL's `**`
     if not (_is_num(a) and _is_num(b)):
         return None
     if not a and not b:
@@ -213,7 +213,7 @@ def pow(a, b):  # noqa: A001 - FEEL's `**`
     return result if result.is_finite() else None
 
 
-def neg(a):
+def neg(a: FeelValue) -> FeelValue:
     if _is_num(a):
         return -a
     if _is_dtd(a):
@@ -237,7 +237,7 @@ def _seconds_to_dtd(seconds: Decimal) -> dt.timedelta | None:
 
 # --- equality and order -----------------------------------------------------------------------
 
-def eq(a, b):
+def eq(a: FeelValue, b: FeelValue) -> bool | None:
     """FEEL `=`: True, False, or None when the two values are of kinds that do not compare."""
     if a is None or b is None:
         return a is None and b is None
@@ -273,7 +273,7 @@ def eq(a, b):
     return a == b
 
 
-def compare(a, b):
+def compare(a: FeelValue, b: FeelValue) -> int | None:
     """-1, 0 or 1 for values FEEL orders (numbers, strings, temporals, durations); else None."""
     if a is None or b is None:
         return None
@@ -298,7 +298,7 @@ def compare(a, b):
         return widedates.compare(a, b) if ka == "date" else None
 
 
-def _to_ms(t):
+def _to_ms(t: FeelValue) -> FeelValue:
     if type(t) is WideDateTime:
         return widedates.truncate_to_ms(t)
     t = _coarse_time(t)
@@ -309,9 +309,9 @@ def _utc_if_naive(v: dt.datetime) -> dt.datetime:
     return v if v.utcoffset() is not None else v.replace(tzinfo=_UTC)
 
 
-def _time_key(t: dt.time | FineTime):
+def _time_key(t: dt.time | FineTime) -> tuple[float, bool]:
     """A time's position in the day in UTC (when it has an offset), and whether it has one."""
-    if type(t) is FineTime:
+    if isinstance(t, FineTime):
         seconds, has_offset = _time_key(t.time)
         return seconds + t.nanos / 1e9, has_offset
     offset = t.utcoffset()
@@ -324,29 +324,29 @@ def _time_key(t: dt.time | FineTime):
     return (seconds - offset.total_seconds()) % 86400, True
 
 
-def lt(a, b):
+def lt(a: FeelValue, b: FeelValue) -> bool | None:
     c = compare(a, b)
     return None if c is None else c < 0
 
 
-def le(a, b):
+def le(a: FeelValue, b: FeelValue) -> bool | None:
     c = compare(a, b)
     return None if c is None else c <= 0
 
 
-def gt(a, b):
+def gt(a: FeelValue, b: FeelValue) -> bool | None:
     c = compare(a, b)
     return None if c is None else c > 0
 
 
-def ge(a, b):
+def ge(a: FeelValue, b: FeelValue) -> bool | None:
     c = compare(a, b)
     return None if c is None else c >= 0
 
 
 # --- string() ---------------------------------------------------------------------------------
 
-def to_string(value):
+def to_string(value: FeelValue) -> str | None:
     """FEEL's `string(from)`: the FEEL text form of any value (null stays null)."""
     if value is None:
         return None
@@ -384,14 +384,16 @@ def to_string(value):
     return None
 
 
-def _nested_text(value) -> str:
+def _nested_text(value: FeelValue) -> str:
     if value is None:
         return "null"
     if isinstance(value, str):
         if len(value) > FREE_CHARS:
             charge(len(value))
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return to_string(value)
+    # A function has no text (None): the join around this call then raises and the expression's
+    # guard reports an internal error; string([abs]) is null, as string(abs) is.
+    return to_string(value)  # type: ignore[return-value]
 
 
 def number_text(n: Decimal) -> str:
@@ -428,7 +430,7 @@ def offset_text(offset: dt.timedelta) -> str:
 
 def duration_text(d: dt.timedelta | YearsMonths) -> str:
     """The ISO 8601 form FEEL writes a duration in (`P1DT2H`, `-PT0.5S`, `P1Y2M`)."""
-    if _is_ym(d):
+    if isinstance(d, YearsMonths):
         sign = "-" if d.months < 0 else ""
         years, months = divmod(abs(d.months), 12)
         return f"{sign}P" + (f"{years}Y" if years else "") + (

@@ -13,6 +13,7 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
+from typing import Iterable, Iterator
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedInput, UnexpectedToken
@@ -158,7 +159,7 @@ class FeelLexer(Lexer):
     def __init__(self, lexer_conf):
         pass
 
-    def lex(self, source: Source):
+    def lex(self, source: Source) -> Iterator[Token]:  # type: ignore[override]  # our Source, not lark's text
         text, indexes = source.text, source.names
         pos, n = 0, len(text)
         prev = None
@@ -187,6 +188,7 @@ class FeelLexer(Lexer):
             if c in _DIGITS or (c == "." and text[pos + 1:pos + 2] in _DIGITS
                                 and text[pos + 1:pos + 2] and text[pos - 1:pos] != "."):
                 m = _NUMBER.match(text, pos)
+                assert m is not None        # a digit, or a point before one, starts a number
                 prev = "NUMBER"
                 yield Token("NUMBER", m.group(), pos)
                 pos = m.end()
@@ -418,7 +420,7 @@ class _Builder(Transformer):
         return False
 
 
-_Builder = v_args(wrapper=_measured)(_Builder)
+_Builder = v_args(wrapper=_measured)(_Builder)  # type: ignore[misc, assignment]  # lark's decorator returns the class
 
 
 @lru_cache(maxsize=1)
@@ -493,7 +495,7 @@ def _parse(text: str, start: str, names) -> ast.Node:
         raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters", text[:80])
     check_nesting(text)
     try:
-        tree = _lark().parse(Source(text, _known(text, names)), start=start).value
+        tree = _lark().parse(Source(text, _known(text, names)), start=start).value  # type: ignore[attr-defined]  # the transformed node, not a Tree
     except FeelSyntaxError:
         raise
     except UnexpectedInput as exc:
@@ -520,7 +522,7 @@ def parse_expression(text: str, names=None) -> ast.Node:
 _NOT = re.compile(r"\s*not\s*\(", re.S)
 
 
-def parse_unary_tests(text: str, names=None) -> ast.Node:
+def parse_unary_tests(text: str, names: Iterable[str] | None = None) -> ast.UnaryTests | ast.AnyInput:
     """Parse unary tests (decision table input entries, allowed values); raises FeelSyntaxError."""
     stripped = text.strip() if text else ""
     if stripped in ("", "-"):
@@ -528,8 +530,8 @@ def parse_unary_tests(text: str, names=None) -> ast.Node:
     m = _NOT.match(text)
     if m and stripped.endswith(")") and _closes_at_end(stripped, stripped.index("(")):
         inner = _parse(stripped[stripped.index("(") + 1:-1], "unary_tests", names)
-        return ast.UnaryTests(inner.tests, negated=True)
-    return _parse(text, "unary_tests", names)
+        return ast.UnaryTests(inner.tests, negated=True)  # type: ignore[attr-defined]  # unary_tests builds UnaryTests
+    return _parse(text, "unary_tests", names)  # type: ignore[return-value]  # unary_tests builds UnaryTests
 
 
 def _closes_at_end(text: str, open_at: int) -> bool:

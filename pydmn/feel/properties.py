@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
 from pydmn.feel.budget import charge
-from pydmn.feel.values import kind_of
+from pydmn.feel.values import FeelValue, kind_of
 from pydmn.feel.widedates import FineTime, WideDateTime
 
 
@@ -66,10 +67,10 @@ _RANGE = {
     "start": lambda r: r.start, "end": lambda r: r.end,
     "start included": lambda r: r.start_included, "end included": lambda r: r.end_included,
 }
-_PROPERTIES = {"date": _DATE, "time": _TIME, "date and time": _DATETIME,
+_PROPERTIES: dict[str, dict[str, Callable[[Any], FeelValue]]] = {"date": _DATE, "time": _TIME, "date and time": _DATETIME,
                "days and time duration": _DURATION, "years and months duration": _YM,
                "range": _RANGE}
-_FINE = {"time": _FINE_TIME, "date and time": _FINE_DATETIME}
+_FINE: dict[str, dict[str, Callable[[Any], FeelValue]]] = {"time": _FINE_TIME, "date and time": _FINE_DATETIME}
 PROPERTY_NAMES = frozenset(name for table in _PROPERTIES.values() for name in table)
 
 

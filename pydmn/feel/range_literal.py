@@ -41,6 +41,6 @@ def range_(from_):
     if not isinstance(value, Range):
         why = "; ".join(m.text for m in scope.messages)
         raise Invalid(f"{from_!r} is not a valid range" + (f": {why}" if why else ""))
-    if operators.compare(value.start, value.end) > 0:
+    if (operators.compare(value.start, value.end) or 0) > 0:    # a compiled range's bounds compare
         raise Invalid(f"{from_!r} has its start after its end")
     return value

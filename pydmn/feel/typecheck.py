@@ -15,7 +15,7 @@ import datetime as dt
 
 from pydmn.feel import ast, widedates
 from pydmn.feel.budget import charge
-from pydmn.feel.values import FeelFunction, Range, kind_of
+from pydmn.feel.values import FeelFunction, FeelValue, Range, kind_of
 
 # Every spelling of FEEL's type names in DMN 1.1 to 1.6 (with or without `feel.`, and DMN 1.1's
 # XML Schema names), mapped to the FEEL name: value kinds, and Any, Null and `duration` (either).
@@ -92,7 +92,7 @@ def conform(value, type_: ast.TypeNode, scope=None):
     if isinstance(value, list):
         return conform(value[0], type_, scope) if len(value) == 1 and \
             not isinstance(value[0], list) else None
-    candidates = [widedates.make_datetime(value, _UTC_MIDNIGHT)] if kind_of(value) == "date" \
+    candidates: list[FeelValue] = [widedates.make_datetime(value, _UTC_MIDNIGHT)] if kind_of(value) == "date" \
         else []
     if type_.kind == "name" and _base(value, type_.args[0]) is None:
         candidates.append([value])       # an item definition may be a collection

@@ -12,9 +12,17 @@ import datetime as dt
 import decimal
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeAlias
 
 from pydmn.feel.widedates import FineTime, WideDate, WideDateTime
+
+if TYPE_CHECKING:       # the scope holds values of this module's kinds
+    from pydmn.feel.scope import Scope
+
+# Any value of the closed set above. Any, not a Union: the engine dispatches on the kinds at run
+# time (one FEEL operator takes many), and a caller reads a decision's value as the model's type
+# says, which Python's types cannot follow.
+FeelValue: TypeAlias = Any
 
 # FEEL numbers: IEEE 754-2008 Decimal128, 34 significant digits, round half even.
 FEEL_CONTEXT = decimal.Context(prec=34, rounding=decimal.ROUND_HALF_EVEN,
@@ -39,8 +47,8 @@ class Range:
 
     `op` marks the unary ranges `(= x)` and `(!= x)`: bounds x..x, yet not equal to the range
     literal `[x..x]` (TCK 0068, 0074)."""
-    start: Any
-    end: Any
+    start: FeelValue
+    end: FeelValue
     start_included: bool
     end_included: bool
     op: str | None = None
@@ -55,21 +63,23 @@ class FeelFunction:
     params: Sequence[str] = ()
     name: str = "anonymous function"
 
-    def invoke(self, args: list | None, named: dict | None, scope) -> Any:  # pragma: no cover
+    def invoke(self, args: list[FeelValue] | None, named: dict[str, FeelValue] | None,
+               scope: Scope) -> FeelValue:  # pragma: no cover
         raise NotImplementedError
 
 
 @dataclass(slots=True)
 class PyFunction(FeelFunction):
     """A Python callable exposed to FEEL with fixed parameter names."""
-    fn: Callable[..., Any]
+    fn: Callable[..., FeelValue]
     params: Sequence[str]
     name: str = "function"
 
-    def invoke(self, args, named, scope):
+    def invoke(self, args: list[FeelValue] | None, named: dict[str, FeelValue] | None,
+               scope: Scope) -> FeelValue:
         if named is not None:
             args = [named.get(p) for p in self.params]
-        return self.fn(*args)
+        return self.fn(*args or ())
 
 
 _KINDS = {
@@ -83,7 +93,7 @@ _KINDS = {
 FEEL_KINDS = frozenset({*_KINDS.values(), "function"})
 
 
-def kind_of(value) -> str:
+def kind_of(value: object) -> str:
     """The FEEL kind of a value ("number", "date and time", ..., "Null" for null): the one place
     Python types map to FEEL's."""
     kind = _KINDS.get(type(value))

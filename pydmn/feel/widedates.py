@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from typing import Any
 from dataclasses import dataclass
 
 MIN_YEAR, MAX_YEAR = -999_999_999, 999_999_999
@@ -127,7 +128,7 @@ def make_date(year: int, month: int, day: int) -> dt.date | WideDate:
 
 def make_datetime(day: dt.date | WideDate, time: dt.time,
                   nanos: int = 0) -> dt.datetime | WideDateTime:
-    if nanos or type(day) is WideDate:
+    if nanos or isinstance(day, WideDate):
         return WideDateTime(day, time, nanos)
     return dt.datetime.combine(day, time)
 
@@ -165,14 +166,14 @@ def _twin_year(year: int) -> tuple[int, int]:
 
 def calendar_twin(day: dt.date | WideDate) -> dt.date:
     """An ordinary date with the same month, day, weekday, day of year and ISO week."""
-    if type(day) is not WideDate:
+    if not isinstance(day, WideDate):
         return day
     return dt.date(_twin_year(day.year)[0], day.month, day.day)
 
 
 def ordinal(day: dt.date | WideDate) -> int:
     """Proleptic Gregorian day number, 1 on 0001-01-01 as `date.toordinal`."""
-    if type(day) is not WideDate:
+    if not isinstance(day, WideDate):
         return day.toordinal()
     twin, cycles = _twin_year(day.year)
     return dt.date(twin, day.month, day.day).toordinal() + cycles * _CYCLE_DAYS
@@ -192,12 +193,12 @@ def from_ordinal(number: int) -> dt.date | WideDate:
 
 # --- arithmetic -------------------------------------------------------------------------------
 
-def _parts(value) -> tuple[int, int, dt.tzinfo | None]:
+def _parts(value: Any) -> tuple[int, int, dt.tzinfo | None]:
     """(day number, microseconds into the day, zone) of a date or date and time."""
-    if isinstance(value, dt.datetime) or type(value) is WideDateTime:
-        t = value.time if type(value) is WideDateTime else value.timetz()
+    if isinstance(value, (dt.datetime, WideDateTime)):
+        t = value.time if isinstance(value, WideDateTime) else value.timetz()
         micros = ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
-        return ordinal(date_part(value)), micros, t.tzinfo
+        return ordinal(value.date if isinstance(value, WideDateTime) else value.date()), micros, t.tzinfo
     return ordinal(value), 0, None
 
 
@@ -227,10 +228,10 @@ def plus_delta(value, delta: dt.timedelta):
         return None
 
 
-def plus_months(value, months: int):
+def plus_months(value: Any, months: int) -> dt.date | WideDate | dt.datetime | WideDateTime | None:
     """A date or date and time moved by months, the day clamped to the month's end; None
     beyond FEEL's years."""
-    day = date_part(value)
+    day: Any = date_part(value)     # a date or date and time: never None
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None

@@ -15,9 +15,9 @@ class ExtensionElement:
     """An element under `<extensionElements>`, as written: Clark-notation tag
     (`{namespace}local`) and attribute names, text, children."""
     tag: str
-    attributes: dict
+    attributes: dict[str, str]
     text: str | None = None
-    children: tuple = ()
+    children: tuple[ExtensionElement, ...] = ()
 
 
 @dataclass(slots=True)
@@ -49,6 +49,7 @@ def _required(requirements: list[Requirement], kind: str) -> list[str]:
 
 @dataclass(slots=True)
 class ItemDefinition(Element):
+    name: str = ""                         # required: the reader refuses an item without one
     type_ref: str | None = None
     is_collection: bool = False
     allowed_values: str | None = None          # unary tests text
@@ -182,12 +183,14 @@ class DecisionTable(Expression):
 
 @dataclass(slots=True)
 class InputData(Element):
+    name: str = ""                         # required: the reader refuses an element without one
     type_ref: str | None = None
     namespace: str | None = None          # the model it belongs to (imports keep their own)
 
 
 @dataclass(slots=True)
 class Decision(Element):
+    name: str = ""                         # required: the reader refuses an element without one
     question: str | None = None
     allowed_answers: str | None = None
     type_ref: str | None = None
@@ -195,25 +198,39 @@ class Decision(Element):
     expression: Expression | None = None
     namespace: str | None = None
 
-    required_decisions = property(lambda self: _required(self.requirements, "decision"))
-    required_inputs = property(lambda self: _required(self.requirements, "input"))
-    required_knowledge = property(lambda self: _required(self.requirements, "knowledge"))
-    authority = property(lambda self: _required(self.requirements, "authority"))
+    @property
+    def required_decisions(self) -> list[str]:
+        return _required(self.requirements, "decision")
+    @property
+    def required_inputs(self) -> list[str]:
+        return _required(self.requirements, "input")
+    @property
+    def required_knowledge(self) -> list[str]:
+        return _required(self.requirements, "knowledge")
+    @property
+    def authority(self) -> list[str]:
+        return _required(self.requirements, "authority")
 
 
 @dataclass(slots=True)
 class BusinessKnowledgeModel(Element):
+    name: str = ""                         # required: the reader refuses an element without one
     type_ref: str | None = None
     encapsulated_logic: FunctionDefinition | None = None
     requirements: list[Requirement] = field(default_factory=list)
     namespace: str | None = None
 
-    required_knowledge = property(lambda self: _required(self.requirements, "knowledge"))
-    authority = property(lambda self: _required(self.requirements, "authority"))
+    @property
+    def required_knowledge(self) -> list[str]:
+        return _required(self.requirements, "knowledge")
+    @property
+    def authority(self) -> list[str]:
+        return _required(self.requirements, "authority")
 
 
 @dataclass(slots=True)
 class DecisionService(Element):
+    name: str = ""                         # required: the reader refuses an element without one
     type_ref: str | None = None
     output_decisions: list[str] = field(default_factory=list)
     encapsulated_decisions: list[str] = field(default_factory=list)
@@ -229,7 +246,9 @@ class KnowledgeSource(Element):
     uri: str | None = None
     requirements: list[Requirement] = field(default_factory=list)
 
-    authority = property(lambda self: _required(self.requirements, "authority"))
+    @property
+    def authority(self) -> list[str]:
+        return _required(self.requirements, "authority")
 
 
 @dataclass(slots=True)

@@ -18,7 +18,7 @@ def feel_names(defs: el.Definitions,
 
     Dotted parameter names (`Person.Gender`) are left out: model-wide they would shadow paths,
     so the compiler adds them only inside their function."""
-    names: set[str] = {i.name for i in defs.imports}
+    names: set[str | None] = {i.name for i in defs.imports}    # None discarded below
     items = list(defs.item_definitions.values())
     while items:
         item = items.pop()
@@ -41,6 +41,5 @@ def feel_names(defs: el.Definitions,
         theirs = list(theirs)
         names.update(theirs)
         names.update(f"{prefix}.{n}" for n in theirs)
-    names.discard(None)
     names.discard("")
-    return frozenset(names)
+    return frozenset(n for n in names if n is not None)

@@ -9,6 +9,7 @@ element id, so a caller never receives a half-loaded model.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Iterator, NoReturn, TypeAlias, TypeVar
 
 from lxml import etree
 
@@ -25,8 +26,14 @@ EXPRESSION_TAGS = frozenset({"literalExpression", "context", "decisionTable", "i
 HIT_POLICIES = {"UNIQUE", "ANY", "PRIORITY", "FIRST", "RULE ORDER", "OUTPUT ORDER", "COLLECT"}
 AGGREGATIONS = {"SUM", "MIN", "MAX", "COUNT"}
 
+ModelSource: TypeAlias = "str | bytes | Path"
+"""A model as `read` and `pydmn.load` take it: a path (str or Path), the XML's bytes, or its text."""
 
-def read_source(source) -> tuple[bytes, str | None]:
+E = TypeVar("E", bound=el.Element)
+Raw: TypeAlias = "tuple[str, str, str | None]"     # a requirement as written: kind, href, its own id
+
+
+def read_source(source: ModelSource) -> tuple[bytes, str | None]:
     """Accept a path, bytes or XML text; return the bytes and a file name for messages."""
     if isinstance(source, bytes):
         return source, None
@@ -45,7 +52,7 @@ def read_source(source) -> tuple[bytes, str | None]:
     raise ModelError(f"cannot load a model from {type(source).__name__}")
 
 
-def read(source) -> el.Definitions:
+def read(source: ModelSource) -> el.Definitions:
     """The definitions of a model (path, bytes or XML text) as written, without compiling
     anything. Raises ModelError."""
     data, file = read_source(source)
@@ -70,7 +77,7 @@ def parse_definitions(data: bytes, file: str | None = None) -> el.Definitions:
     return _Reader(file).definitions(root)
 
 
-def _local(tag) -> str:
+def _local(tag: object) -> str:
     # `{namespace}local` or `local`; comments and processing instructions have no name
     return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
@@ -79,7 +86,7 @@ _REQUIREMENT_KINDS = {"informationRequirement": "information", "knowledgeRequire
                       "authorityRequirement": "authority"}
 
 
-def _extension(node) -> el.ExtensionElement:
+def _extension(node: etree._Element) -> el.ExtensionElement:
     return el.ExtensionElement(node.tag, dict(node.attrib), node.text,
                                tuple(_extension(c) for c in node if isinstance(c.tag, str)))
 
@@ -91,11 +98,11 @@ class _Reader:
         self.by_id: dict = {}
 
     # -- helpers ------------------------------------------------------------------------------
-    def fail(self, node, message: str):
+    def fail(self, node: etree._Element | None, message: str) -> NoReturn:
         raise ModelError(message, file=self.file, line=getattr(node, "sourceline", None),
                          element_id=node.get("id") if node is not None else None)
 
-    def kids(self, node, name: str | None = None):
+    def kids(self, node: etree._Element, name: str | None = None) -> Iterator[etree._Element]:
         """The children in the DMN namespace of the document (named `name`)."""
         prefix = self.prefix
         for child in node:
@@ -104,16 +111,16 @@ class _Reader:
                     name is None or tag[len(prefix):] == name):
                 yield child
 
-    def kid(self, node, name: str):
+    def kid(self, node: etree._Element, name: str) -> etree._Element | None:
         return next(self.kids(node, name), None)
 
-    def text_of(self, node, name: str = "text") -> str | None:
+    def text_of(self, node: etree._Element | None, name: str = "text") -> str | None:
         child = self.kid(node, name) if node is not None else None
         if child is None:
             return None
         return child.text or ""
 
-    def base(self, node, cls, **extra):
+    def base(self, node: etree._Element, cls: type[E], **extra: Any) -> E:      # extra: cls's own fields
         label = node.get("label")
         desc = self.text_of(node, "description")
         obj = cls(id=node.get("id"), name=node.get("name"), label=label, description=desc,
@@ -123,7 +130,7 @@ class _Reader:
             self.by_id[obj.id] = obj
         return obj
 
-    def extensions(self, node, obj: el.Element):
+    def extensions(self, node: etree._Element, obj: el.Element) -> None:
         obj.extension_attributes = {k: v for k, v in node.attrib.items()
                                     if k.startswith("{") and not k.startswith(self.prefix)}
         holder = self.kid(node, "extensionElements")
@@ -140,18 +147,18 @@ class _Reader:
             value = value.split(":", 1)[1]
         return value or None
 
-    def variable_type(self, node) -> str | None:
+    def variable_type(self, node: etree._Element) -> str | None:
         var = self.kid(node, "variable")
         ref = var.get("typeRef") if var is not None else None
         return self.type_ref(ref)
 
-    def href(self, node) -> str:
+    def href(self, node: etree._Element) -> str:
         ref = node.get("href")
         if not ref:
             self.fail(node, f"{_local(node.tag)} without href")
         return ref
 
-    def requirements(self, node) -> list[tuple]:
+    def requirements(self, node: etree._Element) -> list[Raw]:
         """(kind, href, requirement id) of the information, knowledge and authority
         requirements of a DRG element; names are added once the whole document is read."""
         found = []
@@ -167,7 +174,7 @@ class _Reader:
         return found
 
     # -- definitions --------------------------------------------------------------------------
-    def definitions(self, root) -> el.Definitions:
+    def definitions(self, root: etree._Element) -> el.Definitions:
         ns = etree.QName(root).namespace
         if ns not in MODEL_VERSIONS or _local(root.tag) != "definitions":
             raise ModelError(f"not a DMN definitions document (root {root.tag!r})",
@@ -180,7 +187,8 @@ class _Reader:
                               dmn_version=MODEL_VERSIONS[ns],
                               expression_language=root.get("expressionLanguage"))
         self.extensions(root, defs)
-        self.pending = []       # (element, raw requirements) named once all ids are known
+        # (element, raw requirements) named once all ids are known
+        self.pending: list[tuple[el.Decision | el.BusinessKnowledgeModel | el.KnowledgeSource, list[Raw]]] = []
         for node in self.kids(root):
             tag = _local(node.tag)
             if tag == "import":
@@ -221,7 +229,7 @@ class _Reader:
         defs.by_id = self.by_id
         return defs
 
-    def name_requirements(self, namespace: str):
+    def name_requirements(self, namespace: str) -> None:
         """Requirements name the element they require when it is in this model; requirement
         elements with an id are found by it (DMNDI edges point at them)."""
         for owner, raw in self.pending:
@@ -234,14 +242,14 @@ class _Reader:
                 if rid:
                     self.by_id.setdefault(rid, requirement)
 
-    def add(self, table: dict, item, node):
+    def add(self, table: dict[str, E], item: E, node: etree._Element) -> None:
         if not item.name:
             self.fail(node, f"{_local(node.tag)} without a name")
         if item.name in table:
             self.fail(node, f"duplicate {_local(node.tag)} name {item.name!r}")
         table[item.name] = item
 
-    def item_definition(self, node) -> el.ItemDefinition:
+    def item_definition(self, node: etree._Element) -> el.ItemDefinition:
         item = self.base(node, el.ItemDefinition,
                          type_ref=self.type_ref(self.text_of(node, "typeRef")),
                          is_collection=node.get("isCollection") == "true",
@@ -252,7 +260,7 @@ class _Reader:
         constraint = self.kid(node, "typeConstraint")
         if constraint is not None:
             item.type_constraint = self.text_of(constraint) or None
-        item.components = [self.item_definition(c) for c in self.kids(node, "itemComponent")]
+        item.components = [self.item_component(c) for c in self.kids(node, "itemComponent")]
         fn = self.kid(node, "functionItem")
         if fn is not None:
             item.function_item = el.FunctionItem(
@@ -260,10 +268,17 @@ class _Reader:
                 output_type_ref=self.type_ref(fn.get("outputTypeRef")))
         return item
 
-    def information_item(self, node) -> el.InformationItem:
+    def item_component(self, node: etree._Element) -> el.ItemDefinition:
+        """A component names a field of its context type, so it must have a name (DMN 1.5 7.3.2)."""
+        component = self.item_definition(node)
+        if not component.name:
+            self.fail(node, "itemComponent without a name")
+        return component
+
+    def information_item(self, node: etree._Element) -> el.InformationItem:
         return self.base(node, el.InformationItem, type_ref=self.type_ref(node.get("typeRef")))
 
-    def decision(self, node, namespace) -> el.Decision:
+    def decision(self, node: etree._Element, namespace: str) -> el.Decision:
         d = self.base(node, el.Decision, question=self.text_of(node, "question"),
                       allowed_answers=self.text_of(node, "allowedAnswers"),
                       type_ref=self.variable_type(node), namespace=namespace)
@@ -271,7 +286,7 @@ class _Reader:
         d.expression = self.expression_child(node)
         return d
 
-    def bkm(self, node, namespace) -> el.BusinessKnowledgeModel:
+    def bkm(self, node: etree._Element, namespace: str) -> el.BusinessKnowledgeModel:
         b = self.base(node, el.BusinessKnowledgeModel, type_ref=self.variable_type(node),
                       namespace=namespace)
         logic = self.kid(node, "encapsulatedLogic")
@@ -280,7 +295,7 @@ class _Reader:
         self.pending.append((b, self.requirements(node)))
         return b
 
-    def decision_service(self, node, namespace) -> el.DecisionService:
+    def decision_service(self, node: etree._Element, namespace: str) -> el.DecisionService:
         s = self.base(node, el.DecisionService, type_ref=self.variable_type(node),
                       namespace=namespace)
         s.output_decisions = [self.href(n) for n in self.kids(node, "outputDecision")]
@@ -290,13 +305,13 @@ class _Reader:
         return s
 
     # -- boxed expressions --------------------------------------------------------------------
-    def expression_child(self, node) -> el.Expression | None:
+    def expression_child(self, node: etree._Element) -> el.Expression | None:
         for child in self.kids(node):
             if _local(child.tag) in EXPRESSION_TAGS:
                 return self.expression(child)
         return None
 
-    def expression(self, node) -> el.Expression:
+    def expression(self, node: etree._Element) -> el.Expression:
         tag = _local(node.tag)
         tref = self.type_ref(node.get("typeRef"))
         if tag == "literalExpression":
@@ -359,20 +374,20 @@ class _Reader:
         it.body = self.wrapped(node, "return" if tag == "for" else "satisfies")
         return it
 
-    def wrapped(self, node, name: str):
+    def wrapped(self, node: etree._Element, name: str) -> el.Expression | None:
         child = self.kid(node, name)
         if child is None:
             self.fail(node, f"{_local(node.tag)} without <{name}>")
         return self.expression_child(child)
 
-    def function_definition(self, node) -> el.FunctionDefinition:
+    def function_definition(self, node: etree._Element) -> el.FunctionDefinition:
         fd = self.base(node, el.FunctionDefinition, type_ref=self.type_ref(node.get("typeRef")),
                        kind=node.get("kind") or "FEEL")
         fd.parameters = [self.information_item(p) for p in self.kids(node, "formalParameter")]
         fd.body = self.expression_child(node)
         return fd
 
-    def decision_table(self, node, tref) -> el.DecisionTable:
+    def decision_table(self, node: etree._Element, tref: str | None) -> el.DecisionTable:
         hit = (node.get("hitPolicy") or "UNIQUE").replace("_", " ")
         if hit not in HIT_POLICIES:
             self.fail(node, f"unknown hit policy {hit!r}")
@@ -418,7 +433,7 @@ class _Reader:
         return dt
 
     # -- DMNDI ------------------------------------------------------------------------------
-    def diagram(self, root) -> el.Diagram | None:
+    def diagram(self, root: etree._Element) -> el.Diagram | None:
         diagram = None
         for node in root.iter():
             if not isinstance(node.tag, str):

@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Callable, Literal
 
 from pydmn.errors import ModelError
 from pydmn.feel import widedates
@@ -24,9 +24,12 @@ from pydmn.feel.builtins.temporal_parse import (
 )
 from pydmn.feel.scope import Scope
 from pydmn.feel.typecheck import TYPE_NAMES
-from pydmn.feel.values import YearsMonths, kind_of
+from pydmn.feel.values import FeelValue, YearsMonths, kind_of
 from pydmn.model.elements import ItemDefinition
 from pydmn.model.typerefs import TypeRefs
+
+# Compiled unary tests of allowed values or a type constraint (pydmn.feel.UnaryTests).
+Constraint = Callable[[Scope, FeelValue], "bool | None"]
 
 # A typeRef of Null constrains nothing a value could be.
 BUILTIN_TYPES = {**TYPE_NAMES, "Null": "Any", "feel.Null": "Any"}
@@ -39,20 +42,20 @@ class DataType:
     name: str | None = None
     is_collection: bool = False
     fields: dict[str, "DataType"] = field(default_factory=dict)
-    allowed_values: list | None = None
+    allowed_values: list[FeelValue] | None = None
     allowed_values_text: str | None = None
     element: "DataType | None" = None
-    constraint: Callable | None = None     # compiled unary tests of the allowed values
-    constraints: list = field(default_factory=list)   # inherited from referenced types
+    constraint: Constraint | None = None         # compiled unary tests of the allowed values
+    constraints: list[Constraint] = field(default_factory=list)   # inherited from referenced types
     result: "DataType | None" = None       # a function type's output type (functionItem)
     # The one Python type whose values conform without further checks (False: none), worked
     # out on first use, once loading has finished shaping the type.
-    plain: Any = None
+    plain: type | Literal[False] | None = None
 
     def __repr__(self) -> str:
         return f"DataType({self.name or self.base}{'[]' if self.is_collection else ''})"
 
-    def allows(self, value) -> bool:
+    def allows(self, value: FeelValue) -> bool:
         """Whether a FEEL value of this type's base kind meets its allowed values and type
         constraints (null always does: a constraint never turns unknown into a violation)."""
         return _allowed(value, self)
@@ -75,7 +78,8 @@ def literal_list(text: str | None) -> list | None:
 class TypeSystem:
     """Resolves typeRefs of one model (and its imports, under `prefix.Name`)."""
 
-    def __init__(self, item_definitions: dict[str, ItemDefinition], compile_tests: Callable,
+    def __init__(self, item_definitions: dict[str, ItemDefinition],
+                 compile_tests: Callable[[str, str | None], Constraint],
                  file: str | None = None):
         self.items = item_definitions
         self.compile_tests = compile_tests
@@ -94,7 +98,7 @@ class TypeSystem:
             return self.imports[prefix].resolve(rest)
         return self.feel_type(type_ref)
 
-    def is_instance(self, value, type_ref: str) -> bool:
+    def is_instance(self, value: FeelValue, type_ref: str) -> bool:
         """`value instance of type_ref` for an item definition (False when none has that name):
         the kind and structure of the value, not the type's constraints (DMN 1.5 10.3.2.9)."""
         try:
@@ -157,7 +161,7 @@ _TEXT_FORMS = {"date": parse_date, "time": parse_time, "date and time": parse_da
                "years and months duration": parse_duration, "duration": parse_duration}
 
 
-def base_conforms(value, base: str) -> bool:
+def base_conforms(value: FeelValue, base: str) -> bool:
     if base == "Any" or value is None:
         return True
     k = kind_of(value)
@@ -166,7 +170,7 @@ def base_conforms(value, base: str) -> bool:
     return base == k
 
 
-def conforms(value, dtype: DataType) -> bool:
+def conforms(value: FeelValue, dtype: DataType) -> bool:
     """Whether the value is of the type as it stands: kind and structure, no conversion, no
     constraint (what `instance of` asks)."""
     if value is None or dtype is ANY:
@@ -189,8 +193,8 @@ class _Refused(Exception):
         self.kind = kind
 
 
-def coerce(value, dtype: DataType, scope, element_id: str | None = None,
-           convert_text: bool = False) -> Any:
+def coerce(value: FeelValue, dtype: DataType, scope: Scope | None, element_id: str | None = None,
+           convert_text: bool = False) -> FeelValue:
     """The value as bound to a variable of `dtype`, or None with an error on the scope."""
     if value is None or dtype is ANY or type(value) is dtype.plain:
         return value
@@ -210,13 +214,13 @@ _PLAIN = {"number": Decimal, "string": str, "boolean": bool, "date": dt.date,
           "years and months duration": YearsMonths}
 
 
-def _plain_type(dtype: DataType):
+def _plain_type(dtype: DataType) -> type | Literal[False]:
     if dtype.is_collection or dtype.fields or dtype.constraint or dtype.constraints:
         return False
     return _PLAIN.get(dtype.base, False)
 
 
-def _allowed(value, dtype: DataType) -> bool:
+def _allowed(value: FeelValue, dtype: DataType) -> bool:
     """Whether the value meets the type's allowed values and constraints. They are tested in a
     scope of their own: only their verdict counts, not their messages."""
     if value is None or (dtype.constraint is None and not dtype.constraints):
@@ -229,7 +233,7 @@ def _allowed(value, dtype: DataType) -> bool:
 _UTC_MIDNIGHT = dt.time(tzinfo=dt.timezone.utc)
 
 
-def _coerce(value, dtype: DataType, convert_text: bool):
+def _coerce(value: FeelValue, dtype: DataType, convert_text: bool) -> FeelValue:
     if value is None:
         return None
     plain = dtype.plain
@@ -265,15 +269,15 @@ def _coerce(value, dtype: DataType, convert_text: bool):
     if dtype.fields:
         if not isinstance(value, dict):
             raise _Refused("type-mismatch")
-        out = dict(value)
+        fields = dict(value)
         for name, ftype in dtype.fields.items():
             if name in value:
-                out[name] = _coerce(value[name], ftype, convert_text)
+                fields[name] = _coerce(value[name], ftype, convert_text)
             elif convert_text:
-                out[name] = None        # an input structure may omit optional components
+                fields[name] = None        # an input structure may omit optional components
             else:
                 raise _Refused("type-mismatch")
-        value = out
+        value = fields
     if not _allowed(value, dtype):
         raise _Refused("not-allowed")
     return value

@@ -6,7 +6,7 @@ from typing import Iterator, NamedTuple
 from pydmn.model import elements as el
 
 
-def children(expr: el.Expression) -> list:
+def children(expr: el.Expression) -> list[el.Expression | None]:
     """The boxed expressions directly inside `expr` (None where a part is missing)."""
     if isinstance(expr, el.Context):
         return [entry.value for entry in expr.entries]
@@ -37,7 +37,11 @@ def nested(expr: el.Expression | None) -> Iterator[el.Expression]:
             stack.extend(reversed(children(e)))
 
 
-def expressions(defs: el.Definitions) -> Iterator[tuple[el.Element, el.Expression]]:
+Owner = el.Decision | el.BusinessKnowledgeModel
+"""The DRG elements that hold boxed expressions."""
+
+
+def expressions(defs: el.Definitions) -> Iterator[tuple[Owner, el.Expression]]:
     """(owning decision or BKM, expression) for every boxed expression of the model."""
     for d in defs.decisions.values():
         for e in nested(d.expression):
@@ -49,7 +53,7 @@ def expressions(defs: el.Definitions) -> Iterator[tuple[el.Element, el.Expressio
 
 class NamedTable(NamedTuple):
     name: str                     # the owner's name, or "owner / label" for a nested table
-    owner: el.Element             # the decision or BKM
+    owner: Owner
     table: el.DecisionTable
 
 
@@ -57,7 +61,7 @@ def decision_tables(defs: el.Definitions) -> list[NamedTable]:
     """Every decision table of the model, nested ones too. A table that is its owner's whole
     logic is named after the owner; a nested one (in a context, say) after the owner and the
     table's label or id, so the names stay unique across versions."""
-    out = []
+    out: list[NamedTable] = []
     for owner, e in expressions(defs):
         if isinstance(e, el.DecisionTable):
             logic = getattr(owner, "expression", None) or getattr(

@@ -219,3 +219,14 @@ def test_what_the_rule_level_diff_does_not_list_is_named_by_kind(tmp_path):
     moved = write(tmp_path, "m.dmn", BASE.replace('<dc:Bounds x="100" y="100"', '<dc:Bounds x="110" y="100"', 1))
     layout = diff_files(DATA / "seeded-defects.dmn", moved)      # the diff itself reports the layout, shape by shape
     assert [(c.kind, c.old, c.new) for c in layout.changes] == [("layout", "x 100, y 100, 160 x 60", "x 110, y 100, 160 x 60")]
+
+
+def test_a_nameless_context_entry_is_named_by_its_position(tmp_path):
+    # a modeler may leave an entry's variable without a name: the diff still reads the entry
+    nameless = CONTEXT.replace('<variable id="e1" name="limit"/>', '<variable id="e1" typeRef="number"/>')
+    old = write(tmp_path, "a.dmn", nameless)
+    new = write(tmp_path, "b.dmn", nameless.replace('<variable id="e1" typeRef="number"/>',
+                                                    '<variable id="e1" typeRef="string"/>'))
+    [change] = diff_files(old, new).changes
+    assert (change.kind, change.column, change.old, change.new) == ("expression", "Outcome / entry 1 / type",
+                                                                      "number", "string")

@@ -158,6 +158,8 @@ def test_entities_are_not_expanded():
 @pytest.mark.parametrize("body,problem,element", [
     ('<decision id="a" name="A"/><decision id="b" name="A"/>', "duplicate", "b"),
     ('<decision id="a"/>', "without a name", "a"),
+    ('<itemDefinition id="t" name="T"><itemComponent id="c"><typeRef>string</typeRef>'
+     '</itemComponent></itemDefinition>', "itemComponent without a name", "c"),
     (TABLE.replace('hitPolicy="COLLECT"', 'hitPolicy="SOMETIMES"'), "hit policy", "dt"),
     (TABLE.replace('<inputEntry><text>-</text></inputEntry>', ''), "input entries", "r2"),
 ])

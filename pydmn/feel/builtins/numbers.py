@@ -48,7 +48,8 @@ def _scale(value) -> int:
 
 def _round(n: Decimal, scale: int, rounding: str) -> Decimal:
     """n rounded to `scale` digits after the point (a negative scale rounds left of it)."""
-    if -n.as_tuple().exponent <= scale:
+    exponent = n.as_tuple().exponent      # an int: FEEL numbers are finite
+    if isinstance(exponent, int) and -exponent <= scale:
         return n   # already no finer than the scale: nothing to round
     digits = max(FEEL_CONTEXT.prec, n.adjusted() + scale + 2)
     rounded = n.quantize(Decimal(1).scaleb(-scale),

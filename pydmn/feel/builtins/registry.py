@@ -24,7 +24,7 @@ from __future__ import annotations
 import inspect
 import keyword
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Sequence
 
 from pydmn.feel.budget import FREE_CHARS, FREE_ITEMS, charge
 from pydmn.feel.values import FeelFunction
@@ -87,8 +87,8 @@ class BuiltinFunction(FeelFunction):
         self.name = name
         self.overloads: list[Overload] = []
 
-    @property
-    def params(self):
+    @property   # read-only: a built-in's parameter names are its first overload's
+    def params(self) -> Sequence[str]:  # type: ignore[override]
         return self.overloads[0].params
 
     def invoke(self, args, named, scope):
@@ -102,14 +102,14 @@ class BuiltinFunction(FeelFunction):
                     kwargs = {_py(p): overload.convert(p, named[p]) for p in named}
                     return self._call(overload, [], kwargs, scope)
                 return self._call(overload, overload.convert_all(values), {}, scope)
-            overload = next((o for o in self.overloads if o.accepts_count(len(args))), None)
-            if overload is None:
+            found = next((o for o in self.overloads if o.accepts_count(len(args))), None)
+            if found is None:
                 raise Invalid(f"{self.name}() does not take {len(args)} arguments")
-            if overload.variadic:
+            if found.variadic:
                 args = [args[0] if len(args) == 1 and isinstance(args[0], list) else list(args)]
             else:
-                args = overload.convert_all(args)
-            return self._call(overload, args, {}, scope)
+                args = found.convert_all(args)
+            return self._call(found, args, {}, scope)
         except Invalid as exc:
             kind, why = "invalid-argument", str(exc)
         except ArithmeticError as exc:     # decimal128 overflow, a date past FEEL's years

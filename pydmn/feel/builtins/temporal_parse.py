@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydmn.feel import widedates
@@ -90,7 +91,8 @@ def parse_duration(text: str) -> dt.timedelta | YearsMonths | None:
     return -value if sign else value
 
 
-def parse_temporal(text: str):
+def parse_temporal(text: str) -> (dt.date | WideDate | dt.time | FineTime | dt.datetime | WideDateTime
+                                  | dt.timedelta | YearsMonths | None):
     """Any temporal value, for `@"..."` literals: None when the text is none of them."""
     if text.lstrip("-").startswith("P"):
         return parse_duration(text)
@@ -106,7 +108,8 @@ def _date(year: str, month: str, day: str) -> dt.date | WideDate | None:
         return None
 
 
-def _clock(hour: str, minute: str, second: str, fraction: str | None):
+def _clock(hour: str, minute: str, second: str,
+           fraction: str | None) -> tuple[dt.time, int, bool] | None:
     """(time without zone, nanoseconds beyond its microseconds, whether it is the `24:00:00` of
     the next day's midnight) or None."""
     h, mi, s = int(hour), int(minute), int(second)
@@ -122,7 +125,7 @@ def _clock(hour: str, minute: str, second: str, fraction: str | None):
     return dt.time(h, mi, s, micro), nanos, False
 
 
-def _zone(text: str | None):
+def _zone(text: str | None) -> dt.tzinfo | None | Literal[False]:
     """The tzinfo for a zone suffix: None for no zone, False for an invalid one."""
     if not text:
         return None

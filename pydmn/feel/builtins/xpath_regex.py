@@ -8,6 +8,7 @@ is an invalid call, not a hung evaluation.
 from __future__ import annotations
 
 import re
+from typing import Callable, NoReturn
 import unicodedata
 from functools import lru_cache
 
@@ -76,10 +77,11 @@ def _group_number(text: str, at: int, groups: int) -> tuple[int, int]:
     return n, end
 
 
-def parse_replacement(template: str, groups: int) -> list:
+def parse_replacement(template: str, groups: int) -> list[str | int]:
     """`$N` is group N (the longest digit run naming an existing group), `\\$` and `\\\\` are
     literal; any other `$` or `\\` is an error (XPath fn:replace)."""
-    parts, i = [], 0
+    parts: list[str | int] = []     # literal text, and group numbers
+    i = 0
     while i < len(template):
         c = template[i]
         if c == "\\":
@@ -114,7 +116,7 @@ class _XsdRegex:
         self.closed = 0          # capturing groups closed so far: back-references may use these
         self.open: list[bool] = []   # per open group: whether it captures
 
-    def error(self, why: str):
+    def error(self, why: str) -> NoReturn:
         raise Invalid(f"invalid pattern {self.p!r}: {why}")
 
     def peek(self, k: int = 0) -> str:
@@ -237,7 +239,7 @@ class _XsdRegex:
         return body
 
     def class_items(self) -> str:
-        out = []
+        out: list[str] = []
         while True:
             c = self.peek()
             if c == "" or c == "]" and out:
@@ -351,13 +353,6 @@ def _word() -> _Set:
     return _Set.union(_category("P"), _category("Z"), _category("C")).negate()
 
 
-_MULTI_ESCAPES = {
-    "s": lambda: _Set.of(_XSD_SPACE), "S": lambda: _Set.of(_XSD_SPACE).negate(),
-    "d": lambda: _category("Nd"), "D": lambda: _category("Nd").negate(),
-    "w": _word, "W": lambda: _word().negate(),
-    "i": _name_start, "I": lambda: _name_start().negate(),
-    "c": _name_char, "C": lambda: _name_char().negate(),
-}
 
 _CATEGORIES = {"L": "u l t m o", "M": "n c e", "N": "d l o", "P": "c d s e i f o",
                "Z": "s l p", "S": "m c k o", "C": "c f o n"}
@@ -403,11 +398,20 @@ def _category(name: str) -> _Set:
 def _category_table() -> dict[str, list[tuple[int, int]]]:
     """Every general category as code point ranges: one pass over Unicode, done once."""
     table: dict[str, list[tuple[int, int]]] = {}
-    start, current = 0, unicodedata.category("\0")
+    start = 0
+    current = unicodedata.category("\0")
     for code in range(1, _MAX_CODE + 2):
-        cat = unicodedata.category(chr(code)) if code <= _MAX_CODE else None
+        cat = unicodedata.category(chr(code)) if code <= _MAX_CODE else ""   # "": past the last
         if cat != current:
             table.setdefault(current, []).append((start, code - 1))
             start, current = code, cat
     return table
 
+
+_MULTI_ESCAPES: dict[str, Callable[[], _Set]] = {
+    "s": lambda: _Set.of(_XSD_SPACE), "S": lambda: _Set.of(_XSD_SPACE).negate(),
+    "d": lambda: _category("Nd"), "D": lambda: _category("Nd").negate(),
+    "w": _word, "W": lambda: _word().negate(),
+    "i": _name_start, "I": lambda: _name_start().negate(),
+    "c": _name_char, "C": lambda: _name_char().negate(),
+}
