@@ -40,9 +40,30 @@ class Requirement(NamedTuple):
     name: str | None      # the required element's name when it is in this model
 
 
-def _required(requirements: list[Requirement], kind: str) -> list[str]:
-    """Names of the required elements of a kind; another model's stay hrefs (`ns#id`)."""
-    return [r.name or r.href for r in requirements if r.kind == kind]
+class Requiring:
+    """The requirements of a decision, BKM or knowledge source, by kind: names of the required
+    elements (another model's stay hrefs, `ns#id`). A kind the element cannot require is empty."""
+    __slots__ = ()
+    requirements: list[Requirement]
+
+    def _required(self, kind: str) -> list[str]:
+        return [r.name or r.href for r in self.requirements if r.kind == kind]
+
+    @property
+    def required_decisions(self) -> list[str]:
+        return self._required("decision")
+
+    @property
+    def required_inputs(self) -> list[str]:
+        return self._required("input")
+
+    @property
+    def required_knowledge(self) -> list[str]:
+        return self._required("knowledge")
+
+    @property
+    def authority(self) -> list[str]:
+        return self._required("authority")
 
 
 # ---- item definitions -------------------------------------------------------------------------
@@ -189,7 +210,7 @@ class InputData(Element):
 
 
 @dataclass(slots=True)
-class Decision(Element):
+class Decision(Element, Requiring):
     name: str = ""                         # required: the reader refuses an element without one
     question: str | None = None
     allowed_answers: str | None = None
@@ -198,34 +219,14 @@ class Decision(Element):
     expression: Expression | None = None
     namespace: str | None = None
 
-    @property
-    def required_decisions(self) -> list[str]:
-        return _required(self.requirements, "decision")
-    @property
-    def required_inputs(self) -> list[str]:
-        return _required(self.requirements, "input")
-    @property
-    def required_knowledge(self) -> list[str]:
-        return _required(self.requirements, "knowledge")
-    @property
-    def authority(self) -> list[str]:
-        return _required(self.requirements, "authority")
-
 
 @dataclass(slots=True)
-class BusinessKnowledgeModel(Element):
+class BusinessKnowledgeModel(Element, Requiring):
     name: str = ""                         # required: the reader refuses an element without one
     type_ref: str | None = None
     encapsulated_logic: FunctionDefinition | None = None
     requirements: list[Requirement] = field(default_factory=list)
     namespace: str | None = None
-
-    @property
-    def required_knowledge(self) -> list[str]:
-        return _required(self.requirements, "knowledge")
-    @property
-    def authority(self) -> list[str]:
-        return _required(self.requirements, "authority")
 
 
 @dataclass(slots=True)
@@ -240,16 +241,11 @@ class DecisionService(Element):
 
 
 @dataclass(slots=True)
-class KnowledgeSource(Element):
+class KnowledgeSource(Element, Requiring):
     type: str | None = None
     owner: str | None = None
     uri: str | None = None
     requirements: list[Requirement] = field(default_factory=list)
-
-    @property
-    def authority(self) -> list[str]:
-        return _required(self.requirements, "authority")
-
 
 @dataclass(slots=True)
 class TextAnnotation(Element):
