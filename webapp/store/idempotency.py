@@ -6,10 +6,11 @@ A key is the caller's own: it is stored as the sha256 of the caller's key id and
 callers never meet each other's keys. It holds for `TTL` (24 hours) from its first use, for the
 request it first came with: its fingerprint (what was asked, webapp.api.idempotency).
 
-The state of a key is a short log (rows are never updated): each use is a numbered `claim`, first `started`, then `answered` (the
-answer kept, to be sent again) or `released` (the request failed: a retry determines afresh). The
-primary key (key, claim, phase) settles a race in the database: of two requests that both read claim
-n as the newest, one inserts n + 1 and the other's INSERT fails, re-reads, and finds it running.
+The state of a key is a short log (rows are never updated): each use is a numbered `claim`, first
+`started`, then `answered` (the answer kept, to be sent again) or `released` (the request failed: a
+retry determines afresh). The primary key (key, claim, phase) settles a race in the database: of two
+requests that both read claim n as the newest, one inserts n + 1 and the other's INSERT fails,
+re-reads, and finds it running.
 A claim started by a worker that died never gets its answer: after `lease` (the worker timeout,
 past which no request runs) it counts as released.
 
@@ -98,7 +99,8 @@ class IdempotencyStore:
         try:
             deleted = self.prune()
         except SQLAlchemyError as exc:
-            log.warning("expired idempotency keys were not deleted: %s", fault_reason(getattr(exc, "orig", None) or exc))
+            log.warning("expired idempotency keys were not deleted: %s",
+                        fault_reason(getattr(exc, "orig", None) or exc))
         else:
             log.info("expired idempotency keys deleted: %d rows", deleted)
 
