@@ -2,13 +2,12 @@
 changes from and to: a rule's description (dmn-js's annotation) and its annotation cells (the KIE
 editor's), an added or removed rule, column, table or item definition with its whole content, and
 changes of the diagram's layout alone as layout changes."""
-import copy
-
 from lxml import etree
 
 from pydmn.analysis import diff_definitions, unlisted
 import pydmn
 from support.apps import CAR_T
+from support.car_t_edits import lab_test_added
 
 NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/", "dc": "http://www.omg.org/spec/DMN/20180521/DC/"}
 DMN = "{%s}" % NS["dmn"]
@@ -48,17 +47,8 @@ def test_an_edited_annotation_cell_is_a_change_with_both_texts():
 
 
 def test_an_added_rule_carries_its_whole_content():
-    tree = _tree()
-    rule = _rule(tree, "DecisionRule_RequiredDocumentation_9")
-    added = copy.deepcopy(rule)
-    for element in added.iter():
-        if element.get("id"):
-            element.set("id", element.get("id") + "_copy")
-    outputs = added.findall("dmn:outputEntry", NS)
-    outputs[0].find("dmn:text", NS).text = '"GL-I.E.9"'
-    outputs[4].find("dmn:text", NS).text = '"A new laboratory test is not documented."'
-    rule.addnext(added)
-    diff = _diff(tree)
+    diff = _diff(etree.fromstring(lab_test_added(CAR_T.read_text(), "A new laboratory test is not documented.")
+                                  .encode()))
     [change] = diff.changes
     assert change.kind == "rule-added" and change.decision == "Lab Tests"
     assert 'THEN id = "GL-I.E.9"' in change.new

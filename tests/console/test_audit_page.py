@@ -3,16 +3,13 @@ disposition are pick-lists, a date range, each record's matched rules by decisio
 its version, the search as CSV, and a long record that wraps instead of widening the page (it was
 2,797 px wide)."""
 import datetime as dt
-import json
 
 from playwright.sync_api import expect
 
 from console_pages import browser, new_page, shoot, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
-from support.apps import CAR_T_ID, ROOT
+from support.apps import CAR_T_ID
 from webapp.serving.determination import DISPOSITIONS, OUTCOMES
-
-REQUEST = (ROOT / "docs" / "examples" / "car-t-request.json").read_text()
 
 
 def _fits(page) -> bool:
@@ -20,10 +17,7 @@ def _fits(page) -> bool:
 
 
 def test_the_audit_page_for_a_compliance_officer(server, new_page):
-    unknown = json.loads(REQUEST)
-    unknown["Request"]["pharmacy_approved"] = None
-    for case in (json.loads(REQUEST), unknown, json.loads(REQUEST)):
-        server.post("/api/v1/car-t/determinations", case)
+    server.audited_three()
     page = new_page()
     sign_in(page, server.base, "ida", "/console/audit")
     expect(page.locator("#audit-table > tbody > tr")).to_have_count(3)

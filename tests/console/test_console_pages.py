@@ -71,10 +71,7 @@ def test_try_a_case_answers_from_the_input_schema(server, new_page):
 
 
 def test_audit_searches_by_version_and_outcome_for_the_audit_role(server, new_page):
-    unknown = json.loads(REQUEST)
-    unknown["Request"]["pharmacy_approved"] = None
-    for case in (json.loads(REQUEST), unknown, json.loads(REQUEST)):
-        server.post("/api/v1/car-t/determinations", case)
+    server.audited_three()
     page = new_page()
     sign_in(page, server.base, "ida", "/console/audit")
     expect(page.locator("#audit-count")).to_contain_text("determination")

@@ -4,30 +4,15 @@ rule (as one uploaded from a modeler) reviews with the rule's whole content, on 
 in the evidence report; and the review names each person who read the evidence."""
 import re
 
-from lxml import etree
 from playwright.sync_api import expect
 
 from console_pages import api_from_page, browser, new_page, sign_in  # noqa: F401 (fixtures)
 from console_server import server  # noqa: F401 (fixture)
 from support.apps import CAR_T_ID
+from support.car_t_edits import lab_test_added
 
 M = f"/api/v1/models/{CAR_T_ID}"
-NS = {"dmn": "https://www.omg.org/spec/DMN/20191111/MODEL/"}
 NEW_NOTE = "Pharmacy Policy 103, as the committee read it in May."
-
-
-def _with_added_rule(source: str) -> str:
-    root = etree.fromstring(source.encode())
-    rule = root.find(".//dmn:rule[@id='DecisionRule_RequiredDocumentation_9']", NS)
-    added = etree.fromstring(etree.tostring(rule))
-    for element in added.iter():
-        if element.get("id"):
-            element.set("id", element.get("id") + "_added")
-    outputs = added.findall("dmn:outputEntry", NS)
-    outputs[0].find("dmn:text", NS).text = '"GL-I.E.9"'
-    outputs[4].find("dmn:text", NS).text = '"A pregnancy test is not documented."'
-    rule.addnext(added)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()
 
 
 def test_an_edited_annotation_shows_in_the_diff(server, new_page):
@@ -55,7 +40,7 @@ def test_an_added_rule_shows_its_whole_content_and_every_reader(server, new_page
     author = new_page()
     sign_in(author, server.base, "ann", f"/console/models/{CAR_T_ID}")
     source = author.evaluate(f"async () => (await fetch('{M}/versions/1/dmn')).text()")
-    draft = api_from_page(author, "POST", f"{M}/versions", {"content": _with_added_rule(source), "comment": "a new test"})
+    draft = api_from_page(author, "POST", f"{M}/versions", {"content": lab_test_added(source, "A pregnancy test is not documented."), "comment": "a new test"})
     assert draft["status"] == 201, draft["body"]
     number = draft["body"]["number"]
     author.goto(server.base + f"/console/models/{CAR_T_ID}/versions/{number}")
